@@ -1,0 +1,8 @@
+using BenchmarkDotNet.Running;
+using Numerics.Bench.Report;
+
+// No arguments (or "report ...") prints the quick GPU-vs-CPU report; anything else goes to BenchmarkDotNet.
+if (args.Length == 0 || args[0] == "report")
+    return QuickReport.Run(args.Skip(args.Length > 0 ? 1 : 0).ToArray());
+BenchmarkSwitcher.FromAssembly(typeof(QuickReport).Assembly).Run(args);
+return 0;

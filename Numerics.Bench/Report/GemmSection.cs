@@ -26,7 +26,7 @@ internal static class GemmSection
     private static void RunOne<T>(ReportTable table, string label, int n, LinearAlgebraBackend managed, LinearAlgebraBackend? native)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        var rng = new Random(n);
+        var rng = new System.Random(n);
         var a = new T[n * n];
         var b = new T[n * n];
         for (int i = 0; i < a.Length; i++) { a[i] = T.CreateChecked(rng.NextDouble() - 0.5); b[i] = T.CreateChecked(rng.NextDouble() - 0.5); }

@@ -1,0 +1,82 @@
+using ILGPU;
+
+namespace Numerics.Gpu.Kernels;
+
+/// <summary>What a reduction accumulates.</summary>
+internal enum ReductionKind
+{
+    Sum = 0,
+    Dot = 1,
+    SumOfSquares = 2,
+    MaxAbs = 3,
+}
+
+/// <summary>
+/// Two-stage, fixed-order reductions in float64: each group reduces a grid-stride slice through a
+/// shared-memory tree and writes one partial; the host adds the partials in index order. No
+/// atomics, so the result is the same on every run.
+/// </summary>
+internal static class ReductionKernels
+{
+    public const int GroupSize = 256;
+
+    /// <summary>
+    /// One partial per group over x (and y for <see cref="ReductionKind.Dot"/>); with
+    /// <paramref name="scale"/> &gt; 0 the sum of squares is taken of x/scale (overflow-safe norms).
+    /// </summary>
+    public static void Partial<T, TOps>(ArrayView<T> x, ArrayView<T> y, ArrayView<double> partials, int n, int kind, double scale)
+        where T : unmanaged where TOps : struct, IScalarOps<T>
+    {
+        var o = default(TOps);
+        var shared = SharedMemory.Allocate<double>(GroupSize);
+        double acc = 0;
+        int stride = Grid.DimX * Group.DimX;
+        for (int i = Grid.GlobalIndex.X; i < n; i += stride)
+            acc = Combine(acc, Term(o, x, y, i, kind, scale), kind);
+        GroupReduce(shared, acc, kind);
+        if (Group.IdxX == 0) partials[Grid.IdxX] = shared[0];
+    }
+
+    /// <summary>One group per column: out[j] = reduction of column j of a rows×cols matrix.</summary>
+    public static void Columns<T, TOps>(ArrayView<T> a, int rows, int ld, ArrayView<double> output, int kind)
+        where T : unmanaged where TOps : struct, IScalarOps<T>
+    {
+        var o = default(TOps);
+        var shared = SharedMemory.Allocate<double>(GroupSize);
+        int j = Grid.IdxX;
+        double acc = 0;
+        for (int i = Group.IdxX; i < rows; i += Group.DimX)
+        {
+            double v = o.ToDouble(a[i + (long)j * ld]);
+            acc = Combine(acc, kind == (int)ReductionKind.Sum ? v : kind == (int)ReductionKind.SumOfSquares ? v * v : Abs(v), kind);
+        }
+        GroupReduce(shared, acc, kind);
+        if (Group.IdxX == 0) output[j] = shared[0];
+    }
+
+    private static double Term<T, TOps>(TOps o, ArrayView<T> x, ArrayView<T> y, int i, int kind, double scale)
+        where T : unmanaged where TOps : struct, IScalarOps<T>
+    {
+        double v = o.ToDouble(x[i]);
+        if (kind == (int)ReductionKind.Dot) return v * o.ToDouble(y[i]);
+        if (kind == (int)ReductionKind.SumOfSquares) { if (scale > 0) v /= scale; return v * v; }
+        if (kind == (int)ReductionKind.MaxAbs) return Abs(v);
+        return v;
+    }
+
+    private static double Abs(double v) => v < 0 ? -v : v;
+
+    private static double Combine(double acc, double v, int kind) =>
+        kind == (int)ReductionKind.MaxAbs ? (v > acc || double.IsNaN(v) ? v : acc) : acc + v;
+
+    private static void GroupReduce(ArrayView<double> shared, double value, int kind)
+    {
+        shared[Group.IdxX] = value;
+        Group.Barrier();
+        for (int s = GroupSize / 2; s > 0; s >>= 1)
+        {
+            if (Group.IdxX < s) shared[Group.IdxX] = Combine(shared[Group.IdxX], shared[Group.IdxX + s], kind);
+            Group.Barrier();
+        }
+    }
+}

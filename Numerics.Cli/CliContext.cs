@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MathNet.Numerics.LinearAlgebra;
+using Numerics.IO;
+using Numerics.LinearAlgebra;
+
+namespace Numerics.Cli;
+
+/// <summary>Where a command computes.</summary>
+public enum CliDevice
+{
+    /// <summary>CPU kernels and the selected BLAS.</summary>
+    Cpu,
+    /// <summary>The GPU (CUDA, or the ILGPU CPU simulator when no GPU exists).</summary>
+    Gpu,
+}
+
+/// <summary>
+/// What every subcommand shares: the common options (<c>--out</c>, <c>--seed</c>, <c>--device</c>,
+/// <c>--quiet</c>), validated <c>.npy</c> input, the JSON summary line on stdout, progress on stderr
+/// and a stopwatch for the reported timings.
+/// </summary>
+public sealed class CliContext
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    /// <summary>Reads the shared options from <paramref name="args"/>.</summary>
+    public CliContext(CliArguments args, TextWriter output, TextWriter error)
+    {
+        Arguments = args;
+        Output = output;
+        Error = error;
+        Seed = (ulong)args.Int("seed", 0, min: 0);
+        Device = args.Choice("device", "cpu", "cpu", "gpu") == "gpu" ? CliDevice.Gpu : CliDevice.Cpu;
+        Quiet = args.Flag("quiet");
+    }
+
+    /// <summary>The command's own options.</summary>
+    public CliArguments Arguments { get; }
+
+    /// <summary>stdout: only the JSON summary line goes here.</summary>
+    public TextWriter Output { get; }
+
+    /// <summary>stderr: progress and diagnostics.</summary>
+    public TextWriter Error { get; }
+
+    /// <summary><c>--seed</c> (default 0).</summary>
+    public ulong Seed { get; }
+
+    /// <summary><c>--device cpu|gpu</c> (default cpu).</summary>
+    public CliDevice Device { get; }
+
+    /// <summary><c>--quiet</c>: no progress lines.</summary>
+    public bool Quiet { get; }
+
+    /// <summary>Seconds since the command started.</summary>
+    public double Elapsed => _clock.Elapsed.TotalSeconds;
+
+    /// <summary>Loads the 2-D array named by option <paramref name="option"/>, rejecting empty or non-finite data.</summary>
+    public Matrix<double> LoadMatrix(string option)
+    {
+        string path = Arguments.Required(option);
+        Matrix<double> m;
+        try { m = Npy.ReadMatrix(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        { throw new CliUsageException($"--{option} {path}: {e.Message}"); }
+        if (m.RowCount == 0 || m.ColumnCount == 0) throw new CliUsageException($"--{option} {path}: the array is empty ({m.RowCount}×{m.ColumnCount})");
+        RequireFinite(DenseStorage.ColumnMajor(m), option, path);
+        return m;
+    }
+
+    /// <summary>Loads the 1-D array named by option <paramref name="option"/>, rejecting non-finite data.</summary>
+    public Vector<double> LoadVector(string option)
+    {
+        string path = Arguments.Required(option);
+        Vector<double> v;
+        try { v = Npy.ReadVector(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        { throw new CliUsageException($"--{option} {path}: {e.Message}"); }
+        RequireFinite(DenseStorage.Values(v), option, path);
+        return v;
+    }
+
+    private static void RequireFinite(double[] values, string option, string path)
+    {
+        int bad = Array.FindIndex(values, x => !double.IsFinite(x));
+        if (bad >= 0) throw new CliUsageException($"--{option} {path}: contains {values[bad]} at flat index {bad}");
+    }
+
+    /// <summary>Writes a result matrix to <c>--out</c> (required) as float64.</summary>
+    public void Save(Matrix<double> result) => Npy.Write(Arguments.Required("out"), result);
+
+    /// <summary>Writes a result vector to <c>--out</c> (required) as float64.</summary>
+    public void Save(Vector<double> result) => Npy.Write(Arguments.Required("out"), result);
+
+    /// <summary>A progress line on stderr (suppressed by <c>--quiet</c>).</summary>
+    public void Progress(int iteration, double objective, double residual)
+    {
+        if (!Quiet) Error.WriteLine(FormattableString.Invariant($"iter {iteration,5}  objective {objective,14:E6}  residual {residual,11:E3}  {Elapsed,8:F2}s"));
+    }
+
+    /// <summary>Writes the one-line JSON summary on stdout (NaN/∞ become null).</summary>
+    public void Summary(IReadOnlyDictionary<string, object?> fields)
+    {
+        var clean = fields.ToDictionary(kv => kv.Key, kv => kv.Value is double d && !double.IsFinite(d) ? null : kv.Value);
+        Output.WriteLine(JsonSerializer.Serialize(clean));
+    }
+}

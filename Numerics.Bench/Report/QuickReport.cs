@@ -29,6 +29,7 @@ public static class QuickReport
         w.WriteLine($"native BLAS: {(LinearAlgebraBackend.Native?.ToString() ?? "none (" + LinearAlgebraBackend.NativeUnavailableReason + ")")}");
         w.WriteLine();
         GemmSection.Run(w, smoke ? [128] : [256, 1024, 2048]);
+        GpuGemmSection.Run(w, smoke ? [256] : [1024, 2048, 4096]);
         return 0;
     }
 }

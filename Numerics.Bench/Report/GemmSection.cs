@@ -45,7 +45,7 @@ internal static class GemmSection
         table.Add(label, n, tm, flops / tm / 1e9, tn, flops / tn / 1e9, tn / tm, diff);
     }
 
-    private static void Gemm<T>(LinearAlgebraBackend backend, int n, T[] a, T[] b, T[] c) where T : unmanaged
+    internal static void Gemm<T>(LinearAlgebraBackend backend, int n, T[] a, T[] b, T[] c) where T : unmanaged
     {
         if (typeof(T) == typeof(double))
             backend.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, n, n, n, 1.0, (double[])(object)a, n, (double[])(object)b, n, 0.0, (double[])(object)c, n);

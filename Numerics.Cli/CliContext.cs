@@ -59,11 +59,7 @@ public sealed class CliContext
     /// <summary>Loads the 2-D array named by option <paramref name="option"/>, rejecting empty or non-finite data.</summary>
     public Matrix<double> LoadMatrix(string option)
     {
-        string path = Arguments.Required(option);
-        Matrix<double> m;
-        try { m = Npy.ReadMatrix(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        { throw new CliUsageException($"--{option} {path}: {e.Message}"); }
+        var (m, path) = Load(option, Npy.ReadMatrix);
         if (m.RowCount == 0 || m.ColumnCount == 0) throw new CliUsageException($"--{option} {path}: the array is empty ({m.RowCount}×{m.ColumnCount})");
         RequireFinite(DenseStorage.ColumnMajor(m), option, path);
         return m;
@@ -72,13 +68,18 @@ public sealed class CliContext
     /// <summary>Loads the 1-D array named by option <paramref name="option"/>, rejecting non-finite data.</summary>
     public Vector<double> LoadVector(string option)
     {
-        string path = Arguments.Required(option);
-        Vector<double> v;
-        try { v = Npy.ReadVector(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        { throw new CliUsageException($"--{option} {path}: {e.Message}"); }
+        var (v, path) = Load(option, Npy.ReadVector);
         RequireFinite(DenseStorage.Values(v), option, path);
         return v;
+    }
+
+    /// <summary>Reads the file named by a required option; I/O failures become usage errors naming the option.</summary>
+    private (T Value, string Path) Load<T>(string option, Func<string, T> read)
+    {
+        string path = Arguments.Required(option);
+        try { return (read(path), path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        { throw new CliUsageException($"--{option} {path}: {e.Message}"); }
     }
 
     private static void RequireFinite(double[] values, string option, string path)

@@ -26,23 +26,32 @@ internal static class GemmSection
     private static void RunOne<T>(ReportTable table, string label, int n, LinearAlgebraBackend managed, LinearAlgebraBackend? native)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        var rng = new System.Random(n);
-        var a = new T[n * n];
-        var b = new T[n * n];
-        for (int i = 0; i < a.Length; i++) { a[i] = T.CreateChecked(rng.NextDouble() - 0.5); b[i] = T.CreateChecked(rng.NextDouble() - 0.5); }
+        var (a, b) = Operands<T>(n);
         var cm = new T[n * n];
         var cn = new T[n * n];
         int reps = n <= 512 ? 10 : 3;
         double flops = 2.0 * n * n * n;
         double tm = Timing.Best(() => Gemm(managed, n, a, b, cm), reps);
         double tn = native is null ? double.NaN : Timing.Best(() => Gemm(native, n, a, b, cn), reps);
-        double diff = double.NaN;
-        if (native is not null)
-        {
-            diff = 0;
-            for (int i = 0; i < cm.Length; i++) diff = Math.Max(diff, double.CreateChecked(T.Abs(cm[i] - cn[i])));
-        }
+        double diff = native is null ? double.NaN : MaxDifference<T>(cm, cn);
         table.Add(label, n, tm, flops / tm / 1e9, tn, flops / tn / 1e9, tn / tm, diff);
+    }
+
+    /// <summary>Two n×n operands with entries in [-½, ½), seeded by n so every section sees the same problem.</summary>
+    internal static (T[] A, T[] B) Operands<T>(int n) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var rng = new System.Random(n);
+        var a = new T[n * n];
+        var b = new T[n * n];
+        for (int i = 0; i < a.Length; i++) { a[i] = T.CreateChecked(rng.NextDouble() - 0.5); b[i] = T.CreateChecked(rng.NextDouble() - 0.5); }
+        return (a, b);
+    }
+
+    internal static double MaxDifference<T>(T[] x, T[] y) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        double diff = 0;
+        for (int i = 0; i < x.Length; i++) diff = Math.Max(diff, double.CreateChecked(T.Abs(x[i] - y[i])));
+        return diff;
     }
 
     internal static void Gemm<T>(LinearAlgebraBackend backend, int n, T[] a, T[] b, T[] c) where T : unmanaged

@@ -29,10 +29,7 @@ internal static class GpuGemmSection
     private static void RunOne<T>(ReportTable table, string label, int n, GpuDevice device, GpuLinearAlgebra ops)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        var rng = new System.Random(n);
-        var a = new T[n * n];
-        var b = new T[n * n];
-        for (int i = 0; i < a.Length; i++) { a[i] = T.CreateChecked(rng.NextDouble() - 0.5); b[i] = T.CreateChecked(rng.NextDouble() - 0.5); }
+        var (a, b) = GemmSection.Operands<T>(n);
         var c = new T[n * n];
         double flops = 2.0 * n * n * n;
         int reps = device.Kind == GpuKind.Cuda ? 5 : 1;
@@ -44,8 +41,6 @@ internal static class GpuGemmSection
         double tg = Timing.Best(() => { ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, T.One, da, db, T.Zero, dc); device.Synchronize(); }, reps);
         var g = new T[n * n];
         dc.CopyTo(g);
-        double diff = 0;
-        for (int i = 0; i < g.Length; i++) diff = Math.Max(diff, double.CreateChecked(T.Abs(g[i] - c[i])));
-        table.Add(label, n, tg, flops / tg / 1e9, tc, flops / tc / 1e9, tc / tg, diff);
+        table.Add(label, n, tg, flops / tg / 1e9, tc, flops / tc / 1e9, tc / tg, GemmSection.MaxDifference<T>(g, c));
     }
 }

@@ -34,13 +34,4 @@ internal static class ShapeCheck
             throw new ArgumentException($"{name} holds {spanLength} elements but {what} needs {needed}.", name);
     }
 
-    public static void Finite(double value, string name)
-    {
-        if (!double.IsFinite(value)) throw new ArgumentException($"{name} must be finite, got {value}.", name);
-    }
-
-    public static void NotNull(object? value, string name)
-    {
-        ArgumentNullException.ThrowIfNull(value, name);
-    }
 }

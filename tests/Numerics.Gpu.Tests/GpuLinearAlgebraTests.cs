@@ -156,7 +156,7 @@ public class GpuLinearAlgebraTests(GpuFixture gpu)
     public void Device_is_reported()
     {
         Assert.False(string.IsNullOrWhiteSpace(gpu.Device.ToString()));
-        Assert.Equal(GpuKind.CpuSimulator, GpuDevice.Create(GpuKind.CpuSimulator) is var d ? d.Kind : default);
-        d.Dispose();
+        using var simulator = GpuDevice.Create(GpuKind.CpuSimulator);
+        Assert.Equal(GpuKind.CpuSimulator, simulator.Kind);
     }
 }

@@ -60,10 +60,20 @@ public class BlasRoutineTests
             }
     }
 
-    [Theory, MemberData(nameof(TriangularCases))]
-    public void Trmv_matches_explicit_product(string backend, Side side, TriangularPart uplo, Transpose t, DiagonalKind d)
+    public static TheoryData<string, TriangularPart, Transpose, DiagonalKind> TrmvCases()
     {
-        if (side == Side.Right) return; // trmv has no side; the Left half of the cases covers it
+        var data = new TheoryData<string, TriangularPart, Transpose, DiagonalKind>();
+        foreach (var be in Backends.Names)
+            foreach (var uplo in new[] { TriangularPart.Upper, TriangularPart.Lower })
+                foreach (var t in new[] { Transpose.NoTranspose, Transpose.Transpose })
+                    foreach (var d in new[] { DiagonalKind.NonUnit, DiagonalKind.Unit })
+                        data.Add(be, uplo, t, d);
+        return data;
+    }
+
+    [Theory, MemberData(nameof(TrmvCases))]
+    public void Trmv_matches_explicit_product(string backend, TriangularPart uplo, Transpose t, DiagonalKind d)
+    {
         const int n = 13, lda = 15, inc = 2;
         var a = Triangular(n, lda, uplo, 22);
         var x0 = TestData.Random(n * inc, 23);

@@ -1,0 +1,133 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Numerics.Sketching;
+
+/// <summary>
+/// The fast Walsh–Hadamard transform (Sylvester ordering, unnormalised): y = H·x with
+/// H[i, j] = (−1)^popcount(i &amp; j), in O(N log N) additions.
+/// </summary>
+/// <remarks>
+/// Two layouts are served. <see cref="Transform{T}(Span{T})"/> transforms one vector.
+/// <see cref="TransformRows{T}(Span{T}, int, int, int)"/> transforms a row-major block along its
+/// row index: every butterfly combines two whole rows, so the inner loop is a contiguous SIMD
+/// add/subtract over the row, which is the layout the SRHT uses. Two stages are fused per pass
+/// (radix 4) to halve the memory traffic.
+/// </remarks>
+public static class Hadamard
+{
+    /// <summary>In-place unnormalised FWHT of <paramref name="x"/> (length a power of two).</summary>
+    /// <exception cref="ArgumentException">The length is not a power of two.</exception>
+    public static unsafe void Transform<T>(Span<T> x) where T : unmanaged, INumber<T>
+    {
+        if (x.Length == 0 || !BitOperations.IsPow2(x.Length))
+            throw new ArgumentException($"x must have a power-of-two length, got {x.Length}.", nameof(x));
+        fixed (T* p = x) TransformVector(p, x.Length);
+    }
+
+    /// <summary>
+    /// In-place unnormalised FWHT along the row index of the row-major block
+    /// <paramref name="data"/>: rows × width values, row r starting at r·<paramref name="rowStride"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">rows is not a power of two, width &gt; rowStride, or the span is too short.</exception>
+    public static unsafe void TransformRows<T>(Span<T> data, int rows, int width, int rowStride) where T : unmanaged, INumber<T>
+    {
+        if (rows <= 0 || !BitOperations.IsPow2(rows))
+            throw new ArgumentException($"rows must be a power of two, got {rows}.", nameof(rows));
+        ArgumentOutOfRangeException.ThrowIfNegative(width, nameof(width));
+        if (rowStride < width) throw new ArgumentException($"rowStride ({rowStride}) must be at least width ({width}).", nameof(rowStride));
+        long needed = (long)(rows - 1) * rowStride + width;
+        if (data.Length < needed) throw new ArgumentException($"data holds {data.Length} values; {needed} are needed.", nameof(data));
+        fixed (T* p = data) TransformRowBlock(p, rows, rowStride, width);
+    }
+
+    /// <summary>Transforms the <paramref name="rows"/> rows at p + r·stride, over <paramref name="width"/> columns.</summary>
+    internal static unsafe void TransformRowBlock<T>(T* p, int rows, long stride, int width) where T : unmanaged, INumber<T>
+    {
+        int h = 1;
+        // Radix-4 passes: stages h and 2h together.
+        for (; 4 * h <= rows; h *= 4)
+            for (int start = 0; start < rows; start += 4 * h)
+                for (int i = start; i < start + h; i++)
+                    Butterfly4(p + i * stride, p + (i + h) * stride, p + (i + 2 * h) * stride, p + (i + 3 * h) * stride, width);
+        if (2 * h <= rows)
+            for (int i = 0; i < h; i++)
+                Butterfly2(p + i * stride, p + (i + h) * stride, width);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Butterfly2<T>(T* a, T* b, int width) where T : unmanaged, INumber<T>
+    {
+        int j = 0;
+        for (; j <= width - Vector<T>.Count; j += Vector<T>.Count)
+        {
+            var x = Vector.Load(a + j);
+            var y = Vector.Load(b + j);
+            Vector.Store(x + y, a + j);
+            Vector.Store(x - y, b + j);
+        }
+        for (; j < width; j++)
+        {
+            T x = a[j], y = b[j];
+            a[j] = x + y;
+            b[j] = x - y;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Butterfly4<T>(T* r0, T* r1, T* r2, T* r3, int width) where T : unmanaged, INumber<T>
+    {
+        int j = 0;
+        for (; j <= width - Vector<T>.Count; j += Vector<T>.Count)
+        {
+            var x0 = Vector.Load(r0 + j);
+            var x1 = Vector.Load(r1 + j);
+            var x2 = Vector.Load(r2 + j);
+            var x3 = Vector.Load(r3 + j);
+            var a = x0 + x1;
+            var b = x0 - x1;
+            var c = x2 + x3;
+            var d = x2 - x3;
+            Vector.Store(a + c, r0 + j);
+            Vector.Store(b + d, r1 + j);
+            Vector.Store(a - c, r2 + j);
+            Vector.Store(b - d, r3 + j);
+        }
+        for (; j < width; j++)
+        {
+            T a = r0[j] + r1[j], b = r0[j] - r1[j], c = r2[j] + r3[j], d = r2[j] - r3[j];
+            r0[j] = a + c;
+            r1[j] = b + d;
+            r2[j] = a - c;
+            r3[j] = b - d;
+        }
+    }
+
+    /// <summary>1-D transform: stages with a span shorter than one SIMD vector are scalar, the rest are row butterflies of width h.</summary>
+    private static unsafe void TransformVector<T>(T* p, int n) where T : unmanaged, INumber<T>
+    {
+        int lanes = Vector<T>.Count;
+        int h = 1;
+        for (; h < lanes && h < n; h *= 2)
+            for (int start = 0; start < n; start += 2 * h)
+                for (int i = start; i < start + h; i++)
+                {
+                    T x = p[i], y = p[i + h];
+                    p[i] = x + y;
+                    p[i + h] = x - y;
+                }
+        if (h >= n) return;
+        // The remaining stages see the vector as n/h rows of width h; cache-block them so that the
+        // first ones run on blocks that stay in L1/L2.
+        int rows = n / h;
+        const int blockBytes = 1 << 16;
+        int blockRows = (int)Math.Min(rows, Math.Max(1, BitOperations.RoundUpToPowerOf2((uint)(blockBytes / (h * sizeof(T)))) ));
+        if (blockRows > 1)
+            for (int b = 0; b < rows; b += blockRows)
+                TransformRowBlock(p + (long)b * h, blockRows, h, h);
+        // Stages across blocks: rows b·blockRows + r with r fixed form a transform of size rows/blockRows
+        // whose row width is blockRows·h (contiguous), so they are one more row-block transform.
+        if (rows > blockRows)
+            TransformRowBlock(p, rows / blockRows, (long)blockRows * h, blockRows * h);
+    }
+}

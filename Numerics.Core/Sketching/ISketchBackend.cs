@@ -1,0 +1,37 @@
+namespace Numerics.Sketching;
+
+/// <summary>
+/// Where the sketch of [A | b] is computed. The solver's control logic (factorisation, rank test,
+/// certificate, LSQR) lives in <see cref="SketchedLeastSquares"/>; a backend only supplies S·[A | b].
+/// </summary>
+public interface ISketchBackend
+{
+    /// <summary>A short name for reports, e.g. "cpu" or the GPU's name.</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// The column-major m×(c+1) matrix [S·A | S·b] for the column-major n×c matrix
+    /// <paramref name="a"/> (leading dimension n) and <paramref name="b"/> (length n), with the S
+    /// that <paramref name="sketch"/> defines.
+    /// </summary>
+    double[] SketchAugmented(SketchOperator sketch, ReadOnlySpan<double> a, int columns, ReadOnlySpan<double> b);
+}
+
+/// <summary>The CPU sketch: <see cref="SketchAccumulator"/> on the calling machine's cores.</summary>
+public sealed class CpuSketchBackend : ISketchBackend
+{
+    /// <summary>The shared instance.</summary>
+    public static CpuSketchBackend Instance { get; } = new();
+
+    private CpuSketchBackend() { }
+
+    /// <inheritdoc />
+    public string Name => "cpu";
+
+    /// <inheritdoc />
+    public double[] SketchAugmented(SketchOperator sketch, ReadOnlySpan<double> a, int columns, ReadOnlySpan<double> b)
+    {
+        ArgumentNullException.ThrowIfNull(sketch);
+        return sketch.ApplyAugmented(a, columns, b);
+    }
+}

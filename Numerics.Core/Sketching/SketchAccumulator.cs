@@ -1,0 +1,225 @@
+using System.Runtime.InteropServices;
+using MathNet.Numerics.LinearAlgebra;
+using Numerics.LinearAlgebra;
+using Numerics.Random;
+
+namespace Numerics.Sketching;
+
+/// <summary>
+/// Builds S·X from blocks of rows of X, in any order and split: <see cref="Add(int, int, int, int, ReadOnlySpan{double}, int)"/>
+/// adds S[:, rows]·X[rows, cols]; accumulators over disjoint row blocks combine with
+/// <see cref="Merge"/>; <see cref="Complete"/> returns the m×c sketch.
+/// </summary>
+/// <remarks>
+/// <para>SRHT keeps the signed, permuted, zero-padded input (N×c, about the size of X) and runs the
+/// transform once in <see cref="Complete"/>. Adding a row only copies it, so the result is
+/// bit-identical for any block split, merge order or thread count.</para>
+/// <para>Gaussian and CountSketch keep the m×c sum. CountSketch is bit-identical for any split when
+/// blocks are added in row order; a Gaussian sum over a different split agrees to rounding.</para>
+/// <para>Holds unmanaged memory for SRHT: dispose it (the <c>using</c> pattern).</para>
+/// </remarks>
+public sealed unsafe class SketchAccumulator : IDisposable
+{
+    private const int ScatterRows = 16;
+    private const int GaussianRowChunk = 2048;
+    private readonly SketchOperator _op;
+    private readonly long _stride;          // SRHT: row stride of the padded buffer
+    private double* _padded;                // SRHT: N × stride, row-major
+    private readonly double[]? _sum;        // Gaussian / CountSketch: m × columns, column-major
+    private bool _completed;
+
+    internal SketchAccumulator(SketchOperator op, int columns)
+    {
+        if (columns < 1) throw new ArgumentException($"columns must be at least 1, got {columns}.", nameof(columns));
+        _op = op;
+        Columns = columns;
+        if (op.Kind == SketchKind.Srht)
+        {
+            _stride = (columns + 3) & ~3L; // whole 32-byte groups per row
+            long bytes = op.PaddedRows * _stride * sizeof(double);
+            _padded = (double*)NativeMemory.AllocZeroed((nuint)bytes);
+            GC.AddMemoryPressure(bytes);
+        }
+        else
+        {
+            _sum = new double[(long)op.Rows * columns];
+        }
+    }
+
+    /// <summary>The sketch.</summary>
+    public SketchOperator Operator => _op;
+
+    /// <summary>c: the column count of X.</summary>
+    public int Columns { get; }
+
+    /// <summary>
+    /// Adds S[:, rowOffset .. rowOffset+rowCount)·B into columns columnOffset .. columnOffset+columnCount
+    /// of the sketch, for the column-major block B (rowCount × columnCount, leading dimension <paramref name="ld"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The block lies outside X, the span is too short, or it holds NaN/∞.</exception>
+    /// <exception cref="InvalidOperationException">The accumulator was completed or disposed.</exception>
+    public void Add(int rowOffset, int rowCount, int columnOffset, int columnCount, ReadOnlySpan<double> block, int ld)
+    {
+        ThrowIfDone();
+        if (rowOffset < 0 || rowCount < 0 || (long)rowOffset + rowCount > _op.InputRows)
+            throw new ArgumentException($"Rows {rowOffset}..{(long)rowOffset + rowCount} lie outside 0..{_op.InputRows}.", nameof(rowOffset));
+        if (columnOffset < 0 || columnCount < 0 || (long)columnOffset + columnCount > Columns)
+            throw new ArgumentException($"Columns {columnOffset}..{(long)columnOffset + columnCount} lie outside 0..{Columns}.", nameof(columnOffset));
+        if (rowCount == 0 || columnCount == 0) return;
+        ShapeCheck.Matrix(block.Length, rowCount, columnCount, ld, nameof(block), nameof(ld));
+        for (int j = 0; j < columnCount; j++)
+            DenseStorage.RequireFinite(block.Slice(j * ld, rowCount), nameof(block));
+        fixed (double* src = block)
+        {
+            switch (_op.Kind)
+            {
+                case SketchKind.Srht: ScatterSigned(src, ld, rowOffset, rowCount, columnOffset, columnCount); break;
+                case SketchKind.Gaussian: AddGaussian(src, ld, rowOffset, rowCount, columnOffset, columnCount); break;
+                default: AddCountSketch(src, ld, rowOffset, rowCount, columnOffset, columnCount); break;
+            }
+        }
+    }
+
+    /// <summary>Adds the dense block (rows rowOffset.. of X, columns columnOffset..).</summary>
+    public void Add(int rowOffset, Matrix<double> block, int columnOffset = 0)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        Add(rowOffset, block.RowCount, columnOffset, block.ColumnCount, DenseStorage.ColumnMajor(block), Math.Max(1, block.RowCount));
+    }
+
+    /// <summary>Adds everything <paramref name="other"/> accumulated (same operator and column count); other is unchanged.</summary>
+    public void Merge(SketchAccumulator other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        ThrowIfDone();
+        other.ThrowIfDone();
+        if (!SameOperator(other._op) || other.Columns != Columns)
+            throw new ArgumentException("other must come from an identical sketch (kind, rows, input rows, seed) with the same column count.", nameof(other));
+        if (_padded is not null)
+        {
+            // Disjoint row blocks meet zeros here, so the sum is exact.
+            long total = _op.PaddedRows * _stride;
+            var dst = _padded;
+            var src = other._padded;
+            Parallel.For(0, (int)((total + (1 << 16) - 1) >> 16), chunk =>
+            {
+                long start = (long)chunk << 16, end = Math.Min(total, start + (1 << 16));
+                for (long i = start; i < end; i++) dst[i] += src[i];
+            });
+        }
+        else
+        {
+            for (long i = 0; i < _sum!.LongLength; i++) _sum[i] += other._sum![i];
+        }
+    }
+
+    private bool SameOperator(SketchOperator o) =>
+        o.Kind == _op.Kind && o.Rows == _op.Rows && o.InputRows == _op.InputRows && o.Seed == _op.Seed;
+
+    /// <summary>
+    /// The m×c sketch S·X, column-major. An SRHT accumulator transforms its buffer in place and
+    /// then frees it, so this can be called once; the others may be called again.
+    /// </summary>
+    public double[] Complete()
+    {
+        ThrowIfDone();
+        if (_padded is null) return (double[])_sum!.Clone();
+        var result = new double[(long)_op.Rows * Columns];
+        SrhtTransform.SampleRows(_padded, _op.PaddedRows, Columns, _stride, _op.SampledRows, 1.0 / Math.Sqrt(_op.Rows), result);
+        FreePadded();
+        _completed = true;
+        return result;
+    }
+
+    /// <summary><see cref="Complete"/> as a MathNet matrix.</summary>
+    public Matrix<double> ToMatrix() => Matrix<double>.Build.Dense(_op.Rows, Columns, Complete());
+
+    private void ScatterSigned(double* src, int ld, int rowOffset, int rowCount, int columnOffset, int columnCount)
+    {
+        var positions = _op.Positions;
+        var signs = new CounterRng(_op.Seed, SketchStreams.Signs);
+        var dst = _padded;
+        long stride = _stride;
+        int groups = (rowCount + ScatterRows - 1) / ScatterRows;
+        Parallel.For(0, groups, g =>
+        {
+            int r0 = g * ScatterRows, r1 = Math.Min(rowCount, r0 + ScatterRows);
+            Span<long> rowStart = stackalloc long[ScatterRows];
+            Span<double> sign = stackalloc double[ScatterRows];
+            for (int r = r0; r < r1; r++)
+            {
+                rowStart[r - r0] = positions[rowOffset + r] * stride + columnOffset;
+                sign[r - r0] = signs.Rademacher(rowOffset + r);
+            }
+            // Read a column segment of the group (contiguous), write one value into each row.
+            for (int j = 0; j < columnCount; j++)
+            {
+                double* col = src + (long)j * ld;
+                for (int r = r0; r < r1; r++)
+                    dst[rowStart[r - r0] + j] = sign[r - r0] * col[r];
+            }
+        });
+    }
+
+    private void AddGaussian(double* src, int ld, int rowOffset, int rowCount, int columnOffset, int columnCount)
+    {
+        int m = _op.Rows;
+        var rng = new CounterRng(_op.Seed, SketchStreams.Gaussian);
+        double scale = 1.0 / Math.Sqrt(m);
+        int chunk = Math.Min(rowCount, GaussianRowChunk);
+        var g = new double[(long)m * chunk];
+        var backend = LinearAlgebraBackend.Current;
+        var sum = _sum!;
+        for (int r0 = 0; r0 < rowCount; r0 += chunk)
+        {
+            int rows = Math.Min(chunk, rowCount - r0);
+            var gs = g.AsSpan(0, m * rows);
+            // Column i of S is normals i·m .. i·m+m−1, so a block of columns is one contiguous run.
+            rng.FillNormal(gs, (long)(rowOffset + r0) * m);
+            var b = new ReadOnlySpan<double>(src + r0, (int)Math.Min(int.MaxValue, (long)(columnCount - 1) * ld + rows));
+            backend.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, m, columnCount, rows, scale, gs, m, b, ld,
+                1.0, sum.AsSpan((int)((long)columnOffset * m)), m);
+        }
+    }
+
+    private void AddCountSketch(double* src, int ld, int rowOffset, int rowCount, int columnOffset, int columnCount)
+    {
+        int m = _op.Rows;
+        var buckets = _op.Buckets;
+        var signs = new double[rowCount];
+        new CounterRng(_op.Seed, SketchStreams.BucketSigns).FillRademacher(signs, rowOffset);
+        var sum = _sum!;
+        // Columns are independent, so splitting over them keeps each bucket's summation order.
+        Parallel.For(0, columnCount, j =>
+        {
+            double* col = src + (long)j * ld;
+            long outCol = (long)(columnOffset + j) * m;
+            for (int r = 0; r < rowCount; r++)
+                sum[outCol + buckets[rowOffset + r]] += signs[r] * col[r];
+        });
+    }
+
+    private void ThrowIfDone()
+    {
+        if (_completed) throw new InvalidOperationException("The SRHT accumulator was completed; its buffer is consumed by the transform.");
+        if (_op.Kind == SketchKind.Srht && _padded is null) throw new ObjectDisposedException(nameof(SketchAccumulator));
+    }
+
+    private void FreePadded()
+    {
+        if (_padded is null) return;
+        NativeMemory.Free(_padded);
+        _padded = null;
+        GC.RemoveMemoryPressure(_op.PaddedRows * _stride * sizeof(double));
+    }
+
+    /// <summary>Frees the SRHT buffer.</summary>
+    public void Dispose()
+    {
+        FreePadded();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Frees the SRHT buffer if <see cref="Dispose"/> was not called.</summary>
+    ~SketchAccumulator() => FreePadded();
+}

@@ -1,0 +1,135 @@
+using System.Numerics;
+using MathNet.Numerics.LinearAlgebra;
+using Numerics.LinearAlgebra;
+using Numerics.Random;
+
+namespace Numerics.Sketching;
+
+/// <summary>
+/// A random sketch S ∈ ℝ^{m×n}, fully defined by (kind, m, n, seed): the same four numbers give
+/// the same S on every run, thread count and device, and any block of its columns can be
+/// regenerated on its own.
+/// </summary>
+/// <remarks>
+/// Apply S to a whole matrix with <see cref="Apply(Matrix{double})"/>, or stream row blocks
+/// through a <see cref="SketchAccumulator"/> from <see cref="CreateAccumulator"/>. Sketch A and b
+/// together (as columns of one accumulator, or with the same operator) so that both see the same S.
+/// </remarks>
+public sealed class SketchOperator
+{
+    private int[]? _positions;
+    private int[]? _sampledRows;
+    private int[]? _buckets;
+
+    /// <summary>Defines S.</summary>
+    /// <param name="kind">Which sketch.</param>
+    /// <param name="rows">m, the sketch size (≥ 1; for SRHT at most the padded row count 2^⌈log₂ n⌉).</param>
+    /// <param name="inputRows">n, the row count of the matrices it applies to (≥ 1).</param>
+    /// <param name="seed">The seed of the counter-based generator.</param>
+    /// <exception cref="ArgumentException">A size is out of range or the kind is unknown.</exception>
+    public SketchOperator(SketchKind kind, int rows, int inputRows, ulong seed)
+    {
+        if (!Enum.IsDefined(kind)) throw new ArgumentException($"Unknown sketch kind {kind}.", nameof(kind));
+        if (inputRows < 1) throw new ArgumentException($"inputRows must be at least 1, got {inputRows}.", nameof(inputRows));
+        if (inputRows > 1 << 30) throw new ArgumentException($"inputRows must be at most 2^30, got {inputRows}.", nameof(inputRows));
+        if (rows < 1) throw new ArgumentException($"rows must be at least 1, got {rows}.", nameof(rows));
+        int padded = (int)BitOperations.RoundUpToPowerOf2((uint)inputRows);
+        if (kind == SketchKind.Srht && rows > padded)
+            throw new ArgumentException($"An SRHT of {inputRows} input rows samples at most {padded} rows, got rows = {rows}.", nameof(rows));
+        Kind = kind;
+        Rows = rows;
+        InputRows = inputRows;
+        Seed = seed;
+        PaddedRows = kind == SketchKind.Srht ? padded : inputRows;
+    }
+
+    /// <summary>The kind of sketch.</summary>
+    public SketchKind Kind { get; }
+
+    /// <summary>m: rows of S, i.e. of every sketched matrix.</summary>
+    public int Rows { get; }
+
+    /// <summary>n: columns of S, i.e. rows of the inputs.</summary>
+    public int InputRows { get; }
+
+    /// <summary>The generator seed.</summary>
+    public ulong Seed { get; }
+
+    /// <summary>For SRHT the Hadamard order N = 2^⌈log₂ n⌉ (inputs are zero-padded to N rows); otherwise n.</summary>
+    public int PaddedRows { get; }
+
+    /// <summary>SRHT: the padded row Π(i) that input row i moves to (length n).</summary>
+    internal int[] Positions => _positions ??= PositionsOf(Seed, InputRows, PaddedRows);
+
+    /// <summary>SRHT: the sampled Hadamard rows in ascending order (length m); row k of S·A is row SampledRows[k] of H·D·Π·A.</summary>
+    internal int[] SampledRows => _sampledRows ??= SampledRowsOf(Seed, PaddedRows, Rows);
+
+    /// <summary>CountSketch: the output row of each input row (length n).</summary>
+    internal int[] Buckets => _buckets ??= BucketsOf(Seed, InputRows, Rows);
+
+    /// <summary>SRHT sign of input row i, or CountSketch sign, as ±1.</summary>
+    internal double Sign(int i) => new CounterRng(Seed, Kind == SketchKind.Srht ? SketchStreams.Signs : SketchStreams.BucketSigns).Rademacher(i);
+
+    private static int[] PositionsOf(ulong seed, int n, int padded)
+    {
+        var permutation = new CounterRng(seed, SketchStreams.Permutation).Permutation(padded);
+        return n == padded ? permutation : permutation[..n];
+    }
+
+    private static int[] SampledRowsOf(ulong seed, int padded, int m)
+    {
+        var rows = new CounterRng(seed, SketchStreams.SampledRows).SampleWithoutReplacement(padded, m);
+        Array.Sort(rows);
+        return rows;
+    }
+
+    private static int[] BucketsOf(ulong seed, int n, int m)
+    {
+        var rng = new CounterRng(seed, SketchStreams.Buckets);
+        var b = new int[n];
+        for (int i = 0; i < n; i++) b[i] = (int)rng.UniformInteger(i, m);
+        return b;
+    }
+
+    /// <summary>An empty accumulator for S·X with X of <paramref name="columns"/> columns.</summary>
+    public SketchAccumulator CreateAccumulator(int columns) => new(this, columns);
+
+    /// <summary>S·A for A of n rows (input unchanged).</summary>
+    /// <exception cref="ArgumentException">A is null, or its row count is not n.</exception>
+    public Matrix<double> Apply(Matrix<double> a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        if (a.RowCount != InputRows) throw new ArgumentException($"a has {a.RowCount} rows; the sketch takes {InputRows}.", nameof(a));
+        using var acc = CreateAccumulator(a.ColumnCount);
+        acc.Add(0, InputRows, 0, a.ColumnCount, DenseStorage.ColumnMajor(a), InputRows);
+        return acc.ToMatrix();
+    }
+
+    /// <summary>S·x for x of length n.</summary>
+    public MathNet.Numerics.LinearAlgebra.Vector<double> Apply(MathNet.Numerics.LinearAlgebra.Vector<double> x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Count != InputRows) throw new ArgumentException($"x has length {x.Count}; the sketch takes {InputRows}.", nameof(x));
+        using var acc = CreateAccumulator(1);
+        acc.Add(0, InputRows, 0, 1, DenseStorage.Values(x), InputRows);
+        return MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(acc.Complete());
+    }
+
+    /// <summary>
+    /// The column-major m×(c+1) matrix [S·A | S·b] for column-major A (n×c, leading dimension n)
+    /// and b, with one S for both.
+    /// </summary>
+    internal double[] ApplyAugmented(ReadOnlySpan<double> a, int columns, ReadOnlySpan<double> b)
+    {
+        using var acc = CreateAccumulator(columns + 1);
+        acc.Add(0, InputRows, 0, columns, a, InputRows);
+        acc.Add(0, InputRows, columns, 1, b, InputRows);
+        return acc.Complete();
+    }
+
+    /// <summary>S as a dense m×n matrix (for tests and small problems: S·I).</summary>
+    public Matrix<double> ToDense() => Apply(Matrix<double>.Build.DenseIdentity(InputRows));
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Kind} sketch {Rows}×{InputRows} (seed {Seed})";
+}

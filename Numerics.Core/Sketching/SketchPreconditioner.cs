@@ -1,0 +1,187 @@
+using Numerics.LinearAlgebra;
+using Numerics.Optimization;
+
+namespace Numerics.Sketching;
+
+/// <summary>
+/// What the m×(d+1) sketch [S·A | S·b] yields after one Householder QR: the sketch-and-solve
+/// answer and a right preconditioner N with A·N well conditioned. N = R⁻¹ when the sketch has full
+/// rank; otherwise N = V_r·Σ_r⁻¹ from the SVD of R (LSRN style), which also makes the answers
+/// minimum-norm.
+/// </summary>
+internal sealed class SketchPreconditioner
+{
+    private readonly int _d;
+    private readonly double[] _r;       // full rank: R (d×d, upper, ld d)
+    private readonly double[]? _n;      // rank-deficient: N = V_r Σ_r⁻¹ (d×rank, ld d)
+    private readonly double[] _z0;      // sketch coordinates: c = (Qᵀ S b)[0..d) or U_rᵀ c
+
+    private SketchPreconditioner(int d, int rank, double[] r, double[]? n, double[] z0)
+    {
+        _d = d;
+        Rank = rank;
+        _r = r;
+        _n = n;
+        _z0 = z0;
+    }
+
+    /// <summary>The numerical rank of the sketch; N has this many columns.</summary>
+    public int Rank { get; }
+
+    /// <summary>QR of the augmented sketch (its last column becomes Qᵀ·S·b), rank test, and SVD of R only when the test fails.</summary>
+    public static SketchPreconditioner Factor(double[] sab, int m, int d, double rankTolerance)
+    {
+        var backend = LinearAlgebraBackend.Current;
+        var qr = (double[])sab.Clone();
+        backend.Geqrf(m, d + 1, qr, m, new double[Math.Min(m, d + 1)]);
+        var r = new double[d * d];
+        var c = new double[d];
+        for (int j = 0; j < d; j++)
+            for (int i = 0; i <= j; i++) r[i + j * d] = qr[i + j * m];
+        for (int i = 0; i < d; i++) c[i] = qr[i + d * m];
+
+        if (!LooksRankDeficient(r, d, rankTolerance))
+            return new SketchPreconditioner(d, d, r, null, c);
+
+        var work = (double[])r.Clone();
+        var s = new double[d];
+        var u = new double[d * d];
+        var vt = new double[d * d];
+        if (backend.Gesdd(SvdVectors.Thin, d, d, work, d, s, u, d, vt, d) > 0)
+            throw new ArithmeticException("The SVD of the sketch's R factor did not converge.");
+        int rank = 0;
+        while (rank < d && s[rank] > rankTolerance * s[0]) rank++;
+        var n = new double[d * Math.Max(1, rank)];
+        var z0 = new double[rank];
+        for (int k = 0; k < rank; k++)
+        {
+            for (int i = 0; i < d; i++) n[i + k * d] = vt[k + i * d] / s[k];
+            double dot = 0;
+            for (int i = 0; i < d; i++) dot += u[i + k * d] * c[i];
+            z0[k] = dot;
+        }
+        return new SketchPreconditioner(d, rank, r, n, z0);
+    }
+
+    /// <summary>
+    /// Cheap screen: κ(R) ≥ max|rᵢᵢ|/min|rᵢᵢ|; otherwise a few power iterations estimate ‖R‖ and
+    /// ‖R⁻¹‖ with O(d²) triangular products each. Only a failed screen pays for the O(d³) SVD.
+    /// </summary>
+    private static bool LooksRankDeficient(double[] r, int d, double tolerance)
+    {
+        double maxDiag = 0, minDiag = double.PositiveInfinity;
+        for (int i = 0; i < d; i++)
+        {
+            double v = Math.Abs(r[i + i * d]);
+            maxDiag = Math.Max(maxDiag, v);
+            minDiag = Math.Min(minDiag, v);
+        }
+        if (!(maxDiag > 0) || minDiag <= tolerance * maxDiag) return true;
+
+        var backend = LinearAlgebraBackend.Current;
+        var x = new double[d];
+        new Numerics.Random.CounterRng(0x5241_4E4B).FillNormal(x);
+        double normR = PowerNorm(x, v =>
+        {
+            backend.Trmv(TriangularPart.Upper, Transpose.NoTranspose, DiagonalKind.NonUnit, d, r, d, v, 1);
+            backend.Trmv(TriangularPart.Upper, Transpose.Transpose, DiagonalKind.NonUnit, d, r, d, v, 1);
+        });
+        new Numerics.Random.CounterRng(0x5241_4E4B).FillNormal(x);
+        double normInverse = PowerNorm(x, v =>
+        {
+            backend.Trsm(Side.Left, TriangularPart.Upper, Transpose.Transpose, DiagonalKind.NonUnit, d, 1, 1.0, r, d, v, d);
+            backend.Trsm(Side.Left, TriangularPart.Upper, Transpose.NoTranspose, DiagonalKind.NonUnit, d, 1, 1.0, r, d, v, d);
+        });
+        return !double.IsFinite(normInverse) || 1.0 / normInverse <= tolerance * normR;
+    }
+
+    /// <summary>√(largest eigenvalue) of the symmetric PSD map <paramref name="apply"/> by 8 power steps.</summary>
+    private static double PowerNorm(double[] x, Action<double[]> apply)
+    {
+        double lambda = 0;
+        for (int it = 0; it < 8; it++)
+        {
+            double norm = GolubKahan.Norm(x);
+            if (!(norm > 0) || !double.IsFinite(norm)) return double.PositiveInfinity;
+            for (int i = 0; i < x.Length; i++) x[i] /= norm;
+            apply(x);
+            double dot = 0;
+            // After normalisation, ‖M·x‖ approaches λ_max(M) from below.
+            foreach (var v in x) dot += v * v;
+            lambda = Math.Sqrt(dot);
+        }
+        return Math.Sqrt(lambda);
+    }
+
+    /// <summary>The sketch-and-solve answer x′ = N·z₀ (R⁻¹c by back substitution when full rank).</summary>
+    public double[] SketchSolution() => Apply(_z0);
+
+    /// <summary>The coordinates z₀ of x′ in the preconditioned variables (LSQR's warm start).</summary>
+    public double[] SketchCoordinates() => (double[])_z0.Clone();
+
+    /// <summary>N·z (length d).</summary>
+    public double[] Apply(ReadOnlySpan<double> z)
+    {
+        var backend = LinearAlgebraBackend.Current;
+        if (_n is null)
+        {
+            var x = z.ToArray();
+            backend.Trsm(Side.Left, TriangularPart.Upper, Transpose.NoTranspose, DiagonalKind.NonUnit, _d, 1, 1.0, _r, _d, x, _d);
+            return x;
+        }
+        var y = new double[_d];
+        if (Rank > 0) backend.Gemv(Transpose.NoTranspose, _d, Rank, 1.0, _n, _d, z, 1, 0.0, y, 1);
+        return y;
+    }
+
+    /// <summary>Nᵀ·x (length rank).</summary>
+    public double[] ApplyTransposed(ReadOnlySpan<double> x)
+    {
+        var backend = LinearAlgebraBackend.Current;
+        if (_n is null)
+        {
+            var z = x.ToArray();
+            backend.Trsm(Side.Left, TriangularPart.Upper, Transpose.Transpose, DiagonalKind.NonUnit, _d, 1, 1.0, _r, _d, z, _d);
+            return z;
+        }
+        var y = new double[Rank];
+        if (Rank > 0) backend.Gemv(Transpose.Transpose, _d, Rank, 1.0, _n, _d, x, 1, 0.0, y, 1);
+        return y;
+    }
+
+    /// <summary>‖Nᵀeᵢ‖ for every i: the row norms of N (R⁻¹ is formed once, O(d³/3)).</summary>
+    public double[] RowNorms()
+    {
+        int cols = Rank;
+        double[] n;
+        if (_n is null)
+        {
+            n = new double[_d * _d];
+            for (int i = 0; i < _d; i++) n[i + i * _d] = 1.0;
+            LinearAlgebraBackend.Current.Trsm(Side.Left, TriangularPart.Upper, Transpose.NoTranspose, DiagonalKind.NonUnit, _d, _d, 1.0, _r, _d, n, _d);
+        }
+        else n = _n;
+        var norms = new double[_d];
+        for (int k = 0; k < cols; k++)
+            for (int i = 0; i < _d; i++) norms[i] += n[i + k * _d] * n[i + k * _d];
+        for (int i = 0; i < _d; i++) norms[i] = Math.Sqrt(norms[i]);
+        return norms;
+    }
+}
+
+/// <summary>B = A·N for LSQR: products cost one pass over A plus O(d²).</summary>
+internal sealed class PreconditionedOperator(ILinearOperator a, SketchPreconditioner n) : ILinearOperator
+{
+    public int Rows => a.Rows;
+
+    public int Columns => n.Rank;
+
+    public void Multiply(ReadOnlySpan<double> x, Span<double> y) => a.Multiply(n.Apply(x), y);
+
+    public void MultiplyTransposed(ReadOnlySpan<double> y, Span<double> x)
+    {
+        var t = new double[a.Columns];
+        a.MultiplyTransposed(y, t);
+        n.ApplyTransposed(t).CopyTo(x);
+    }
+}

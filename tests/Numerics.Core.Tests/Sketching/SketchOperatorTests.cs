@@ -1,0 +1,164 @@
+using System.Numerics;
+using MathNet.Numerics.LinearAlgebra;
+using Numerics.Sketching;
+
+namespace Numerics.Core.Tests.Sketching;
+
+public class SketchOperatorTests
+{
+    private static Matrix<double> RandomMatrix(int m, int n, int seed) => Matrix<double>.Build.Dense(m, n, TestData.Random(m * n, seed));
+
+    [Theory]
+    [InlineData(37, 8)]
+    [InlineData(64, 64)]
+    [InlineData(300, 20)]
+    [InlineData(1, 1)]
+    public void Srht_equals_its_definition_entry_by_entry(int n, int m)
+    {
+        var op = new SketchOperator(SketchKind.Srht, m, n, seed: 11);
+        var s = op.ToDense();
+        var rows = op.SampledRows;
+        var pos = op.Positions;
+        Assert.Equal(rows.Length, rows.Distinct().Count());
+        Assert.Equal(pos.Length, pos.Distinct().Count());
+        Assert.All(pos, p => Assert.InRange(p, 0, op.PaddedRows - 1));
+        for (int k = 0; k < m; k++)
+            for (int i = 0; i < n; i++)
+            {
+                int h = (BitOperations.PopCount((uint)(rows[k] & pos[i])) & 1) == 0 ? 1 : -1;
+                Assert.Equal(h * op.Sign(i) / Math.Sqrt(m), s[k, i], 1e-15);
+            }
+    }
+
+    [Fact]
+    public void Srht_of_a_power_of_two_has_orthogonal_rows_of_norm_sqrt_n_over_m()
+    {
+        var op = new SketchOperator(SketchKind.Srht, 16, 128, seed: 3);
+        var s = op.ToDense();
+        var gram = s * s.Transpose();
+        Assert.True((gram - Matrix<double>.Build.DenseIdentity(16) * (128.0 / 16)).InfinityNorm() < 1e-12);
+    }
+
+    [Fact]
+    public void CountSketch_has_one_signed_unit_per_column()
+    {
+        var op = new SketchOperator(SketchKind.CountSketch, 10, 50, seed: 4);
+        var s = op.ToDense();
+        for (int i = 0; i < 50; i++)
+        {
+            var col = s.Column(i);
+            Assert.Equal(1, col.Count(v => v != 0));
+            Assert.Equal(1.0, col.AbsoluteMaximum());
+            Assert.Equal(op.Buckets[i], col.AbsoluteMaximumIndex());
+        }
+    }
+
+    [Fact]
+    public void Gaussian_sketch_entries_have_variance_one_over_m()
+    {
+        var op = new SketchOperator(SketchKind.Gaussian, 64, 500, seed: 5);
+        var s = op.ToDense();
+        double mean = s.Enumerate().Average(), var = s.Enumerate().Select(v => v * v).Average();
+        Assert.InRange(mean, -0.004, 0.004);          // sd of the mean: 1/(8·√32000) ≈ 7e-4
+        Assert.InRange(var * 64, 0.97, 1.03);
+    }
+
+    [Theory]
+    [InlineData(SketchKind.Srht)]
+    [InlineData(SketchKind.Gaussian)]
+    [InlineData(SketchKind.CountSketch)]
+    public void Apply_equals_the_dense_sketch_times_the_matrix(SketchKind kind)
+    {
+        var a = RandomMatrix(200, 7, 8);
+        var op = new SketchOperator(kind, 40, 200, seed: 9);
+        var expected = op.ToDense() * a;
+        Assert.True((op.Apply(a) - expected).InfinityNorm() < 1e-12);
+        var x = a.Column(2);
+        Assert.True((op.Apply(x) - expected.Column(2)).InfinityNorm() < 1e-12);
+    }
+
+    [Theory]
+    [InlineData(SketchKind.Srht, true)]
+    [InlineData(SketchKind.CountSketch, true)]
+    [InlineData(SketchKind.Gaussian, false)]
+    public void Row_blocks_in_any_split_give_the_whole_sketch(SketchKind kind, bool bitIdentical)
+    {
+        int n = 1000, d = 6;
+        var a = RandomMatrix(n, d, 10);
+        var op = new SketchOperator(kind, 48, n, seed: 12);
+        var whole = op.Apply(a);
+        using var blocks = op.CreateAccumulator(d);
+        foreach (var (start, count) in new[] { (0, 333), (333, 1), (334, 600), (934, 66) })
+            blocks.Add(start, a.SubMatrix(start, count, 0, d));
+        var split = blocks.ToMatrix();
+        if (bitIdentical) Assert.Equal(whole.ToColumnMajorArray(), split.ToColumnMajorArray());
+        else Assert.True((whole - split).InfinityNorm() < 1e-12);
+    }
+
+    [Theory]
+    [InlineData(SketchKind.Srht)]
+    [InlineData(SketchKind.CountSketch)]
+    [InlineData(SketchKind.Gaussian)]
+    public void Merged_and_summed_partial_sketches_equal_the_whole(SketchKind kind)
+    {
+        int n = 777, d = 5;
+        var a = RandomMatrix(n, d, 13);
+        var op = new SketchOperator(kind, 30, n, seed: 14);
+        var whole = op.Apply(a);
+        using var top = op.CreateAccumulator(d);
+        using var bottom = op.CreateAccumulator(d);
+        using var bottomCopy = op.CreateAccumulator(d);
+        top.Add(0, a.SubMatrix(0, 400, 0, d));
+        bottom.Add(400, a.SubMatrix(400, n - 400, 0, d));
+        bottomCopy.Add(400, a.SubMatrix(400, n - 400, 0, d));
+        var summed = Matrix<double>.Build.Dense(30, d, bottomCopy.Complete()) + Matrix<double>.Build.Dense(30, d, (double[])top.Complete().Clone());
+        Assert.True((whole - summed).InfinityNorm() < 1e-12);
+        // Merge: exact for SRHT (disjoint rows meet zeros).
+        using var top2 = op.CreateAccumulator(d);
+        top2.Add(0, a.SubMatrix(0, 400, 0, d));
+        top2.Merge(bottom);
+        var merged = top2.ToMatrix();
+        if (kind == SketchKind.Srht) Assert.Equal(whole.ToColumnMajorArray(), merged.ToColumnMajorArray());
+        else Assert.True((whole - merged).InfinityNorm() < 1e-12);
+    }
+
+    [Theory]
+    [InlineData(SketchKind.Srht)]
+    [InlineData(SketchKind.Gaussian)]
+    [InlineData(SketchKind.CountSketch)]
+    public async Task Sketch_is_reproducible_per_seed_and_independent_of_the_thread_count(SketchKind kind)
+    {
+        var a = RandomMatrix(5000, 9, 15);
+        var op = new SketchOperator(kind, 64, 5000, seed: 16);
+        var reference = op.Apply(a).ToColumnMajorArray();
+        foreach (int threads in new[] { 1, 3 })
+        {
+            var scheduler = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, threads).ConcurrentScheduler;
+            var result = await Task.Factory.StartNew(() => new SketchOperator(kind, 64, 5000, seed: 16).Apply(a).ToColumnMajorArray(),
+                CancellationToken.None, TaskCreationOptions.None, scheduler);
+            Assert.Equal(reference, result);
+        }
+        var other = new SketchOperator(kind, 64, 5000, seed: 17).Apply(a).ToColumnMajorArray();
+        Assert.NotEqual(reference, other);
+    }
+
+    [Fact]
+    public void Bad_arguments_are_rejected_with_the_parameter_named()
+    {
+        Assert.Throws<ArgumentException>("rows", () => new SketchOperator(SketchKind.Srht, 0, 10, 0));
+        Assert.Throws<ArgumentException>("rows", () => new SketchOperator(SketchKind.Srht, 17, 10, 0)); // N = 16
+        Assert.Throws<ArgumentException>("inputRows", () => new SketchOperator(SketchKind.Gaussian, 4, 0, 0));
+        Assert.Throws<ArgumentException>("kind", () => new SketchOperator((SketchKind)9, 4, 10, 0));
+        var op = new SketchOperator(SketchKind.Srht, 4, 10, 0);
+        Assert.Throws<ArgumentException>("a", () => op.Apply(RandomMatrix(9, 2, 1)));
+        using var acc = op.CreateAccumulator(2);
+        Assert.Throws<ArgumentException>("rowOffset", () => acc.Add(8, RandomMatrix(3, 2, 1)));
+        Assert.Throws<ArgumentException>("columnOffset", () => acc.Add(0, RandomMatrix(3, 2, 1), columnOffset: 1));
+        var bad = RandomMatrix(3, 2, 1);
+        bad[1, 1] = double.NaN;
+        Assert.Throws<ArgumentException>("block", () => acc.Add(0, bad));
+        Assert.Throws<ArgumentException>("other", () => acc.Merge(new SketchOperator(SketchKind.Srht, 4, 10, 1).CreateAccumulator(2)));
+        acc.Complete();
+        Assert.Throws<InvalidOperationException>(() => acc.Complete());
+    }
+}

@@ -167,7 +167,7 @@ public static class SketchedLeastSquares
     private static LeastSquaresResult Dense(Matrix<double> a, MathNet.Numerics.LinearAlgebra.Vector<double> b, double[] aValues, double[] bValues,
         LeastSquaresMethod method, MathNet.Numerics.LinearAlgebra.Vector<double> x, int rank)
     {
-        var r = Residual(aValues, a.RowCount, a.ColumnCount, bValues, DenseStorage.Values(x));
+        var r = Residual(new DenseOperator(aValues, a.RowCount, a.ColumnCount, a.RowCount), bValues, DenseStorage.Values(x));
         return new LeastSquaresResult
         {
             X = x, Method = method, Rank = rank, RankDeficient = rank < a.ColumnCount, Status = SolverStatus.Converged,
@@ -195,22 +195,9 @@ public static class SketchedLeastSquares
         double sigmaMin = double.NaN, sigmaMax = double.NaN;
 
         if (options.Method == LeastSquaresMethod.SketchAndPrecondition)
-        {
-            var preconditioned = new PreconditionedOperator(op, pre);
-            var lsqr = Lsqr.Solve(preconditioned, b, pre.SketchCoordinates(), new LsqrOptions
-            {
-                Tolerance = options.Tolerance,
-                MaxIterations = options.MaxIterations,
-                CancellationToken = options.CancellationToken,
-                Progress = options.Progress,
-            });
-            x = pre.Apply(lsqr.X);
-            iterations = lsqr.Iterations;
-            status = lsqr.Status;
-            (sigmaMin, sigmaMax) = (lsqr.SmallestSingularValue, lsqr.LargestSingularValue);
-        }
+            (x, iterations, status, sigmaMin, sigmaMax) = Precondition(op, pre, b, options);
 
-        var r = Residual(a, n, d, b, x);
+        var r = Residual(op, b, x);
         double residualNorm = GolubKahan.Norm(r);
         double? normalResidual = null;
         double[]? bound = null;
@@ -235,6 +222,65 @@ public static class SketchedLeastSquares
             PreconditionedCondition = double.IsNaN(sigmaMin) ? null : sigmaMax / sigmaMin,
             SketchSeconds = sketchSeconds,
         };
+    }
+
+    /// <summary>
+    /// LSQR on B = A·N warm-started at the sketch coordinates, then up to two refinement sweeps
+    /// (LSQR from zero on the recomputed residual b − A·x) while the true ‖Bᵀr‖ misses the
+    /// tolerance: at large κ the recurrence's residual drifts from the true one, and recomputing r in
+    /// the original variables restores forward stability (sketch-and-precondition with iterative
+    /// refinement). A sweep is kept only if it lowers ‖Bᵀr‖.
+    /// </summary>
+    private static (double[] X, int Iterations, SolverStatus Status, double SigmaMin, double SigmaMax) Precondition(
+        DenseOperator op, SketchPreconditioner pre, double[] b, SketchedLeastSquaresOptions options)
+    {
+        var preconditioned = new PreconditionedOperator(op, pre);
+        LsqrOptions lsqrOptions(int used) => new()
+        {
+            Tolerance = options.Tolerance,
+            MaxIterations = Math.Max(0, options.MaxIterations - used),
+            CancellationToken = options.CancellationToken,
+            Progress = options.Progress,
+        };
+        var first = Lsqr.Solve(preconditioned, b, pre.SketchCoordinates(), lsqrOptions(0));
+        var x = pre.Apply(first.X);
+        int iterations = first.Iterations;
+        var status = first.Status;
+        double sigmaMin = first.SmallestSingularValue, sigmaMax = first.LargestSingularValue;
+        var r = Residual(op, b, x);
+        double gradient = PreconditionedGradientNorm(preconditioned, r);
+        for (int sweep = 0; sweep < 2 && status == SolverStatus.Converged; sweep++)
+        {
+            double rNorm = GolubKahan.Norm(r);
+            if (gradient <= 10 * options.Tolerance * sigmaMax * rNorm || iterations >= options.MaxIterations) break;
+            var correction = Lsqr.Solve(preconditioned, r, options: lsqrOptions(iterations));
+            iterations += correction.Iterations;
+            var dx = pre.Apply(correction.X);
+            var candidate = (double[])x.Clone();
+            for (int i = 0; i < x.Length; i++) candidate[i] += dx[i];
+            var rCandidate = Residual(op, b, candidate);
+            double gCandidate = PreconditionedGradientNorm(preconditioned, rCandidate);
+            if (correction.Status != SolverStatus.Converged) status = correction.Status;
+            if (!(gCandidate < 0.5 * gradient)) break;
+            (x, r, gradient) = (candidate, rCandidate, gCandidate);
+        }
+        return (x, iterations, status, sigmaMin, sigmaMax);
+    }
+
+    private static double PreconditionedGradientNorm(ILinearOperator b, double[] r)
+    {
+        var g = new double[b.Columns];
+        b.MultiplyTransposed(r, g);
+        return GolubKahan.Norm(g);
+    }
+
+    private static double[] Residual(DenseOperator op, double[] b, double[] x)
+    {
+        var ax = new double[op.Rows];
+        op.Multiply(x, ax);
+        var r = (double[])b.Clone();
+        for (int i = 0; i < r.Length; i++) r[i] -= ax[i];
+        return r;
     }
 
     /// <summary>bound_i = ‖Nᵀeᵢ‖·‖Nᵀ·Aᵀr‖ / (Safety·σ̂_min(A·N))².</summary>
@@ -274,13 +320,6 @@ public static class SketchedLeastSquares
             previous = estimate.Min;
         }
         return estimate;
-    }
-
-    private static double[] Residual(double[] a, int n, int d, double[] b, double[] x)
-    {
-        var r = (double[])b.Clone();
-        LinearAlgebraBackend.Current.Gemv(Transpose.NoTranspose, n, d, -1.0, a, n, x, 1, 1.0, r, 1);
-        return r;
     }
 
     /// <summary>

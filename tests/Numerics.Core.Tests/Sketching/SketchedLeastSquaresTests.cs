@@ -1,0 +1,186 @@
+using MathNet.Numerics.LinearAlgebra;
+using Numerics.LinearAlgebra;
+using Numerics.Optimization;
+using Numerics.Sketching;
+
+namespace Numerics.Core.Tests.Sketching;
+
+public class SketchedLeastSquaresTests
+{
+    private const double U = 2.220446049250313e-16;
+
+    /// <summary>The documented ε̂ bound for m rows: 2·√(2d·ln(2d/δ)/(m − d)), δ = 0.05.</summary>
+    private static double EpsilonBound(int d, int m) => 2 * Math.Sqrt(2 * d * Math.Log(2 * d / 0.05) / (m - d));
+
+    private static double Epsilon(LeastSquaresTestProblem p, LeastSquaresResult r) =>
+        SketchedLeastSquares.LinfErrorStatistic(r.X, p.XStar, p.ResidualNorm, 1 / p.SmallestSingularValue);
+
+    [Theory]
+    [InlineData(SketchKind.Srht, Coherence.Incoherent, 4)]
+    [InlineData(SketchKind.Srht, Coherence.SemiCoherent, 4)]
+    [InlineData(SketchKind.Srht, Coherence.Coherent, 4)]
+    [InlineData(SketchKind.Srht, Coherence.Coherent, 16)]
+    [InlineData(SketchKind.Gaussian, Coherence.Incoherent, 4)]
+    [InlineData(SketchKind.Gaussian, Coherence.Coherent, 8)]
+    public void Sketch_and_solve_epsilon_hat_stays_under_the_documented_bound_in_95_percent_of_50_seeds(SketchKind kind, Coherence coherence, int factor)
+    {
+        int n = 1500, d = 12, m = factor * d; // n is not a power of two
+        int within = 0;
+        for (int seed = 0; seed < 50; seed++)
+        {
+            var p = LeastSquaresTestProblem.Generate(n, d, coherence, condition: 1e4, residualNorm: 1.0, seed: (ulong)(1000 + seed), canonicalV: seed % 2 == 0);
+            var r = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Sketch = kind, Rows = m, Seed = (ulong)seed, Certificate = true });
+            if (Epsilon(p, r) <= EpsilonBound(d, m)) within++;
+            // The certificate is never violated (up to the rounding in the computed residual).
+            var err = (r.X - p.XStar).PointwiseAbs();
+            for (int i = 0; i < d; i++)
+                Assert.True(err[i] <= r.LinfBound![i] + 1e4 * 50 * U * p.XStar.L2Norm(), $"seed {seed}, coordinate {i}: |error| {err[i]:E3} > bound {r.LinfBound[i]:E3}");
+        }
+        Assert.True(within >= 48, $"{within}/50 seeds within ε̂ ≤ {EpsilonBound(d, m):F3}");
+    }
+
+    [Fact]
+    public void Plain_uniform_sampling_would_fail_on_the_coherent_matrix_so_the_test_can_fail()
+    {
+        // CountSketch at m = 4d is the sketch known to break on coherent input: the ε̂ test above would catch it.
+        int n = 1500, d = 12, m = 4 * d, bad = 0;
+        for (int seed = 0; seed < 20; seed++)
+        {
+            var p = LeastSquaresTestProblem.Generate(n, d, Coherence.Coherent, 1e4, 1.0, (ulong)seed);
+            var r = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Sketch = SketchKind.CountSketch, Rows = m, Seed = (ulong)seed, Certificate = false });
+            if (r.RankDeficient || Epsilon(p, r) > EpsilonBound(d, m)) bad++;
+        }
+        Assert.True(bad >= 2, $"only {bad}/20 CountSketch failures");
+    }
+
+    [Theory]
+    [InlineData(Coherence.Incoherent, 1e2)]
+    [InlineData(Coherence.SemiCoherent, 1e6)]
+    [InlineData(Coherence.Coherent, 1e4)]
+    public void Sketch_and_precondition_matches_the_QR_baseline_to_1e_12(Coherence coherence, double condition)
+    {
+        var p = LeastSquaresTestProblem.Generate(3000, 40, coherence, condition, residualNorm: 1e-3, seed: 21);
+        var qr = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Method = LeastSquaresMethod.Qr });
+        var pre = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Method = LeastSquaresMethod.SketchAndPrecondition, Rows = 160, Seed = 3 });
+        Assert.Equal(SolverStatus.Converged, pre.Status);
+        Assert.InRange(pre.Iterations, 1, 60);
+        double rel = (pre.X - qr.X).L2Norm() / qr.X.L2Norm();
+        // Both are backward stable; their difference is bounded by the problem's own sensitivity.
+        double sensitivity = condition * U + condition * condition * U * p.ResidualNorm / (p.A * p.XStar).L2Norm();
+        Assert.True(rel <= Math.Max(1e-12, 100 * sensitivity), $"relative difference {rel:E2}");
+        Assert.True(pre.NormalResidualNorm <= 1e-10 * p.A.L2Norm() * pre.ResidualNorm + 1e-14);
+        Assert.Equal(qr.ResidualNorm, pre.ResidualNorm, 1e-12);
+        Assert.InRange(pre.PreconditionedCondition!.Value, 1, 5);
+        var err = (pre.X - p.XStar).PointwiseAbs();
+        for (int i = 0; i < 40; i++) Assert.True(err[i] <= pre.LinfBound![i] + 100 * sensitivity * p.XStar.L2Norm());
+    }
+
+    [Fact]
+    public void Condition_1e8_sketch_and_precondition_reaches_the_accuracy_of_QR()
+    {
+        var p = LeastSquaresTestProblem.Generate(2048, 30, Coherence.Incoherent, 1e8, residualNorm: 1e-6, seed: 22);
+        var qr = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Method = LeastSquaresMethod.Qr });
+        var pre = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Method = LeastSquaresMethod.SketchAndPrecondition, Rows = 120 });
+        double errQr = (qr.X - p.XStar).L2Norm(), errPre = (pre.X - p.XStar).L2Norm();
+        Assert.False(pre.RankDeficient);
+        Assert.Equal(SolverStatus.Converged, pre.Status);
+        // Forward stability: the error is within a small multiple of the LS perturbation bound
+        // (κ·u + κ²·u·‖r‖/(‖A‖·‖x‖))·‖x‖ that QR also obeys.
+        double kappa = 1e8, xNorm = p.XStar.L2Norm();
+        double bound = (kappa * U + kappa * kappa * U * p.ResidualNorm / xNorm) * xNorm;
+        Assert.True(errQr <= 10 * bound);
+        Assert.True(errPre <= 10 * bound, $"sketch-and-precondition error {errPre:E2} (QR {errQr:E2}, bound {bound:E2})");
+        // And sketch-and-solve keeps its ε̂ at this conditioning.
+        var sas = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Rows = 120 });
+        Assert.True(Epsilon(p, sas) <= EpsilonBound(30, 120));
+    }
+
+    [Theory]
+    [InlineData(LeastSquaresMethod.SketchAndSolve)]
+    [InlineData(LeastSquaresMethod.SketchAndPrecondition)]
+    [InlineData(LeastSquaresMethod.Qr)]
+    [InlineData(LeastSquaresMethod.Svd)]
+    public void Right_hand_side_in_the_range_gives_the_exact_answer(LeastSquaresMethod method)
+    {
+        var p = LeastSquaresTestProblem.Generate(1000, 25, Coherence.SemiCoherent, 1e3, residualNorm: 0, seed: 23);
+        var r = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Method = method, Rows = 100 });
+        Assert.True((r.X - p.XStar).L2Norm() <= 1e-10 * p.XStar.L2Norm());
+        Assert.True(r.ResidualNorm <= 1e-12 * p.B.L2Norm());
+    }
+
+    [Theory]
+    [InlineData(LeastSquaresMethod.SketchAndSolve, 1e-9)]
+    [InlineData(LeastSquaresMethod.SketchAndPrecondition, 1e-10)]
+    [InlineData(LeastSquaresMethod.Svd, 1e-10)]
+    public void Rank_deficient_A_gives_the_minimum_norm_solution(LeastSquaresMethod method, double tol)
+    {
+        // b ∈ range(A): the sketched minimum-norm solution is then the exact one.
+        var p = LeastSquaresTestProblem.Generate(800, 20, Coherence.Incoherent, 1e2, residualNorm: 0, seed: 24, rank: 14);
+        var r = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Method = method, Rows = 80 });
+        Assert.True(r.RankDeficient);
+        Assert.Equal(14, r.Rank);
+        Assert.True((r.X - p.XStar).L2Norm() <= tol * p.XStar.L2Norm(), $"error {(r.X - p.XStar).L2Norm():E2}");
+    }
+
+    [Fact]
+    public void Rank_deficient_with_residual_sketch_and_precondition_matches_the_SVD_baseline()
+    {
+        var p = LeastSquaresTestProblem.Generate(900, 16, Coherence.Coherent, 1e2, residualNorm: 0.5, seed: 25, rank: 10);
+        var svd = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Method = LeastSquaresMethod.Svd });
+        var pre = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Method = LeastSquaresMethod.SketchAndPrecondition, Rows = 64 });
+        Assert.Equal(10, pre.Rank);
+        Assert.True((pre.X - svd.X).L2Norm() <= 1e-10 * svd.X.L2Norm());
+        Assert.True((svd.X - p.XStar).L2Norm() <= 1e-10 * p.XStar.L2Norm());
+    }
+
+    [Fact]
+    public void Same_seed_same_bits_and_the_default_row_rule_is_used()
+    {
+        var p = LeastSquaresTestProblem.Generate(700, 10, seed: 26);
+        var a = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Seed = 5 });
+        var b = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Seed = 5 });
+        Assert.Equal(a.X.ToArray(), b.X.ToArray());
+        Assert.Equal(SketchSize.Default(10, 700), a.SketchRows);
+    }
+
+    [Fact]
+    public void Default_row_rule_follows_the_documented_formula()
+    {
+        // d = 100, ε = 1, δ = 0.05: max(400, ⌈100·ln 2000⌉ = 761, 100 + ⌈200·ln 4000⌉ = 1759).
+        Assert.Equal(1759, SketchSize.Default(100, 100000));
+        Assert.Equal(761, SketchSize.Default(100, 100000, epsilon: 10));   // the coupon-collector floor
+        Assert.Equal(40, SketchSize.Default(10, 100000, epsilon: 10, delta: 0.5));   // the 4d floor
+        Assert.Equal(128, SketchSize.Default(100, 120));        // capped at N = 128
+        Assert.Equal(120, SketchSize.Default(100, 120, SketchKind.Gaussian));
+        Assert.Throws<ArgumentException>("epsilon", () => SketchSize.Default(10, 100, epsilon: 0));
+        Assert.Throws<ArgumentException>("delta", () => SketchSize.Default(10, 100, delta: 1));
+        Assert.Throws<ArgumentException>("rows", () => SketchSize.Default(10, 9));
+    }
+
+    [Fact]
+    public void Bad_input_is_rejected_with_the_parameter_named()
+    {
+        var a = Matrix<double>.Build.Dense(20, 3, TestData.Random(60, 1));
+        var b = Vector<double>.Build.Dense(20, 1.0);
+        Assert.Throws<ArgumentException>("b", () => SketchedLeastSquares.Solve(a, Vector<double>.Build.Dense(19)));
+        Assert.Throws<ArgumentException>("a", () => SketchedLeastSquares.Solve(a.Transpose(), Vector<double>.Build.Dense(3)));
+        Assert.Throws<ArgumentException>("options", () => SketchedLeastSquares.Solve(a, b, new SketchedLeastSquaresOptions { Rows = 2 }));
+        Assert.Throws<ArgumentException>("rows", () => SketchedLeastSquares.Solve(a, b, new SketchedLeastSquaresOptions { Rows = 40 }));
+        var nan = a.Clone();
+        nan[4, 1] = double.PositiveInfinity;
+        Assert.Throws<ArgumentException>("a", () => SketchedLeastSquares.Solve(nan, b));
+        var bn = b.Clone();
+        bn[0] = double.NaN;
+        Assert.Throws<ArgumentException>("b", () => SketchedLeastSquares.Solve(a, bn));
+        Assert.Throws<ArgumentException>("options", () => SketchedLeastSquares.Solve(a, b, new SketchedLeastSquaresOptions { Tolerance = -1 }));
+    }
+
+    [Fact]
+    public void Iteration_limit_is_reported_not_hidden()
+    {
+        var p = LeastSquaresTestProblem.Generate(1000, 20, residualNorm: 1, seed: 27);
+        var r = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Method = LeastSquaresMethod.SketchAndPrecondition, MaxIterations = 2, Tolerance = 1e-15 });
+        Assert.Equal(SolverStatus.MaxIterations, r.Status);
+        Assert.Equal(2, r.Iterations);
+    }
+}

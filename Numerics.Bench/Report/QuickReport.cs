@@ -10,16 +10,25 @@ namespace Numerics.Bench.Report;
 /// </summary>
 public static class QuickReport
 {
+    /// <summary>The sections <c>--section</c> can select (several may be given; default all).</summary>
+    public static readonly string[] Sections = ["gemm", "gpu-gemm", "sketch"];
+
     /// <summary>Runs the report; returns the process exit code.</summary>
     public static int Run(string[] args)
     {
-        bool smoke = args.Contains("--smoke");
-        var unknown = args.Where(a => a != "--smoke").ToArray();
-        if (unknown.Length > 0)
+        bool smoke = false;
+        var only = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < args.Length; i++)
         {
-            Console.Error.WriteLine($"error: unknown report option '{unknown[0]}' (expected --smoke)");
-            return 2;
+            if (args[i] == "--smoke") smoke = true;
+            else if (args[i] == "--section" && i + 1 < args.Length && Sections.Contains(args[i + 1])) only.Add(args[++i]);
+            else
+            {
+                Console.Error.WriteLine($"error: unknown report option '{args[i]}' (expected --smoke, --section {string.Join("|", Sections)})");
+                return 2;
+            }
         }
+        bool Wants(string section) => only.Count == 0 || only.Contains(section);
         var w = Console.Out;
         w.WriteLine("# NumericsEngine quick report" + (smoke ? " (smoke sizes)" : ""));
         w.WriteLine();
@@ -28,8 +37,9 @@ public static class QuickReport
         w.WriteLine($"BLAS in use: {LinearAlgebraBackend.Current}");
         w.WriteLine($"native BLAS: {(LinearAlgebraBackend.Native?.ToString() ?? "none (" + LinearAlgebraBackend.NativeUnavailableReason + ")")}");
         w.WriteLine();
-        GemmSection.Run(w, smoke ? [128] : [256, 1024, 2048]);
-        GpuGemmSection.Run(w, smoke ? [256] : [1024, 2048, 4096]);
+        if (Wants("gemm")) GemmSection.Run(w, smoke ? [128] : [256, 1024, 2048]);
+        if (Wants("gpu-gemm")) GpuGemmSection.Run(w, smoke ? [256] : [1024, 2048, 4096]);
+        if (Wants("sketch")) SketchSection.Run(w, smoke ? [(4096, 32)] : [(131072, 256), (32768, 1024)]);
         return 0;
     }
 }

@@ -37,7 +37,18 @@ public static class DenseStorage
     /// <summary>Throws <see cref="ArgumentException"/> naming <paramref name="paramName"/> when any entry is NaN or infinite.</summary>
     public static void RequireFinite<T>(ReadOnlySpan<T> values, string paramName) where T : IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < values.Length; i++)
+        int i = 0;
+        if (System.Numerics.Vector<T>.IsSupported && System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            // x − x is 0 for finite x and NaN for NaN or ±∞: one SIMD pass, the scalar loop below
+            // only names the first offending entry.
+            for (; i <= values.Length - System.Numerics.Vector<T>.Count; i += System.Numerics.Vector<T>.Count)
+            {
+                var v = new System.Numerics.Vector<T>(values[i..]);
+                if (!System.Numerics.Vector.EqualsAll(v - v, System.Numerics.Vector<T>.Zero)) break;
+            }
+        }
+        for (; i < values.Length; i++)
             if (!T.IsFinite(values[i]))
                 throw new ArgumentException($"{paramName} contains a non-finite value ({values[i]}) at flat index {i}.", paramName);
     }

@@ -10,6 +10,7 @@ internal sealed class GolubKahan
     private readonly ILinearOperator _a;
     private readonly List<double> _alphas = [];
     private readonly List<double> _betas = [];
+    private readonly double[] _av, _atu;
 
     /// <summary>β₁u₁ = start, α₁v₁ = Aᵀu₁.</summary>
     public GolubKahan(ILinearOperator a, ReadOnlySpan<double> start)
@@ -17,6 +18,8 @@ internal sealed class GolubKahan
         _a = a;
         U = start.ToArray();
         V = new double[a.Columns];
+        _av = new double[a.Rows];
+        _atu = new double[a.Columns];
         Beta = Normalize(U);
         if (Beta > 0)
         {
@@ -44,14 +47,14 @@ internal sealed class GolubKahan
     /// <summary>βu ← A·v − α·u, then αv ← Aᵀ·u − β·v.</summary>
     public void Step()
     {
-        var av = new double[_a.Rows];
+        var av = _av;
         _a.Multiply(V, av);
         for (int i = 0; i < av.Length; i++) U[i] = av[i] - Alpha * U[i];
         Beta = Normalize(U);
         _betas.Add(Beta);
         if (Beta > 0)
         {
-            var atu = new double[_a.Columns];
+            var atu = _atu;
             _a.MultiplyTransposed(U, atu);
             for (int i = 0; i < atu.Length; i++) V[i] = atu[i] - Beta * V[i];
             Alpha = Normalize(V);

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Numerics.Sketching;
 
@@ -45,14 +47,30 @@ public static class Hadamard
     internal static unsafe void TransformRowBlock<T>(T* p, int rows, long stride, int width) where T : unmanaged, INumber<T>
     {
         int h = 1;
+        // When rows are packed (stride = width), the h rows a butterfly group pairs up are one
+        // contiguous run of h·width values: one long SIMD loop instead of h short ones.
+        bool packed = stride == width;
         // Radix-4 passes: stages h and 2h together.
         for (; 4 * h <= rows; h *= 4)
             for (int start = 0; start < rows; start += 4 * h)
+            {
+                if (packed)
+                {
+                    long span = (long)h * width;
+                    T* q = p + start * stride;
+                    Butterfly4(q, q + span, q + 2 * span, q + 3 * span, (int)span);
+                    continue;
+                }
                 for (int i = start; i < start + h; i++)
                     Butterfly4(p + i * stride, p + (i + h) * stride, p + (i + 2 * h) * stride, p + (i + 3 * h) * stride, width);
+            }
         if (2 * h <= rows)
-            for (int i = 0; i < h; i++)
-                Butterfly2(p + i * stride, p + (i + h) * stride, width);
+        {
+            if (packed) Butterfly2(p, p + (long)h * width, h * width);
+            else
+                for (int i = 0; i < h; i++)
+                    Butterfly2(p + i * stride, p + (i + h) * stride, width);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -103,11 +121,41 @@ public static class Hadamard
         }
     }
 
-    /// <summary>1-D transform: stages with a span shorter than one SIMD vector are scalar, the rest are row butterflies of width h.</summary>
+    /// <summary>Length of the blocks the 1-D transform finishes in L1 before the stages that span blocks (4096 doubles = 32 KiB).</summary>
+    internal const int BlockLength = 4096;
+
+    /// <summary>1-D transform: every block of <see cref="BlockLength"/> in L1, then the stages across blocks as one row transform.</summary>
     private static unsafe void TransformVector<T>(T* p, int n) where T : unmanaged, INumber<T>
     {
-        int lanes = Vector<T>.Count;
+        int block = Math.Min(n, BlockLength);
+        for (int b = 0; b < n; b += block) TransformBlock(p + b, block);
+        // Element b·block + r across blocks: rows of width `block`, contiguous.
+        if (n > block) TransformRowBlock(p, n / block, block, block);
+    }
+
+    /// <summary>
+    /// In-place transform of one contiguous block (length a power of two): the stages shorter than a
+    /// SIMD vector in registers (AVX for double), the rest as row butterflies of width h.
+    /// </summary>
+    internal static unsafe void TransformBlock<T>(T* p, int n) where T : unmanaged, INumber<T>
+    {
         int h = 1;
+        if (typeof(T) == typeof(double) && Avx.IsSupported && n >= 4)
+        {
+            // Stages 1 and 2 inside each group of four: [a b c d] → [a+b a−b c+d c−d] → ….
+            var alternate = Vector256.Create(1.0, -1.0, 1.0, -1.0);
+            var halves = Vector256.Create(1.0, 1.0, -1.0, -1.0);
+            double* d = (double*)p;
+            for (int i = 0; i < n; i += 4)
+            {
+                var x = Avx.LoadVector256(d + i);
+                var y = Avx.Permute(x, 0b0101) + x * alternate;
+                var z = Avx.Permute2x128(y, y, 0x01) + y * halves;
+                Avx.Store(d + i, z);
+            }
+            h = 4;
+        }
+        int lanes = Vector<T>.Count;
         for (; h < lanes && h < n; h *= 2)
             for (int start = 0; start < n; start += 2 * h)
                 for (int i = start; i < start + h; i++)
@@ -116,18 +164,6 @@ public static class Hadamard
                     p[i] = x + y;
                     p[i + h] = x - y;
                 }
-        if (h >= n) return;
-        // The remaining stages see the vector as n/h rows of width h; cache-block them so that the
-        // first ones run on blocks that stay in L1/L2.
-        int rows = n / h;
-        const int blockBytes = 1 << 16;
-        int blockRows = (int)Math.Min(rows, Math.Max(1, BitOperations.RoundUpToPowerOf2((uint)(blockBytes / (h * sizeof(T)))) ));
-        if (blockRows > 1)
-            for (int b = 0; b < rows; b += blockRows)
-                TransformRowBlock(p + (long)b * h, blockRows, h, h);
-        // Stages across blocks: rows b·blockRows + r with r fixed form a transform of size rows/blockRows
-        // whose row width is blockRows·h (contiguous), so they are one more row-block transform.
-        if (rows > blockRows)
-            TransformRowBlock(p, rows / blockRows, (long)blockRows * h, blockRows * h);
+        if (h < n) TransformRowBlock(p, n / h, h, h);
     }
 }

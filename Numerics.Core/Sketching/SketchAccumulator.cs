@@ -1,6 +1,6 @@
-using System.Runtime.InteropServices;
 using MathNet.Numerics.LinearAlgebra;
 using Numerics.LinearAlgebra;
+using Numerics.Memory;
 using Numerics.Random;
 
 namespace Numerics.Sketching;
@@ -16,15 +16,15 @@ namespace Numerics.Sketching;
 /// bit-identical for any block split, merge order or thread count.</para>
 /// <para>Gaussian and CountSketch keep the m×c sum. CountSketch is bit-identical for any split when
 /// blocks are added in row order; a Gaussian sum over a different split agrees to rounding.</para>
-/// <para>Holds unmanaged memory for SRHT: dispose it (the <c>using</c> pattern).</para>
+/// <para>Holds unmanaged memory for SRHT (a cached, huge-page-backed scratch buffer): dispose it
+/// (the <c>using</c> pattern).</para>
 /// </remarks>
 public sealed unsafe class SketchAccumulator : IDisposable
 {
-    private const int ScatterRows = 16;
     private const int GaussianRowChunk = 2048;
     private readonly SketchOperator _op;
-    private readonly long _stride;          // SRHT: row stride of the padded buffer
-    private double* _padded;                // SRHT: N × stride, row-major
+    private ScratchBuffer? _buffer;         // SRHT: the signed, permuted, zero-padded input as N×4 row-major panels of columns
+    private double* _padded;
     private readonly double[]? _sum;        // Gaussian / CountSketch: m × columns, column-major
     private bool _completed;
 
@@ -35,10 +35,10 @@ public sealed unsafe class SketchAccumulator : IDisposable
         Columns = columns;
         if (op.Kind == SketchKind.Srht)
         {
-            _stride = (columns + 3) & ~3L; // whole 32-byte groups per row
-            long bytes = op.PaddedRows * _stride * sizeof(double);
-            _padded = (double*)NativeMemory.AllocZeroed((nuint)bytes);
-            GC.AddMemoryPressure(bytes);
+            long length = (long)op.PaddedRows * Panels * SrhtTransform.PanelWidth;
+            _buffer = ScratchBuffer.Rent(length * sizeof(double));
+            _padded = _buffer.Doubles;
+            ParallelClear(_padded, length);
         }
         else
         {
@@ -69,6 +69,12 @@ public sealed unsafe class SketchAccumulator : IDisposable
         ShapeCheck.Matrix(block.Length, rowCount, columnCount, ld, nameof(block), nameof(ld));
         for (int j = 0; j < columnCount; j++)
             DenseStorage.RequireFinite(block.Slice(j * ld, rowCount), nameof(block));
+        AddValidated(rowOffset, rowCount, columnOffset, columnCount, block, ld);
+    }
+
+    /// <summary><see cref="Add(int, int, int, int, ReadOnlySpan{double}, int)"/> for callers that already checked shapes and finiteness.</summary>
+    internal void AddValidated(int rowOffset, int rowCount, int columnOffset, int columnCount, ReadOnlySpan<double> block, int ld)
+    {
         fixed (double* src = block)
         {
             switch (_op.Kind)
@@ -98,7 +104,7 @@ public sealed unsafe class SketchAccumulator : IDisposable
         if (_padded is not null)
         {
             // Disjoint row blocks meet zeros here, so the sum is exact.
-            long total = _op.PaddedRows * _stride;
+            long total = (long)_op.PaddedRows * Panels * SrhtTransform.PanelWidth;
             var dst = _padded;
             var src = other._padded;
             Parallel.For(0, (int)((total + (1 << 16) - 1) >> 16), chunk =>
@@ -125,7 +131,17 @@ public sealed unsafe class SketchAccumulator : IDisposable
         ThrowIfDone();
         if (_padded is null) return (double[])_sum!.Clone();
         var result = new double[(long)_op.Rows * Columns];
-        SrhtTransform.SampleRows(_padded, _op.PaddedRows, Columns, _stride, _op.SampledRows, 1.0 / Math.Sqrt(_op.Rows), result);
+        var padded = _padded;
+        int n = _op.PaddedRows, m = _op.Rows, columns = Columns;
+        var rows = _op.SampledRows;
+        double scale = 1.0 / Math.Sqrt(m);
+        Parallel.For(0, Panels, panel =>
+        {
+            int first = panel * SrhtTransform.PanelWidth;
+            fixed (double* output = result)
+                SrhtTransform.TransformAndSample(PanelStart(padded, panel, n), n, rows, scale, output + (long)first * m, m,
+                    Math.Min(SrhtTransform.PanelWidth, columns - first));
+        });
         FreePadded();
         _completed = true;
         return result;
@@ -134,31 +150,31 @@ public sealed unsafe class SketchAccumulator : IDisposable
     /// <summary><see cref="Complete"/> as a MathNet matrix.</summary>
     public Matrix<double> ToMatrix() => Matrix<double>.Build.Dense(_op.Rows, Columns, Complete());
 
+    private int Panels => (Columns + SrhtTransform.PanelWidth - 1) / SrhtTransform.PanelWidth;
+
+    private static double* PanelStart(double* padded, int panel, int n) => padded + (long)panel * n * SrhtTransform.PanelWidth;
+
+    /// <summary>Row i of the block goes, times σᵢ, to padded row Π(i) of its panel; panels in parallel.</summary>
     private void ScatterSigned(double* src, int ld, int rowOffset, int rowCount, int columnOffset, int columnCount)
     {
         var positions = _op.Positions;
-        var signs = new CounterRng(_op.Seed, SketchStreams.Signs);
-        var dst = _padded;
-        long stride = _stride;
-        int groups = (rowCount + ScatterRows - 1) / ScatterRows;
-        Parallel.For(0, groups, g =>
+        var signs = _op.Signs;
+        var padded = _padded;
+        int n = _op.PaddedRows, width = SrhtTransform.PanelWidth;
+        int firstPanel = columnOffset / width, lastPanel = (columnOffset + columnCount - 1) / width;
+        Parallel.For(firstPanel, lastPanel + 1, panel =>
         {
-            int r0 = g * ScatterRows, r1 = Math.Min(rowCount, r0 + ScatterRows);
-            Span<long> rowStart = stackalloc long[ScatterRows];
-            Span<double> sign = stackalloc double[ScatterRows];
-            for (int r = r0; r < r1; r++)
-            {
-                rowStart[r - r0] = positions[rowOffset + r] * stride + columnOffset;
-                sign[r - r0] = signs.Rademacher(rowOffset + r);
-            }
-            // Read a column segment of the group (contiguous), write one value into each row.
-            for (int j = 0; j < columnCount; j++)
-            {
-                double* col = src + (long)j * ld;
-                for (int r = r0; r < r1; r++)
-                    dst[rowStart[r - r0] + j] = sign[r - r0] * col[r];
-            }
+            int c0 = Math.Max(columnOffset, panel * width), c1 = Math.Min(columnOffset + columnCount, (panel + 1) * width);
+            SrhtTransform.ScatterPanel(src + (long)(c0 - columnOffset) * ld, ld, rowCount, c0 - panel * width, c1 - c0,
+                positions, signs, rowOffset, PanelStart(padded, panel, n));
         });
+    }
+
+    private static void ParallelClear(double* p, long length)
+    {
+        const int chunk = 1 << 18;
+        Parallel.For(0, (int)((length + chunk - 1) / chunk), c =>
+            new Span<double>(p + (long)c * chunk, (int)Math.Min(chunk, length - (long)c * chunk)).Clear());
     }
 
     private void AddGaussian(double* src, int ld, int rowOffset, int rowCount, int columnOffset, int columnCount)
@@ -207,10 +223,8 @@ public sealed unsafe class SketchAccumulator : IDisposable
 
     private void FreePadded()
     {
-        if (_padded is null) return;
-        NativeMemory.Free(_padded);
         _padded = null;
-        GC.RemoveMemoryPressure(_op.PaddedRows * _stride * sizeof(double));
+        Interlocked.Exchange(ref _buffer, null)?.Dispose();
     }
 
     /// <summary>Frees the SRHT buffer.</summary>
@@ -220,6 +234,6 @@ public sealed unsafe class SketchAccumulator : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Frees the SRHT buffer if <see cref="Dispose"/> was not called.</summary>
+    /// <summary>Returns the SRHT buffer if <see cref="Dispose"/> was not called.</summary>
     ~SketchAccumulator() => FreePadded();
 }

@@ -20,6 +20,7 @@ public sealed class SketchOperator
     private int[]? _positions;
     private int[]? _sampledRows;
     private int[]? _buckets;
+    private double[]? _signs;
 
     /// <summary>Defines S.</summary>
     /// <param name="kind">Which sketch.</param>
@@ -67,6 +68,21 @@ public sealed class SketchOperator
     /// <summary>CountSketch: the output row of each input row (length n).</summary>
     internal int[] Buckets => _buckets ??= BucketsOf(Seed, InputRows, Rows);
 
+    /// <summary>SRHT: the sign σᵢ of every input row (length n).</summary>
+    internal double[] Signs
+    {
+        get
+        {
+            if (_signs is null)
+            {
+                var s = new double[InputRows];
+                new CounterRng(Seed, SketchStreams.Signs).FillRademacher(s);
+                _signs = s;
+            }
+            return _signs;
+        }
+    }
+
     /// <summary>SRHT sign of input row i, or CountSketch sign, as ±1.</summary>
     internal double Sign(int i) => new CounterRng(Seed, Kind == SketchKind.Srht ? SketchStreams.Signs : SketchStreams.BucketSigns).Rademacher(i);
 
@@ -95,35 +111,49 @@ public sealed class SketchOperator
     public SketchAccumulator CreateAccumulator(int columns) => new(this, columns);
 
     /// <summary>S·A for A of n rows (input unchanged).</summary>
-    /// <exception cref="ArgumentException">A is null, or its row count is not n.</exception>
+    /// <exception cref="ArgumentException">A is null, its row count is not n, or it holds NaN/∞.</exception>
     public Matrix<double> Apply(Matrix<double> a)
     {
         ArgumentNullException.ThrowIfNull(a);
         if (a.RowCount != InputRows) throw new ArgumentException($"a has {a.RowCount} rows; the sketch takes {InputRows}.", nameof(a));
-        using var acc = CreateAccumulator(a.ColumnCount);
-        acc.Add(0, InputRows, 0, a.ColumnCount, DenseStorage.ColumnMajor(a), InputRows);
-        return acc.ToMatrix();
+        var values = DenseStorage.ColumnMajor(a);
+        DenseStorage.RequireFinite<double>(values, nameof(a));
+        return Matrix<double>.Build.Dense(Rows, a.ColumnCount, ApplyColumns(values, a.ColumnCount, []));
     }
 
     /// <summary>S·x for x of length n.</summary>
+    /// <exception cref="ArgumentException">x is null, its length is not n, or it holds NaN/∞.</exception>
     public MathNet.Numerics.LinearAlgebra.Vector<double> Apply(MathNet.Numerics.LinearAlgebra.Vector<double> x)
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.Count != InputRows) throw new ArgumentException($"x has length {x.Count}; the sketch takes {InputRows}.", nameof(x));
-        using var acc = CreateAccumulator(1);
-        acc.Add(0, InputRows, 0, 1, DenseStorage.Values(x), InputRows);
-        return MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(acc.Complete());
+        var values = DenseStorage.Values(x);
+        DenseStorage.RequireFinite<double>(values, nameof(x));
+        return MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(ApplyColumns(values, 1, []));
     }
 
     /// <summary>
     /// The column-major m×(c+1) matrix [S·A | S·b] for column-major A (n×c, leading dimension n)
-    /// and b, with one S for both.
+    /// and b, with one S for both. Shapes and finiteness are the caller's to check.
     /// </summary>
-    internal double[] ApplyAugmented(ReadOnlySpan<double> a, int columns, ReadOnlySpan<double> b)
+    internal double[] ApplyAugmented(ReadOnlySpan<double> a, int columns, ReadOnlySpan<double> b) => ApplyColumns(a, columns, b);
+
+    /// <summary>S·[A | b] where b may be empty.</summary>
+    private unsafe double[] ApplyColumns(ReadOnlySpan<double> a, int columns, ReadOnlySpan<double> b)
     {
-        using var acc = CreateAccumulator(columns + 1);
-        acc.Add(0, InputRows, 0, columns, a, InputRows);
-        acc.Add(0, InputRows, columns, 1, b, InputRows);
+        int total = columns + (b.IsEmpty ? 0 : 1);
+        if (Kind == SketchKind.Srht)
+        {
+            // Whole columns at once: no N×c buffer, each column transformed in cache.
+            var output = new double[(long)Rows * total];
+            fixed (double* pa = a) SrhtTransform.ApplyColumns(this, pa, InputRows, columns, output, 0);
+            if (!b.IsEmpty)
+                fixed (double* pb = b) SrhtTransform.ApplyColumns(this, pb, InputRows, 1, output, columns);
+            return output;
+        }
+        using var acc = CreateAccumulator(total);
+        acc.AddValidated(0, InputRows, 0, columns, a, InputRows);
+        if (!b.IsEmpty) acc.AddValidated(0, InputRows, columns, 1, b, InputRows);
         return acc.Complete();
     }
 

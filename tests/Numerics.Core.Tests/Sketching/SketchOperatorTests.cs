@@ -30,6 +30,28 @@ public class SketchOperatorTests
             }
     }
 
+    [Theory]
+    [InlineData(20000, 64, 5)]      // N = 32768 spans L2 blocks; few samples: pruned sums
+    [InlineData(20000, 17000, 1)]   // many samples: the full cross-block transform
+    [InlineData(9000, 300, 6)]      // partial panel of columns
+    public void Large_srht_agrees_with_the_explicit_formula_on_both_the_pruned_and_the_full_path(int n, int m, int columns)
+    {
+        var a = RandomMatrix(n, columns, n + m);
+        var op = new SketchOperator(SketchKind.Srht, m, n, seed: 31);
+        var sa = op.Apply(a);
+        var rows = op.SampledRows;
+        var pos = op.Positions;
+        var signs = Enumerable.Range(0, n).Select(op.Sign).ToArray();
+        for (int k = 0; k < m; k += Math.Max(1, m / 200))
+            for (int c = 0; c < columns; c++)
+            {
+                double s = 0;
+                for (int i = 0; i < n; i++)
+                    s += ((BitOperations.PopCount((uint)(rows[k] & pos[i])) & 1) == 0 ? 1 : -1) * signs[i] * a[i, c];
+                Assert.Equal(s / Math.Sqrt(m), sa[k, c], 1e-11);
+            }
+    }
+
     [Fact]
     public void Srht_of_a_power_of_two_has_orthogonal_rows_of_norm_sqrt_n_over_m()
     {

@@ -127,8 +127,11 @@ public static class SketchedLeastSquares
 {
     private const double MachineEpsilon = 2.220446049250313e-16;
 
-    /// <summary>The Golub–Kahan σ_min estimate converges from above; the certificate divides by (Safety·σ̂_min)².</summary>
-    internal const double CertificateSafety = 0.98;
+    /// <summary>
+    /// The Golub–Kahan σ_min estimate converges from above, slowly when the bottom of the spectrum
+    /// is dense (as it is for a sketch-preconditioned A); the certificate divides by (Safety·σ̂_min)².
+    /// </summary>
+    internal const double CertificateSafety = 0.9;
 
     /// <summary>Solves min ‖A·x − b‖₂ for tall A (n ≥ d). Inputs are not modified.</summary>
     /// <exception cref="ArgumentException">A or b is empty, holds NaN/∞, shapes mismatch, n &lt; d, or an option is out of range.</exception>
@@ -295,8 +298,10 @@ public static class SketchedLeastSquares
     }
 
     /// <summary>
-    /// Golub–Kahan on B = A·N from the residual until σ̂_min settles (relative change &lt; 1e-3 over
-    /// two steps; at most 40 steps). B is well conditioned (κ ≲ 3), so this takes about 10 steps.
+    /// Golub–Kahan on B = A·N from the residual until σ̂_min settles (relative change &lt; 1e-2 over
+    /// two steps; at most 30 steps), about 12 steps (24 passes over A) at m = 4d. The estimate
+    /// approaches σ_min from above; at that point it is within a few per cent, which
+    /// <see cref="CertificateSafety"/> covers.
     /// </summary>
     private static (double Min, double Max) EstimateExtremeSingularValues(ILinearOperator b, double[] start)
     {
@@ -310,12 +315,12 @@ public static class SketchedLeastSquares
         var gk = new GolubKahan(b, startVector);
         double previous = double.PositiveInfinity, beforePrevious = double.PositiveInfinity;
         (double Min, double Max) estimate = (gk.Alpha, gk.Alpha);
-        for (int k = 0; k < Math.Min(40, b.Columns + 1); k++)
+        for (int k = 0; k < Math.Min(30, b.Columns + 1); k++)
         {
             gk.Step();
             estimate = gk.SingularValueEstimates();
             if (gk.Beta == 0 || gk.Alpha == 0) break;
-            if (k >= 3 && Math.Abs(beforePrevious - estimate.Min) <= 1e-3 * estimate.Min) break;
+            if (k >= 3 && Math.Abs(beforePrevious - estimate.Min) <= 1e-2 * estimate.Min) break;
             beforePrevious = previous;
             previous = estimate.Min;
         }

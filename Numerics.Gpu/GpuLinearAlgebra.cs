@@ -54,6 +54,21 @@ public sealed class GpuLinearAlgebra
             s => s.Gemm(new KernelConfig(grid, group), As<float>(a).View, As<float>(b).View, As<float>(c).View, Cast<T, float>(args)));
     }
 
+    /// <summary>
+    /// The GEMM kernel on raw column-major views with explicit leading dimensions (for callers that
+    /// multiply sub-blocks without copying them). Arguments are the caller's to check.
+    /// </summary>
+    internal void Gemm<T>(GemmArguments<T> args, ArrayView<T> a, ArrayView<T> b, ArrayView<T> c) where T : unmanaged
+    {
+        if (args.M == 0 || args.N == 0) return;
+        var grid = new Index2D((args.M + GemmKernel.Tile - 1) / GemmKernel.Tile, (args.N + GemmKernel.Tile - 1) / GemmKernel.Tile);
+        var config = new KernelConfig(grid, new Index2D(GemmKernel.Group, GemmKernel.Group));
+        if (typeof(T) == typeof(double))
+            Device.Kernels(acc => new DenseKernelSet<double, DoubleOps>(acc)).Gemm(config, a.Cast<double>(), b.Cast<double>(), c.Cast<double>(), Cast<T, double>(args));
+        else
+            Device.Kernels(acc => new DenseKernelSet<float, SingleOps>(acc)).Gemm(config, a.Cast<float>(), b.Cast<float>(), c.Cast<float>(), Cast<T, float>(args));
+    }
+
     /// <summary>y ← α·x + β·y (β = 0 does not read y).</summary>
     public void Axpby<T>(T alpha, DeviceMatrix<T> x, T beta, DeviceMatrix<T> y) where T : unmanaged, IEquatable<T>, IFormattable
     {

@@ -76,3 +76,111 @@ public class CliTests
         Assert.Throws<CliUsageException>(() => new CliArguments(["--x", "1", "--x", "2"]));
     }
 }
+
+public class LstsqCliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("lstsq").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string File(string name) => Path.Combine(_dir, name);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = CliApp.Run(args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    private Numerics.Sketching.LeastSquaresTestProblem WriteProblem(int n = 600, int d = 8)
+    {
+        var p = Numerics.Sketching.LeastSquaresTestProblem.Generate(n, d, condition: 10, residualNorm: 0.1, seed: 4);
+        Npy.Write(File("a.npy"), p.A);
+        Npy.Write(File("b.npy"), p.B);
+        return p;
+    }
+
+    [Theory]
+    [InlineData("sketch", "srht")]
+    [InlineData("sketch", "gaussian")]
+    [InlineData("precondition", "countsketch")]
+    [InlineData("qr", "srht")]
+    [InlineData("svd", "srht")]
+    public void Lstsq_writes_x_and_one_json_line(string method, string sketch)
+    {
+        var p = WriteProblem();
+        var (code, output, err) = Run("lstsq", "--a", File("a.npy"), "--b", File("b.npy"), "--out", File("x.npy"),
+            "--method", method, "--sketch", sketch, "--rows", "64", "--seed", "3", "--quiet");
+        Assert.True(code == 0, err);
+        var x = Npy.ReadVector(File("x.npy"));
+        var expected = Numerics.LinearAlgebra.DenseBaselines.LeastSquaresQr(p.A, p.B);
+        double tolerance = method is "sketch" ? 0.5 : 1e-10;   // sketch-and-solve is ε-accurate only
+        Assert.True((x - expected).L2Norm() <= tolerance * expected.L2Norm());
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        using var json = JsonDocument.Parse(lines[0]);
+        var root = json.RootElement;
+        Assert.Equal(method, root.GetProperty("method").GetString());
+        Assert.True(root.GetProperty("seconds").GetDouble() >= 0);
+        Assert.Equal((p.B - p.A * x).L2Norm(), root.GetProperty("residual_norm").GetDouble(), 1e-10);
+        if (method is "qr" or "svd")
+        {
+            Assert.Equal(JsonValueKind.Null, root.GetProperty("sketch").ValueKind);
+            Assert.Equal(JsonValueKind.Null, root.GetProperty("linf_bound").ValueKind);
+        }
+        else
+        {
+            Assert.Equal(sketch, root.GetProperty("sketch").GetString());
+            Assert.Equal(64, root.GetProperty("rows").GetInt32());
+            double bound = root.GetProperty("linf_bound").GetDouble();
+            Assert.True((x - p.XStar).AbsoluteMaximum() <= bound);
+        }
+        Assert.True(root.GetProperty("iterations").GetInt32() >= 0);
+    }
+
+    [Fact]
+    public void Lstsq_on_the_gpu_device_matches_the_cpu_answer()
+    {
+        WriteProblem(300, 6);
+        string[] common = ["lstsq", "--a", File("a.npy"), "--b", File("b.npy"), "--rows", "32", "--quiet"];
+        var (cpuCode, _, cpuErr) = Run([.. common, "--out", File("cpu.npy")]);
+        var (gpuCode, output, gpuErr) = Run([.. common, "--out", File("gpu.npy"), "--device", "gpu"]);
+        Assert.True(cpuCode == 0 && gpuCode == 0, cpuErr + gpuErr);
+        var cpu = Npy.ReadVector(File("cpu.npy"));
+        Assert.True((Npy.ReadVector(File("gpu.npy")) - cpu).L2Norm() <= 1e-10 * cpu.L2Norm());
+        Assert.Contains("\"device\":", output);
+    }
+
+    [Fact]
+    public void Bad_input_exits_2()
+    {
+        WriteProblem(50, 5);
+        Npy.Write(File("short.npy"), Vector<double>.Build.Dense(49, 1.0));
+        Npy.Write(File("wide.npy"), Matrix<double>.Build.Dense(3, 5, 1.0));
+        Npy.Write(File("b3.npy"), Vector<double>.Build.Dense(3, 1.0));
+        var nan = Matrix<double>.Build.Dense(50, 5, 1.0);
+        nan[3, 3] = double.NaN;
+        Npy.Write(File("nan.npy"), nan);
+        Npy.Write(File("cube.npy"), new NpyArray([2, 2, 2], false, new double[8]));
+        string a = File("a.npy"), b = File("b.npy"), x = File("x.npy");
+        foreach (var (args, message) in new (string[], string)[]
+        {
+            (["--a", a, "--b", File("short.npy"), "--out", x], "--b has length 49"),
+            (["--a", File("wide.npy"), "--b", File("b3.npy"), "--out", x], "must be tall"),
+            (["--a", File("nan.npy"), "--b", b, "--out", x], "NaN"),
+            (["--a", a, "--b", b, "--out", x, "--rows", "4"], "--rows must be at least the column count 5"),
+            (["--a", a, "--b", b, "--out", x, "--method", "fast"], "--method must be one of"),
+            (["--a", a, "--b", b, "--out", x, "--tol", "-1"], "--tol must be non-negative"),
+            (["--a", File("cube.npy"), "--b", b, "--out", x], "2-D"),
+            (["--a", a, "--b", b], "--out is required"),
+            (["--a", a, "--b", b, "--out", x, "--device", "gpu", "--sketch", "countsketch"], "no GPU kernel"),
+        })
+        {
+            var (code, output, err) = Run(["lstsq", .. args]);
+            Assert.True(code == 2, $"{string.Join(' ', args)} → {code}: {err}");
+            Assert.Empty(output);
+            Assert.Contains(message, err);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using Numerics.Gpu;
+using Numerics.Sketching;
+
+namespace Numerics.Cli;
+
+/// <summary>
+/// <c>numerics lstsq --a A.npy --b b.npy --out x.npy [--method sketch|precondition|qr|svd]
+/// [--sketch srht|gaussian|countsketch] [--rows M] [--epsilon E] [--delta D] [--tol T]
+/// [--max-iterations K] [--no-certificate] [--float32]</c>: tall least squares min ‖A·x − b‖.
+/// </summary>
+public sealed class LstsqCommand : ICliCommand
+{
+    /// <inheritdoc />
+    public string Name => "lstsq";
+
+    /// <inheritdoc />
+    public string Summary => "tall least squares by sketch-and-solve (with an ℓ∞ certificate), sketch-and-precondition, QR or SVD";
+
+    /// <inheritdoc />
+    public int Run(CliContext context)
+    {
+        var args = context.Arguments;
+        string methodName = args.Choice("method", "sketch", "sketch", "precondition", "qr", "svd");
+        var method = methodName switch
+        {
+            "precondition" => LeastSquaresMethod.SketchAndPrecondition,
+            "qr" => LeastSquaresMethod.Qr,
+            "svd" => LeastSquaresMethod.Svd,
+            _ => LeastSquaresMethod.SketchAndSolve,
+        };
+        var kind = args.Choice("sketch", "srht", "srht", "gaussian", "countsketch") switch
+        {
+            "gaussian" => SketchKind.Gaussian,
+            "countsketch" => SketchKind.CountSketch,
+            _ => SketchKind.Srht,
+        };
+        var defaults = new SketchedLeastSquaresOptions();
+        int? rows = args.Optional("rows") is null ? null : args.Int("rows", 0, min: 1);
+        double epsilon = args.Double("epsilon", defaults.Epsilon, positive: true);
+        double delta = args.Double("delta", defaults.Delta, positive: true);
+        double tol = args.Double("tol", defaults.Tolerance);
+        int maxIterations = args.Int("max-iterations", defaults.MaxIterations, min: 0);
+        bool certificate = !args.Flag("no-certificate");
+        bool single = args.Flag("float32");
+        args.Required("a");
+        args.Required("b");
+        args.Required("out");
+        if (tol < 0) throw new CliUsageException($"--tol must be non-negative, got {tol}");
+        if (single && context.Device != CliDevice.Gpu) throw new CliUsageException("--float32 applies to the GPU sketch (--device gpu)");
+        bool sketched = method is LeastSquaresMethod.SketchAndSolve or LeastSquaresMethod.SketchAndPrecondition;
+        if (context.Device == CliDevice.Gpu && sketched && kind == SketchKind.CountSketch)
+            throw new CliUsageException("--sketch countsketch has no GPU kernel; use --device cpu or --sketch srht|gaussian");
+        args.EnsureAllUsed();
+
+        var a = context.LoadMatrix("a");
+        var b = context.LoadVector("b");
+        if (b.Count != a.RowCount) throw new CliUsageException($"--b has length {b.Count} but --a has {a.RowCount} rows");
+        if (a.RowCount < a.ColumnCount) throw new CliUsageException($"--a must be tall (rows ≥ columns), got {a.RowCount}×{a.ColumnCount}");
+        if (rows is { } m && m < a.ColumnCount) throw new CliUsageException($"--rows must be at least the column count {a.ColumnCount}, got {m}");
+
+        using var device = context.Device == CliDevice.Gpu && sketched ? GpuDevice.Create() : null;
+        var started = context.Elapsed;
+        var result = SketchedLeastSquares.Solve(a, b, new SketchedLeastSquaresOptions
+        {
+            Method = method, Sketch = kind, Rows = rows, Epsilon = epsilon, Delta = delta, Seed = context.Seed,
+            Tolerance = tol, MaxIterations = maxIterations, Certificate = certificate,
+            Backend = device is null ? null : new GpuSketchBackend(device, single),
+            Progress = new ImmediateProgress(p => context.Progress(p.Iteration, p.Objective, p.Residual)),
+        });
+        double seconds = context.Elapsed - started;
+        context.Save(result.X);
+        context.Summary(new Dictionary<string, object?>
+        {
+            ["method"] = methodName,
+            ["sketch"] = sketched ? kind.ToString().ToLowerInvariant() : null,
+            ["rows"] = sketched ? result.SketchRows : null,
+            ["n"] = a.RowCount,
+            ["d"] = a.ColumnCount,
+            ["device"] = device?.ToString() ?? "cpu",
+            ["seconds"] = seconds,
+            ["sketch_seconds"] = sketched ? result.SketchSeconds : null,
+            ["residual_norm"] = result.ResidualNorm,
+            ["normal_residual_norm"] = result.NormalResidualNorm,
+            ["linf_bound"] = result.LinfBound?.Max(),
+            ["iterations"] = result.Iterations,
+            ["status"] = result.Status.ToString(),
+            ["rank"] = result.Rank,
+            ["preconditioned_condition"] = result.PreconditionedCondition,
+        });
+        return 0;
+    }
+}
+
+/// <summary>Reports on the solver's thread, in order (unlike <see cref="Progress{T}"/>, which posts).</summary>
+internal sealed class ImmediateProgress(Action<Numerics.Optimization.IterationProgress> report) : IProgress<Numerics.Optimization.IterationProgress>
+{
+    public void Report(Numerics.Optimization.IterationProgress value) => report(value);
+}

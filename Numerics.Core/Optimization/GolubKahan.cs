@@ -10,7 +10,7 @@ internal sealed class GolubKahan
     private readonly ILinearOperator _a;
     private readonly List<double> _alphas = [];
     private readonly List<double> _betas = [];
-    private readonly double[] _av, _atu;
+    private readonly double[] _atu;
 
     /// <summary>β₁u₁ = start, α₁v₁ = Aᵀu₁.</summary>
     public GolubKahan(ILinearOperator a, ReadOnlySpan<double> start)
@@ -18,7 +18,6 @@ internal sealed class GolubKahan
         _a = a;
         U = start.ToArray();
         V = new double[a.Columns];
-        _av = new double[a.Rows];
         _atu = new double[a.Columns];
         Beta = Normalize(U);
         if (Beta > 0)
@@ -44,19 +43,16 @@ internal sealed class GolubKahan
     /// <summary>Steps taken (columns of B_k).</summary>
     public int Steps => _betas.Count;
 
-    /// <summary>βu ← A·v − α·u, then αv ← Aᵀ·u − β·v.</summary>
+    /// <summary>βu ← A·v − α·u, then αv ← Aᵀ·u − β·v (one fused operator call: Aᵀ(A·v − α·u) = β·Aᵀu).</summary>
     public void Step()
     {
-        var av = _av;
-        _a.Multiply(V, av);
-        for (int i = 0; i < av.Length; i++) U[i] = av[i] - Alpha * U[i];
+        _a.MultiplyThenTransposed(V, Alpha, U, _atu);
         Beta = Normalize(U);
         _betas.Add(Beta);
         if (Beta > 0)
         {
-            var atu = _atu;
-            _a.MultiplyTransposed(U, atu);
-            for (int i = 0; i < atu.Length; i++) V[i] = atu[i] - Beta * V[i];
+            double inv = 1.0 / Beta;
+            for (int i = 0; i < V.Length; i++) V[i] = _atu[i] * inv - Beta * V[i];
             Alpha = Normalize(V);
         }
         else Alpha = 0;

@@ -14,4 +14,16 @@ public interface ILinearOperator
 
     /// <summary>x ← Aᵀ·y.</summary>
     void MultiplyTransposed(ReadOnlySpan<double> y, Span<double> x);
+
+    /// <summary>
+    /// y ← A·x − α·y, then z ← Aᵀ·y: the two products of one Golub–Kahan step. Operators that
+    /// stream a matrix override this to read it once instead of twice.
+    /// </summary>
+    void MultiplyThenTransposed(ReadOnlySpan<double> x, double alpha, Span<double> y, Span<double> z)
+    {
+        var ax = new double[Rows];
+        Multiply(x, ax);
+        for (int i = 0; i < ax.Length; i++) y[i] = ax[i] - alpha * y[i];
+        MultiplyTransposed(y, z);
+    }
 }

@@ -184,4 +184,11 @@ internal sealed class PreconditionedOperator(ILinearOperator a, SketchPreconditi
         a.MultiplyTransposed(y, t);
         n.ApplyTransposed(t).CopyTo(x);
     }
+
+    public void MultiplyThenTransposed(ReadOnlySpan<double> x, double alpha, Span<double> y, Span<double> z)
+    {
+        var t = new double[a.Columns];
+        a.MultiplyThenTransposed(n.Apply(x), alpha, y, t);
+        n.ApplyTransposed(t).CopyTo(z);
+    }
 }

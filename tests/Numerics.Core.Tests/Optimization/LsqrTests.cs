@@ -40,6 +40,35 @@ public class LsqrTests
         Assert.InRange(cold.SmallestSingularValue, s[^1] * (1 - 1e-12), s[^1] * (1 + 1e-6));
     }
 
+    [Theory]
+    [InlineData(5000, 7)]
+    [InlineData(33, 300)]
+    [InlineData(1, 1)]
+    public async Task Fused_pass_equals_the_two_products_and_does_not_depend_on_the_thread_count(int m, int n)
+    {
+        var (a, mat) = Random(m, n, m + n);
+        var op = new DenseOperator(a, m, n, m);
+        var x = TestData.Random(n, 1);
+        var y0 = TestData.Random(m, 2);
+        var y = (double[])y0.Clone();
+        var z = new double[n];
+        op.MultiplyThenTransposed(x, 0.7, y, z);
+        var yExpected = mat * Vector<double>.Build.Dense(x) - 0.7 * Vector<double>.Build.Dense(y0);
+        var zExpected = mat.TransposeThisAndMultiply(yExpected);
+        Assert.True((Vector<double>.Build.Dense(y) - yExpected).InfinityNorm() < 1e-12 * Math.Max(1, yExpected.InfinityNorm()));
+        Assert.True((Vector<double>.Build.Dense(z) - zExpected).InfinityNorm() < 1e-11 * Math.Max(1, zExpected.InfinityNorm()));
+        var scheduler = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, 1).ConcurrentScheduler;
+        var (y1, z1) = await Task.Factory.StartNew(() =>
+        {
+            var yy = (double[])y0.Clone();
+            var zz = new double[n];
+            op.MultiplyThenTransposed(x, 0.7, yy, zz);
+            return (yy, zz);
+        }, CancellationToken.None, TaskCreationOptions.None, scheduler);
+        Assert.Equal(y, y1);
+        Assert.Equal(z, z1);
+    }
+
     [Fact]
     public void Iteration_limit_is_reported_in_the_status()
     {

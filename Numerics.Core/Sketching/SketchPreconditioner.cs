@@ -120,32 +120,23 @@ internal sealed class SketchPreconditioner
     public double[] SketchCoordinates() => (double[])_z0.Clone();
 
     /// <summary>N·z (length d).</summary>
-    public double[] Apply(ReadOnlySpan<double> z)
-    {
-        var backend = LinearAlgebraBackend.Current;
-        if (_n is null)
-        {
-            var x = z.ToArray();
-            backend.Trsm(Side.Left, TriangularPart.Upper, Transpose.NoTranspose, DiagonalKind.NonUnit, _d, 1, 1.0, _r, _d, x, _d);
-            return x;
-        }
-        var y = new double[_d];
-        if (Rank > 0) backend.Gemv(Transpose.NoTranspose, _d, Rank, 1.0, _n, _d, z, 1, 0.0, y, 1);
-        return y;
-    }
+    public double[] Apply(ReadOnlySpan<double> z) => Product(Transpose.NoTranspose, z);
 
     /// <summary>Nᵀ·x (length rank).</summary>
-    public double[] ApplyTransposed(ReadOnlySpan<double> x)
+    public double[] ApplyTransposed(ReadOnlySpan<double> x) => Product(Transpose.Transpose, x);
+
+    /// <summary>op(N)·v: a triangular solve with R when N = R⁻¹, a GEMV with V_r·Σ_r⁻¹ otherwise.</summary>
+    private double[] Product(Transpose op, ReadOnlySpan<double> v)
     {
         var backend = LinearAlgebraBackend.Current;
         if (_n is null)
         {
-            var z = x.ToArray();
-            backend.Trsm(Side.Left, TriangularPart.Upper, Transpose.Transpose, DiagonalKind.NonUnit, _d, 1, 1.0, _r, _d, z, _d);
-            return z;
+            var x = v.ToArray();
+            backend.Trsm(Side.Left, TriangularPart.Upper, op, DiagonalKind.NonUnit, _d, 1, 1.0, _r, _d, x, _d);
+            return x;
         }
-        var y = new double[Rank];
-        if (Rank > 0) backend.Gemv(Transpose.Transpose, _d, Rank, 1.0, _n, _d, x, 1, 0.0, y, 1);
+        var y = new double[op == Transpose.NoTranspose ? _d : Rank];
+        if (Rank > 0) backend.Gemv(op, _d, Rank, 1.0, _n, _d, v, 1, 0.0, y, 1);
         return y;
     }
 

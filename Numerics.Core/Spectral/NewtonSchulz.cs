@@ -1,0 +1,343 @@
+using Numerics.LinearAlgebra;
+
+namespace Numerics.Spectral;
+
+/// <summary>How the soft clip's inverse square root is iterated.</summary>
+public enum SoftClipSchedule
+{
+    /// <summary>
+    /// Interval-optimal scaled Newton–Schulz on the Gram form: each step applies the cubic
+    /// γx(3 − γ²x²)/2 with γ = √(3/(1 + ℓ + ℓ²)) chosen for the current singular-value interval
+    /// [ℓ, 1], so small singular values grow about 2.6× per step instead of 1.5×. Default.
+    /// </summary>
+    Adaptive,
+
+    /// <summary>The official SPECTRA iteration: coupled Newton–Schulz Y ← Y·T, Z ← T·Z with T = (3I − Z·Y)/2.</summary>
+    Coupled,
+}
+
+/// <summary>How the orthogonal polar factor (matrix sign) is iterated.</summary>
+public enum PolarSchedule
+{
+    /// <summary>Polar Express warm-up (5 quintic steps), then the cubic (1.5, −0.5) until the residual meets the tolerance. Default.</summary>
+    Converged,
+
+    /// <summary>The five Polar Express quintics (modded-nanogpt set, input scaled by 1/(1.02·‖X‖_F)); not converged.</summary>
+    PolarExpress,
+
+    /// <summary>Muon's five quintic steps (3.4445, −4.7750, 2.0315): singular values end in about [0.7, 1.2], by design.</summary>
+    Muon,
+}
+
+/// <summary>Options of the Newton–Schulz iterations.</summary>
+public sealed record NewtonSchulzOptions
+{
+    /// <summary>
+    /// Target relative accuracy of each output singular value; the iteration stops when its
+    /// residual (‖I − Z·Y‖_F, ‖I − R‖_F or ‖R² − R‖_F) is below 2·Tolerance. Null: 1e-12 for double,
+    /// 1e-5 for float.
+    /// </summary>
+    public double? Tolerance { get; init; }
+
+    /// <summary>Run exactly this many steps (no residual stop), as the official code's fixed 10. Null: adaptive.</summary>
+    public int? Steps { get; init; }
+
+    /// <summary>Upper limit on the steps of one iteration. Default 80.</summary>
+    public int MaxSteps { get; init; } = 80;
+
+    /// <summary>The soft clip's schedule. Default <see cref="SoftClipSchedule.Adaptive"/>.</summary>
+    public SoftClipSchedule SoftSchedule { get; init; } = SoftClipSchedule.Adaptive;
+
+    /// <summary>The polar factor's schedule. Default <see cref="PolarSchedule.Converged"/>.</summary>
+    public PolarSchedule PolarSchedule { get; init; } = PolarSchedule.Converged;
+}
+
+/// <summary>The outcome of one Newton–Schulz matrix function.</summary>
+/// <param name="Value">The result (same shape as the input).</param>
+/// <param name="Steps">Newton–Schulz steps taken (for the hard clip, of both sign iterations).</param>
+/// <param name="Residual">The final residual of the iteration (see <see cref="NewtonSchulzOptions.Tolerance"/>).</param>
+/// <param name="Alpha">α = 1 + ŝ/c² with ŝ ≥ σ_max² (soft clip), or 1.</param>
+/// <param name="Converged">True when the residual met the tolerance (always true for a fixed step count that was asked for).</param>
+public sealed record NewtonSchulzResult<TMatrix>(TMatrix Value, int Steps, double Residual, double Alpha, bool Converged);
+
+/// <summary>
+/// Matrix functions of the singular values computed with GEMMs only, on the smaller Gram matrix:
+/// the soft spectral clip H_c(X) = X(I + XᵀX/c²)^{-1/2}, the polar factor (matrix sign), and the
+/// hard clip U·min(Σ, c)·Vᵀ from two sign computations. Written once against
+/// <see cref="IMatrixArithmetic{TMatrix}"/>, so the same control code runs on host arrays and on
+/// device buffers.
+/// </summary>
+public static class NewtonSchulz
+{
+    private static readonly (double A, double B, double C)[] s_polarExpress =
+    [
+        (8.156554524902461, -22.48329292557795, 15.878769915207462),
+        (4.042929935166739, -2.808917465908714, 0.5000178451051316),
+        (3.8916678022926607, -2.772484153217685, 0.5060648178503393),
+        (3.285753657755655, -2.3681294933425376, 0.46449024233003106),
+        (2.3465413258596377, -1.7097828382687081, 0.42323551169305323),
+    ];
+
+    private static readonly (double A, double B, double C) s_muon = (3.4445, -4.7750, 2.0315);
+
+    /// <summary>The default tolerance for an element type.</summary>
+    public static double DefaultTolerance(bool singlePrecision) => singlePrecision ? 1e-5 : 1e-12;
+
+    /// <summary>Soft spectral clip H_c(X) = X(I + XᵀX/c²)^{-1/2}: σ ↦ σ/√(1 + σ²/c²).</summary>
+    /// <exception cref="ArgumentException">c is not positive and finite.</exception>
+    public static NewtonSchulzResult<TMatrix> SoftClip<TMatrix>(IMatrixArithmetic<TMatrix> ops, TMatrix x, double c, NewtonSchulzOptions options, double tolerance)
+    {
+        ArgumentNullException.ThrowIfNull(ops);
+        RequirePositive(c);
+        int rows = ops.Rows(x), cols = ops.Columns(x), k = Math.Min(rows, cols);
+        bool wide = rows <= cols;
+        var result = ops.Create(rows, cols);
+        if (k == 0) return new(result, 0, 0, 1, true);
+        var gram = Gram(ops, x, k, wide, 1.0);
+        double s = Math.Min(ops.MaxAbsRowSum(gram), ops.FrobeniusNorm(gram));
+        if (s == 0)
+        {
+            // X = 0: H_c(0) = 0 exactly.
+            ops.Axpby(1.0, x, 0.0, result);
+            ops.Release(gram);
+            return new(result, 0, 0, 1, true);
+        }
+        double alpha = 1 + s / (c * c);
+        // Y = (I + G/c²)/α, eigenvalues in [1/α, 1].
+        var y = gram;
+        ops.Axpby(1.0 / (c * c * alpha), gram, 0.0, y);
+        ops.AddToDiagonal(y, 1.0 / alpha);
+        var z = ops.Create(k, k);
+        ops.SetIdentity(z, 1.0);
+        var (steps, residual, converged) = options.SoftSchedule == SoftClipSchedule.Coupled
+            ? CoupledInverseRoot(ops, ref y, ref z, k, options, tolerance)
+            : AdaptiveInverseRoot(ops, ref y, ref z, k, alpha, options, tolerance);
+        // H = (Z/√α)·X (wide) or X·(Z/√α) (tall); Z is symmetric.
+        if (wide) ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0 / Math.Sqrt(alpha), z, x, 0.0, result);
+        else ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0 / Math.Sqrt(alpha), x, z, 0.0, result);
+        ops.Release(y);
+        ops.Release(z);
+        return new(result, steps, residual, alpha, converged);
+    }
+
+    /// <summary>The orthogonal polar factor msign(X) = U·Vᵀ (zero singular values stay zero).</summary>
+    public static NewtonSchulzResult<TMatrix> Polar<TMatrix>(IMatrixArithmetic<TMatrix> ops, TMatrix x, NewtonSchulzOptions options, double tolerance)
+    {
+        ArgumentNullException.ThrowIfNull(ops);
+        int rows = ops.Rows(x), cols = ops.Columns(x), k = Math.Min(rows, cols);
+        bool wide = rows <= cols;
+        var result = ops.Create(rows, cols);
+        if (k == 0) return new(result, 0, 0, 1, true);
+        double norm = ops.FrobeniusNorm(x);
+        if (norm == 0)
+        {
+            ops.Axpby(1.0, x, 0.0, result);
+            return new(result, 0, 0, 1, true);
+        }
+        // Polar Express's safety factor keeps the scaled singular values strictly inside (0, 1].
+        double scale = options.PolarSchedule == PolarSchedule.Muon ? 1.0 / norm : 1.0 / (1.02 * norm);
+        var r = Gram(ops, x, k, wide, scale * scale);
+        var z = ops.Create(k, k);
+        ops.SetIdentity(z, 1.0);
+        var work = new PolarWork<TMatrix>(ops, k);
+        int steps = 0;
+        double residual = double.NaN;
+        bool converged = true;
+        var fixedSchedule = options.PolarSchedule == PolarSchedule.Muon ? Enumerable.Repeat(s_muon, options.Steps ?? 5).ToArray()
+            : options.PolarSchedule == PolarSchedule.PolarExpress ? s_polarExpress.Take(options.Steps ?? 5).ToArray()
+            : s_polarExpress;
+        foreach (var coefficients in fixedSchedule)
+        {
+            work.Step(ref r, ref z, coefficients);
+            steps++;
+        }
+        if (options.PolarSchedule == PolarSchedule.Converged)
+        {
+            // Quadratic convergence from the Polar Express band; the residual ‖R² − R‖_F also
+            // accepts exact zero singular values (rank-deficient input).
+            converged = false;
+            double previous = double.PositiveInfinity;
+            for (; steps < options.MaxSteps; steps++)
+            {
+                residual = work.ProjectorResidual(r);
+                if (residual <= 2 * tolerance) { converged = true; break; }
+                if (residual < 1e-2 && residual >= previous) break;   // rounding floor
+                previous = residual;
+                work.Step(ref r, ref z, (1.5, -0.5, 0.0));
+            }
+            if (steps == options.MaxSteps) residual = work.ProjectorResidual(r);
+        }
+        else residual = work.ProjectorResidual(r);
+        if (wide) ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, scale, z, x, 0.0, result);
+        else ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, scale, x, z, 0.0, result);
+        work.Release();
+        ops.Release(r);
+        ops.Release(z);
+        return new(result, steps, residual, 1, converged);
+    }
+
+    /// <summary>
+    /// Hard clip U·min(Σ, c)·Vᵀ without an SVD: with O = msign(X) and D = c·O − X = U(c − σ)Vᵀ,
+    /// clip = ½(c·O + X − D·msign(D)ᵀ·O). Fragile when some σ ≈ c: the sign of c − σ is then
+    /// resolved only to the iteration's accuracy.
+    /// </summary>
+    public static NewtonSchulzResult<TMatrix> HardClip<TMatrix>(IMatrixArithmetic<TMatrix> ops, TMatrix x, double c, NewtonSchulzOptions options, double tolerance)
+    {
+        ArgumentNullException.ThrowIfNull(ops);
+        RequirePositive(c);
+        var converged = options with { PolarSchedule = PolarSchedule.Converged, Steps = null };
+        var o = Polar(ops, x, converged, tolerance);
+        int rows = ops.Rows(x), cols = ops.Columns(x);
+        var d = ops.Create(rows, cols);
+        ops.Axpby(-1.0, x, 0.0, d);
+        ops.Axpby(c, o.Value, 1.0, d);                      // D = c·O − X
+        var p = Polar(ops, d, converged, tolerance);
+        var result = ops.Create(rows, cols);
+        ops.Axpby(1.0, x, 0.0, result);
+        ops.Axpby(c, o.Value, 1.0, result);                 // c·O + X
+        if (rows <= cols)
+        {
+            var w = ops.Create(rows, rows);
+            ops.Gemm(Transpose.NoTranspose, Transpose.Transpose, 1.0, d, p.Value, 0.0, w);       // D·Pᵀ
+            ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, -1.0, w, o.Value, 1.0, result);
+            ops.Release(w);
+        }
+        else
+        {
+            var w = ops.Create(cols, cols);
+            ops.Gemm(Transpose.Transpose, Transpose.NoTranspose, 1.0, p.Value, o.Value, 0.0, w);  // Pᵀ·O
+            ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, -1.0, d, w, 1.0, result);
+            ops.Release(w);
+        }
+        ops.Axpby(0.5, result, 0.0, result);
+        ops.Release(o.Value);
+        ops.Release(p.Value);
+        ops.Release(d);
+        return new(result, o.Steps + p.Steps, Math.Max(o.Residual, p.Residual), 1, o.Converged && p.Converged);
+    }
+
+    private static void RequirePositive(double c)
+    {
+        if (!(c > 0) || !double.IsFinite(c)) throw new ArgumentException($"c must be positive and finite, got {c}.", nameof(c));
+    }
+
+    /// <summary>scale·X·Xᵀ (wide) or scale·Xᵀ·X (tall): the k×k Gram matrix.</summary>
+    private static TMatrix Gram<TMatrix>(IMatrixArithmetic<TMatrix> ops, TMatrix x, int k, bool wide, double scale)
+    {
+        var g = ops.Create(k, k);
+        if (wide) ops.Gemm(Transpose.NoTranspose, Transpose.Transpose, scale, x, x, 0.0, g);
+        else ops.Gemm(Transpose.Transpose, Transpose.NoTranspose, scale, x, x, 0.0, g);
+        return g;
+    }
+
+    /// <summary>
+    /// Coupled Newton–Schulz (the official SPECTRA loop): T = (3I − Z·Y)/2, Y ← Y·T, Z ← T·Z,
+    /// so Z → (A/α)^{-1/2}. The residual ‖I − Z·Y‖_F is the product the step needs anyway.
+    /// </summary>
+    private static (int Steps, double Residual, bool Converged) CoupledInverseRoot<TMatrix>(
+        IMatrixArithmetic<TMatrix> ops, ref TMatrix y, ref TMatrix z, int k, NewtonSchulzOptions options, double tolerance)
+    {
+        var w = ops.Create(k, k);
+        var t = ops.Create(k, k);
+        int steps = 0;
+        double residual, previous = double.PositiveInfinity;
+        bool converged;
+        while (true)
+        {
+            ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, z, y, 0.0, w);
+            residual = ops.DistanceToIdentity(w);
+            if (options.Steps is { } fixedSteps) { if (steps >= fixedSteps) { converged = true; break; } }
+            else if (residual <= 2 * tolerance) { converged = true; break; }
+            else if (steps >= options.MaxSteps || (residual < 1e-2 && residual >= previous)) { converged = false; break; }
+            previous = residual;
+            ops.Axpby(-0.5, w, 0.0, t);
+            ops.AddToDiagonal(t, 1.5);
+            ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, y, t, 0.0, w);
+            (y, w) = (w, y);
+            ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, t, z, 0.0, w);
+            (z, w) = (w, z);
+            steps++;
+        }
+        ops.Release(w);
+        ops.Release(t);
+        return (steps, residual, converged);
+    }
+
+    /// <summary>
+    /// Scaled Newton–Schulz on the Gram form. With R = M·Mᵀ for M = Z·M₀ and σ(M) ⊂ [ℓ, 1]:
+    /// H = (3γ/2)I − (γ³/2)R, Z ← H·Z, R ← H·R·H, ℓ ← γℓ(3 − γ²ℓ²)/2. γ equalises the images of ℓ
+    /// and 1, which is the optimal scaling of the cubic (Chen and Chow); once ℓ ≈ 1 it is plain
+    /// Newton–Schulz with quadratic convergence. Residual ‖I − R‖_F.
+    /// </summary>
+    private static (int Steps, double Residual, bool Converged) AdaptiveInverseRoot<TMatrix>(
+        IMatrixArithmetic<TMatrix> ops, ref TMatrix r, ref TMatrix z, int k, double alpha, NewtonSchulzOptions options, double tolerance)
+    {
+        var h = ops.Create(k, k);
+        var w = ops.Create(k, k);
+        double ell = 1 / Math.Sqrt(alpha);
+        int steps = 0;
+        double residual, previous = double.PositiveInfinity;
+        bool converged;
+        while (true)
+        {
+            residual = ops.DistanceToIdentity(r);
+            if (options.Steps is { } fixedSteps) { if (steps >= fixedSteps) { converged = true; break; } }
+            else if (residual <= 2 * tolerance) { converged = true; break; }
+            else if (steps >= options.MaxSteps || (residual < 1e-2 && residual >= previous)) { converged = false; break; }
+            previous = residual;
+            double gamma = Math.Sqrt(3 / (1 + ell + ell * ell));
+            ops.Axpby(-0.5 * gamma * gamma * gamma, r, 0.0, h);
+            ops.AddToDiagonal(h, 1.5 * gamma);
+            ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, h, z, 0.0, w);
+            (z, w) = (w, z);
+            ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, h, r, 0.0, w);
+            ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, w, h, 0.0, r);
+            ell = Math.Min(1.0, gamma * ell * (3 - gamma * gamma * ell * ell) / 2);
+            steps++;
+        }
+        ops.Release(h);
+        ops.Release(w);
+        return (steps, residual, converged);
+    }
+
+    /// <summary>Scratch for the polar iteration's odd polynomial steps on the Gram form.</summary>
+    private sealed class PolarWork<TMatrix>(IMatrixArithmetic<TMatrix> ops, int k)
+    {
+        private readonly TMatrix _h = ops.Create(k, k);
+        private readonly TMatrix _r2 = ops.Create(k, k);
+        private readonly TMatrix _w = ops.Create(k, k);
+
+        /// <summary>M ← (a + b·MMᵀ + c·(MMᵀ)²)·M, as H = aI + bR + cR², Z ← H·Z, R ← H·R·H.</summary>
+        public void Step(ref TMatrix r, ref TMatrix z, (double A, double B, double C) p)
+        {
+            if (p.C != 0)
+            {
+                ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, r, r, 0.0, _r2);
+                ops.Axpby(p.C, _r2, 0.0, _h);
+                ops.Axpby(p.B, r, 1.0, _h);
+            }
+            else ops.Axpby(p.B, r, 0.0, _h);
+            ops.AddToDiagonal(_h, p.A);
+            var zNew = _w;
+            ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, _h, z, 0.0, zNew);
+            ops.Axpby(1.0, zNew, 0.0, z);
+            ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, _h, r, 0.0, _w);
+            ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, _w, _h, 0.0, r);
+        }
+
+        /// <summary>‖R² − R‖_F: zero when every singular value of M is 0 or 1.</summary>
+        public double ProjectorResidual(TMatrix r)
+        {
+            ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, r, r, 0.0, _r2);
+            ops.Axpby(-1.0, r, 1.0, _r2);
+            return ops.FrobeniusNorm(_r2);
+        }
+
+        public void Release()
+        {
+            ops.Release(_h);
+            ops.Release(_r2);
+            ops.Release(_w);
+        }
+    }
+}

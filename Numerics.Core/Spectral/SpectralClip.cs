@@ -1,0 +1,140 @@
+using System.Numerics;
+using MathNet.Numerics.LinearAlgebra;
+using Numerics.LinearAlgebra;
+
+namespace Numerics.Spectral;
+
+/// <summary>Which function of the singular values.</summary>
+public enum SpectralMode
+{
+    /// <summary>Soft clip σ ↦ σ/√(1 + σ²/c²) (SPECTRA): smooth, always below min(σ, c).</summary>
+    Soft,
+
+    /// <summary>Hard clip σ ↦ min(σ, c): the projection onto the spectral-norm ball.</summary>
+    Hard,
+
+    /// <summary>Polar factor σ ↦ 1 (0 stays 0): orthogonalisation, as in Muon.</summary>
+    Polar,
+}
+
+/// <summary>How the function is computed.</summary>
+public enum SpectralMethod
+{
+    /// <summary>GEMM-only Newton–Schulz iterations on the Gram matrix. Default.</summary>
+    NewtonSchulz,
+
+    /// <summary>Exact: LAPACK SVD (gesdd) in double, then U·f(Σ)·Vᵀ. The oracle.</summary>
+    Svd,
+}
+
+/// <summary>Options of <see cref="SpectralClip.Apply{T}"/>.</summary>
+public sealed record SpectralClipOptions
+{
+    /// <summary>The method. Default <see cref="SpectralMethod.NewtonSchulz"/>.</summary>
+    public SpectralMethod Method { get; init; } = SpectralMethod.NewtonSchulz;
+
+    /// <summary>The Newton–Schulz options (tolerance, schedule, fixed step count).</summary>
+    public NewtonSchulzOptions NewtonSchulz { get; init; } = new();
+}
+
+/// <summary>The outcome of <see cref="SpectralClip.Apply{T}"/>.</summary>
+/// <param name="Value">f applied to the singular values of the input (same shape).</param>
+/// <param name="Mode">The function.</param>
+/// <param name="Method">How it was computed.</param>
+/// <param name="Steps">Newton–Schulz steps (0 for the SVD).</param>
+/// <param name="Residual">The iteration's final residual (0 for the SVD).</param>
+/// <param name="Converged">Whether the residual met the tolerance (always true for the SVD).</param>
+/// <param name="MaxSingularValue">
+/// ‖Value‖₂: exact for the SVD; for Newton–Schulz an upper estimate: f(√ŝ) with ŝ ≥ σ_max² for the
+/// soft clip (unconverged iterations only shrink), c for the hard clip, 1 for the polar factor.
+/// </param>
+public sealed record SpectralClipResult<T>(Matrix<T> Value, SpectralMode Mode, SpectralMethod Method, int Steps,
+    double Residual, bool Converged, double MaxSingularValue) where T : struct, IEquatable<T>, IFormattable;
+
+/// <summary>
+/// Spectral clipping and orthogonalisation of matrices of any shape (tall, wide, vectors, 1×1, zero,
+/// rank-deficient), in float or double, by Newton–Schulz (GEMMs only) or by SVD.
+/// </summary>
+public static class SpectralClip
+{
+    /// <summary>The soft-clip map f(σ) = σ/√(1 + σ²/c²).</summary>
+    public static double SoftValue(double sigma, double c) => sigma / Math.Sqrt(1 + sigma / c * (sigma / c));
+
+    /// <summary>Applies <paramref name="mode"/> to the singular values of <paramref name="x"/> (input unchanged).</summary>
+    /// <param name="mode">Soft, hard or polar.</param>
+    /// <param name="x">The matrix (float or double).</param>
+    /// <param name="c">The clip level c &gt; 0 (ignored by <see cref="SpectralMode.Polar"/>).</param>
+    /// <param name="options">Method and iteration options.</param>
+    /// <exception cref="ArgumentException">x holds NaN/∞, c is not positive and finite, or an option is out of range.</exception>
+    public static SpectralClipResult<T> Apply<T>(SpectralMode mode, Matrix<T> x, double c, SpectralClipOptions? options = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        options ??= new SpectralClipOptions();
+        if (!Enum.IsDefined(mode)) throw new ArgumentException($"Unknown mode {mode}.", nameof(mode));
+        if (mode != SpectralMode.Polar && (!(c > 0) || !double.IsFinite(c))) throw new ArgumentException($"c must be positive and finite, got {c}.", nameof(c));
+        var ns = options.NewtonSchulz;
+        if (ns.Steps is < 0) throw new ArgumentException($"Steps must be non-negative, got {ns.Steps}.", nameof(options));
+        if (ns.MaxSteps < 0) throw new ArgumentException($"MaxSteps must be non-negative, got {ns.MaxSteps}.", nameof(options));
+        if (ns.Tolerance is { } t && !(t > 0)) throw new ArgumentException($"Tolerance must be positive, got {t}.", nameof(options));
+        var values = DenseStorage.ColumnMajor(x);
+        DenseStorage.RequireFinite<T>(values, nameof(x));
+
+        if (options.Method == SpectralMethod.Svd) return Svd(mode, x, c);
+        double tolerance = ns.Tolerance ?? NewtonSchulz.DefaultTolerance(typeof(T) == typeof(float));
+        var ops = HostArithmetic<T>.Instance;
+        var input = new HostMatrix<T>(x.RowCount, x.ColumnCount, values);
+        var r = mode switch
+        {
+            SpectralMode.Soft => NewtonSchulz.SoftClip(ops, input, c, ns, tolerance),
+            SpectralMode.Hard => NewtonSchulz.HardClip(ops, input, c, ns, tolerance),
+            _ => NewtonSchulz.Polar(ops, input, ns, tolerance),
+        };
+        double bound = mode switch
+        {
+            SpectralMode.Soft => SoftValue(Math.Sqrt((r.Alpha - 1) * c * c), c),
+            SpectralMode.Hard => c,
+            _ => 1.0,
+        };
+        if (ops.FrobeniusNorm(input) == 0) bound = 0;
+        return new SpectralClipResult<T>(Matrix<T>.Build.Dense(x.RowCount, x.ColumnCount, r.Value.Values), mode,
+            SpectralMethod.NewtonSchulz, r.Steps, r.Residual, r.Converged, bound);
+    }
+
+    /// <summary>The exact function by fp64 SVD: U·f(Σ)·Vᵀ.</summary>
+    private static SpectralClipResult<T> Svd<T>(SpectralMode mode, Matrix<T> x, double c) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var xd = Matrix<double>.Build.Dense(x.RowCount, x.ColumnCount,
+            Array.ConvertAll(DenseStorage.ColumnMajor(x), v => double.CreateTruncating(v)));
+        var (value, max) = Reference(mode, xd, c);
+        var converted = Matrix<T>.Build.Dense(x.RowCount, x.ColumnCount,
+            Array.ConvertAll(value.ToColumnMajorArray(), v => T.CreateTruncating(v)));
+        return new SpectralClipResult<T>(converted, mode, SpectralMethod.Svd, 0, 0, true, max);
+    }
+
+    /// <summary>
+    /// The SVD oracle in double: U·f(Σ)·Vᵀ and ‖f(Σ)‖∞. Polar maps singular values below
+    /// max(m,n)·ε·σ_max to zero (numerical rank).
+    /// </summary>
+    public static (Matrix<double> Value, double MaxSingularValue) Reference(SpectralMode mode, Matrix<double> x, double c)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.RowCount == 0 || x.ColumnCount == 0) return (x.Clone(), 0);
+        if (x.FrobeniusNorm() == 0) return (x.Clone(), 0);
+        double cutoff = 0;
+        if (mode == SpectralMode.Polar)
+        {
+            var s = Lapack.Svd(x, SvdVectors.None).S;
+            cutoff = DenseBaselines.DefaultRelativeCutoff(x.RowCount, x.ColumnCount) * s[0];
+        }
+        Func<double, double> f = mode switch
+        {
+            SpectralMode.Soft => sigma => SoftValue(sigma, c),
+            SpectralMode.Hard => sigma => Math.Min(sigma, c),
+            _ => sigma => sigma > cutoff ? 1.0 : 0.0,
+        };
+        var value = DenseBaselines.MatrixFunction(x, f);
+        var top = Lapack.Svd(x, SvdVectors.None).S[0];
+        return (value, f(top));
+    }
+}

@@ -184,3 +184,76 @@ public class LstsqCliTests : IDisposable
         }
     }
 }
+
+public class ClipCliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("clip").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string File(string name) => Path.Combine(_dir, name);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = CliApp.Run(args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    [Theory]
+    [InlineData("soft", "cpu", false)]
+    [InlineData("hard", "cpu", false)]
+    [InlineData("polar", "cpu", true)]
+    [InlineData("soft", "gpu", false)]
+    public void Clip_agrees_with_the_svd_method_and_prints_one_json_line(string mode, string device, bool single)
+    {
+        var x = Matrix<double>.Build.Dense(12, 20, TestData.Random(240, 5)) * 3;
+        Npy.Write(File("x.npy"), x);
+        string[] common = ["clip", "--in", File("x.npy"), "--c", "1.5", "--mode", mode, "--quiet"];
+        var (code, output, err) = Run([.. common, "--out", File("y.npy"), "--device", device, .. (single ? new[] { "--float32" } : [])]);
+        Assert.True(code == 0, err);
+        var (svdCode, _, svdErr) = Run([.. common, "--out", File("z.npy"), "--method", "svd"]);
+        Assert.True(svdCode == 0, svdErr);
+        var y = Npy.ReadMatrix(File("y.npy"));
+        var z = Npy.ReadMatrix(File("z.npy"));
+        Assert.True((y - z).FrobeniusNorm() <= (single ? 1e-4 : 1e-10) * z.FrobeniusNorm());
+        using var json = JsonDocument.Parse(output.Trim());
+        var root = json.RootElement;
+        Assert.Equal(mode, root.GetProperty("mode").GetString());
+        Assert.Equal("newton-schulz", root.GetProperty("method").GetString());
+        Assert.True(root.GetProperty("steps").GetInt32() > 0);
+        Assert.True(root.GetProperty("seconds").GetDouble() >= 0);
+        Assert.True(root.GetProperty("residual").GetDouble() >= 0);
+        double maxOut = root.GetProperty("max_singular_value_out").GetDouble();
+        Assert.True(Numerics.LinearAlgebra.DenseBaselines.SpectralNorm(y) <= maxOut * (1 + 1e-6));
+    }
+
+    [Fact]
+    public void Bad_input_exits_2()
+    {
+        var x = Matrix<double>.Build.Dense(3, 4, 1.0);
+        Npy.Write(File("x.npy"), x);
+        var nan = x.Clone();
+        nan[0, 0] = double.NaN;
+        Npy.Write(File("nan.npy"), nan);
+        Npy.Write(File("cube.npy"), new NpyArray([2, 2, 2], false, new double[8]));
+        string o = File("o.npy");
+        foreach (var (args, message) in new (string[], string)[]
+        {
+            (["--in", File("x.npy"), "--c", "0", "--out", o], "--c must be positive"),
+            (["--in", File("x.npy"), "--c", "-2", "--out", o], "--c must be positive"),
+            (["--in", File("x.npy"), "--out", o], "--c is required"),
+            (["--in", File("nan.npy"), "--c", "1", "--out", o], "NaN"),
+            (["--in", File("cube.npy"), "--c", "1", "--out", o], "2-D"),
+            (["--in", File("x.npy"), "--c", "1", "--out", o, "--mode", "medium"], "--mode must be one of"),
+            (["--in", File("x.npy"), "--c", "1", "--out", o, "--method", "svd", "--device", "gpu"], "--method svd runs on the CPU"),
+        })
+        {
+            var (code, output, err) = Run(["clip", .. args]);
+            Assert.True(code == 2, $"{string.Join(' ', args)} → {code}: {err}");
+            Assert.Empty(output);
+            Assert.Contains(message, err);
+        }
+    }
+}

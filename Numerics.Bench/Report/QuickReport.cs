@@ -11,7 +11,7 @@ namespace Numerics.Bench.Report;
 public static class QuickReport
 {
     /// <summary>The sections <c>--section</c> can select (several may be given; default all).</summary>
-    public static readonly string[] Sections = ["gemm", "gpu-gemm", "sketch", "gpu-sketch"];
+    public static readonly string[] Sections = ["gemm", "gpu-gemm", "sketch", "gpu-sketch", "spectral"];
 
     /// <summary>Runs the report; returns the process exit code.</summary>
     public static int Run(string[] args)
@@ -40,6 +40,7 @@ public static class QuickReport
         if (Wants("gemm")) GemmSection.Run(w, smoke ? [128] : [256, 1024, 2048]);
         if (Wants("gpu-gemm")) GpuGemmSection.Run(w, smoke ? [256] : [1024, 2048, 4096]);
         if (Wants("sketch")) SketchSection.Run(w, smoke ? [(4096, 32)] : [(131072, 256), (32768, 1024)], GpuSketchSection.Backend());
+        if (Wants("spectral")) SpectralSection.Run(w, smoke ? [(64, 160)] : [(768, 3072), (1024, 1024)], smoke ? [48] : [1024, 2048, 4096]);
         if (Wants("gpu-sketch")) GpuSketchSection.Run(w, smoke ? [(4096, 8)] : [(131072, 256), (32768, 1024), (1048576, 256)]);
         return 0;
     }

@@ -77,21 +77,30 @@ public class CliTests
     }
 }
 
-public class LstsqCliTests : IDisposable
+/// <summary>A command's tests: a private temporary folder for the .npy files and an in-process runner.</summary>
+public abstract class CliCommandTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("lstsq").FullName;
+    private readonly string _dir = Directory.CreateTempSubdirectory("numerics-cli").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose()
+    {
+        Directory.Delete(_dir, recursive: true);
+        GC.SuppressFinalize(this);
+    }
 
-    private string File(string name) => Path.Combine(_dir, name);
+    protected string File(string name) => Path.Combine(_dir, name);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
+    protected static (int Code, string Out, string Err) Run(params string[] args)
     {
         var o = new StringWriter();
         var e = new StringWriter();
         int code = CliApp.Run(args, o, e);
         return (code, o.ToString(), e.ToString());
     }
+}
+
+public class LstsqCliTests : CliCommandTests
+{
 
     private Numerics.Sketching.LeastSquaresTestProblem WriteProblem(int n = 600, int d = 8)
     {
@@ -185,21 +194,8 @@ public class LstsqCliTests : IDisposable
     }
 }
 
-public class ClipCliTests : IDisposable
+public class ClipCliTests : CliCommandTests
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("clip").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string File(string name) => Path.Combine(_dir, name);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CliApp.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
 
     [Theory]
     [InlineData("soft", "cpu", false)]

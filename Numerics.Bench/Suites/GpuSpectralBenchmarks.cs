@@ -54,7 +54,7 @@ public class GpuSpectralBenchmarks
     [Benchmark]
     public void Gpu64()
     {
-        var r = _clip!.Apply(SpectralMode.Soft, _x!, _c);
+        var r = _clip!.Apply(SpectralMode.Soft, _x!, _c, new NewtonSchulzOptions { StepRule = StepRule.Predicted });
         _device!.Synchronize();
         r.Value.Dispose();
     }
@@ -63,7 +63,7 @@ public class GpuSpectralBenchmarks
     [Benchmark]
     public void Gpu32()
     {
-        var r = _clip!.Apply(SpectralMode.Soft, _xf!, _c);
+        var r = _clip!.Apply(SpectralMode.Soft, _xf!, _c, new NewtonSchulzOptions { StepRule = StepRule.Predicted });
         _device!.Synchronize();
         r.Value.Dispose();
     }

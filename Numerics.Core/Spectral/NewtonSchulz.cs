@@ -29,6 +29,20 @@ public enum PolarSchedule
     Muon,
 }
 
+/// <summary>How the soft clip decides when to stop.</summary>
+public enum StepRule
+{
+    /// <summary>Check the residual every step (one norm per step; on a GPU, one host synchronisation per step). Default.</summary>
+    Residual,
+
+    /// <summary>
+    /// Run the step count <see cref="NewtonSchulz.PredictedSteps"/> gives for α = 1 + ŝ/c², the
+    /// worst case over the spectrum, and compute the residual once at the end: no per-step
+    /// synchronisation on a GPU, at the price of possibly one or two unneeded steps.
+    /// </summary>
+    Predicted,
+}
+
 /// <summary>Options of the Newton–Schulz iterations.</summary>
 public sealed record NewtonSchulzOptions
 {
@@ -41,6 +55,9 @@ public sealed record NewtonSchulzOptions
 
     /// <summary>Run exactly this many steps (no residual stop), as the official code's fixed 10. Null: adaptive.</summary>
     public int? Steps { get; init; }
+
+    /// <summary>How the soft clip stops when <see cref="Steps"/> is null. Default <see cref="StepRule.Residual"/>.</summary>
+    public StepRule StepRule { get; init; } = StepRule.Residual;
 
     /// <summary>Upper limit on the steps of one iteration. Default 80.</summary>
     public int MaxSteps { get; init; } = 80;
@@ -80,6 +97,31 @@ public static class NewtonSchulz
 
     private static readonly (double A, double B, double C) s_muon = (3.4445, -4.7750, 2.0315);
 
+    /// <summary>
+    /// Steps the soft clip needs so that every singular value is within <paramref name="tolerance"/>
+    /// (relative) in exact arithmetic, from α = 1 + ŝ/c²: the scalar recurrences of the slowest
+    /// direction (eigenvalue 1/α), p ← p(3 − p)²/4 for the coupled iteration and
+    /// ℓ ← γℓ(3 − γ²ℓ²)/2 for the adaptive one, run until 1 − p ≤ 2·tolerance.
+    /// </summary>
+    /// <exception cref="ArgumentException">α &lt; 1 or the tolerance is not positive.</exception>
+    public static int PredictedSteps(double alpha, SoftClipSchedule schedule, double tolerance)
+    {
+        if (!(alpha >= 1) || !double.IsFinite(alpha)) throw new ArgumentException($"alpha must be ≥ 1, got {alpha}.", nameof(alpha));
+        if (!(tolerance > 0)) throw new ArgumentException($"tolerance must be positive, got {tolerance}.", nameof(tolerance));
+        int steps = 0;
+        if (schedule == SoftClipSchedule.Coupled)
+        {
+            for (double p = 1 / alpha; 1 - p > 2 * tolerance && steps < 200; steps++) p = p * (3 - p) * (3 - p) / 4;
+            return steps;
+        }
+        for (double ell = 1 / Math.Sqrt(alpha); 1 - ell * ell > 2 * tolerance && steps < 200; steps++)
+        {
+            double gamma = Math.Sqrt(3 / (1 + ell + ell * ell));
+            ell = Math.Min(1.0, gamma * ell * (3 - gamma * gamma * ell * ell) / 2);
+        }
+        return steps;
+    }
+
     /// <summary>The default tolerance for an element type.</summary>
     public static double DefaultTolerance(bool singlePrecision) => singlePrecision ? 1e-5 : 1e-12;
 
@@ -109,9 +151,13 @@ public static class NewtonSchulz
         ops.AddToDiagonal(y, 1.0 / alpha);
         var z = ops.Create(k, k);
         ops.SetIdentity(z, 1.0);
+        bool predicted = options.Steps is null && options.StepRule == StepRule.Predicted;
+        if (predicted) options = options with { Steps = Math.Min(options.MaxSteps, PredictedSteps(alpha, options.SoftSchedule, tolerance)) };
         var (steps, residual, converged) = options.SoftSchedule == SoftClipSchedule.Coupled
             ? CoupledInverseRoot(ops, ref y, ref z, k, options, tolerance)
             : AdaptiveInverseRoot(ops, ref y, ref z, k, alpha, options, tolerance);
+        // A predicted count is judged by the final residual; a count the caller fixed is taken as asked.
+        if (predicted) converged = residual <= 2 * tolerance;
         // H = (Z/√α)·X (wide) or X·(Z/√α) (tall); Z is symmetric.
         if (wide) ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0 / Math.Sqrt(alpha), z, x, 0.0, result);
         else ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0 / Math.Sqrt(alpha), x, z, 0.0, result);
@@ -245,7 +291,8 @@ public static class NewtonSchulz
         while (true)
         {
             ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, z, y, 0.0, w);
-            residual = ops.DistanceToIdentity(w);
+            // With a fixed step count the residual (a host synchronisation on a GPU) is taken once, at the end.
+            residual = options.Steps is { } n && steps < n ? double.NaN : ops.DistanceToIdentity(w);
             if (options.Steps is { } fixedSteps) { if (steps >= fixedSteps) { converged = true; break; } }
             else if (residual <= 2 * tolerance) { converged = true; break; }
             else if (steps >= options.MaxSteps || (residual < 1e-2 && residual >= previous)) { converged = false; break; }
@@ -280,7 +327,7 @@ public static class NewtonSchulz
         bool converged;
         while (true)
         {
-            residual = ops.DistanceToIdentity(r);
+            residual = options.Steps is { } n && steps < n ? double.NaN : ops.DistanceToIdentity(r);
             if (options.Steps is { } fixedSteps) { if (steps >= fixedSteps) { converged = true; break; } }
             else if (residual <= 2 * tolerance) { converged = true; break; }
             else if (steps >= options.MaxSteps || (residual < 1e-2 && residual >= previous)) { converged = false; break; }

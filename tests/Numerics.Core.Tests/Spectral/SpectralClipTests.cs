@@ -72,6 +72,25 @@ public class SpectralClipTests
         Assert.True((adaptive.Value - coupled.Value).FrobeniusNorm() < 1e-12 * coupled.Value.FrobeniusNorm());
     }
 
+    [Theory]
+    [InlineData(SoftClipSchedule.Adaptive)]
+    [InlineData(SoftClipSchedule.Coupled)]
+    public void Steps_predicted_from_alpha_converge_without_per_step_residuals(SoftClipSchedule schedule)
+    {
+        var sigma = LogSpaced(50, 1e-2, 1e2);
+        var (x, u, v) = Known(50, 80, sigma, 21);
+        var residualRun = SpectralClip.Apply(SpectralMode.Soft, x, 1.0, new() { NewtonSchulz = new() { SoftSchedule = schedule } });
+        var predicted = SpectralClip.Apply(SpectralMode.Soft, x, 1.0, new() { NewtonSchulz = new() { SoftSchedule = schedule, StepRule = StepRule.Predicted } });
+        Assert.True(predicted.Converged);
+        Assert.InRange(predicted.Steps, residualRun.Steps, residualRun.Steps + 2);
+        var (perSigma, _) = Errors(predicted.Value, u, v, sigma.Select(s => SpectralClip.SoftValue(s, 1.0)).ToArray());
+        Assert.True(perSigma < 1e-12, $"{perSigma:E2}");
+        // The scalar recurrence: α = 10 needs 6 coupled steps for 1e-3 (the research table), more for 1e-12.
+        Assert.Equal(6, NewtonSchulz.PredictedSteps(10, SoftClipSchedule.Coupled, 5e-4));
+        Assert.True(NewtonSchulz.PredictedSteps(1e4, SoftClipSchedule.Adaptive, 1e-12) < NewtonSchulz.PredictedSteps(1e4, SoftClipSchedule.Coupled, 1e-12));
+        Assert.Throws<ArgumentException>("alpha", () => NewtonSchulz.PredictedSteps(0.5, schedule, 1e-3));
+    }
+
     [Fact]
     public void Official_ten_steps_undershoot_when_alpha_is_large_and_never_overshoot()
     {

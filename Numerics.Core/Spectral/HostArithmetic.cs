@@ -57,10 +57,13 @@ public sealed class HostArithmetic<T> : IMatrixArithmetic<HostMatrix<T>> where T
     public void Axpby(double alpha, HostMatrix<T> x, double beta, HostMatrix<T> y)
     {
         T a = T.CreateTruncating(alpha), b = T.CreateTruncating(beta);
-        var xv = x.Values;
-        var yv = y.Values;
-        if (beta == 0) for (long i = 0; i < yv.LongLength; i++) yv[i] = a * xv[i];
-        else for (long i = 0; i < yv.LongLength; i++) yv[i] = a * xv[i] + b * yv[i];
+        var yv = y.Values.AsSpan();
+        if (beta == 0) System.Numerics.Tensors.TensorPrimitives.Multiply(x.Values, a, yv);
+        else
+        {
+            if (beta != 1) System.Numerics.Tensors.TensorPrimitives.Multiply(yv, b, yv);
+            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(x.Values, a, yv, yv);
+        }
     }
 
     /// <inheritdoc />

@@ -67,20 +67,20 @@ public sealed class GpuSketch
         else Transform(Kernels<float, SingleOps>(), x.View.Cast<float>(), x.Rows, x.Cols);
     }
 
-    private SketchKernelSet<T, TOps> Kernels<T, TOps>() where T : unmanaged where TOps : struct, IScalarOps<T> =>
-        Device.Kernels(acc => new SketchKernelSet<T, TOps>(acc));
+    private SrhtKernelSet<T, TOps> Kernels<T, TOps>() where T : unmanaged where TOps : struct, IScalarOps<T> =>
+        Device.Kernels(acc => new SrhtKernelSet<T, TOps>(acc));
 
     private void Run<T, TOps>(SketchOperator sketch, ArrayView<T> x, int n, int columns, ArrayView<T> output)
         where T : unmanaged where TOps : struct, IScalarOps<T>
     {
         var ops = default(TOps);
-        var k = Kernels<T, TOps>();
         var accelerator = Device.Accelerator;
         int m = sketch.Rows;
         switch (sketch.Kind)
         {
             case SketchKind.Srht:
             {
+                var k = Kernels<T, TOps>();
                 int padded = sketch.PaddedRows;
                 using var positions = accelerator.Allocate1D(sketch.Positions);
                 using var signs = accelerator.Allocate1D(Array.ConvertAll(sketch.Signs, ops.FromDouble));
@@ -95,6 +95,7 @@ public sealed class GpuSketch
             }
             case SketchKind.Gaussian:
             {
+                var k = Device.Kernels(acc => new GaussianKernelSet<T, TOps>(acc));
                 int chunk = Math.Min(n, GaussianColumnChunk);
                 using var g = accelerator.Allocate1D<T>((long)m * chunk);
                 for (int r0 = 0; r0 < n; r0 += chunk)
@@ -117,7 +118,7 @@ public sealed class GpuSketch
     }
 
     /// <summary>Shared-memory stages within chunks of each column, then one launch per remaining stage.</summary>
-    private static void Transform<T, TOps>(SketchKernelSet<T, TOps> k, ArrayView<T> y, int padded, int columns)
+    private static void Transform<T, TOps>(SrhtKernelSet<T, TOps> k, ArrayView<T> y, int padded, int columns)
         where T : unmanaged where TOps : struct, IScalarOps<T>
     {
         int chunk = Math.Min(padded, SketchKernels.SharedChunk);

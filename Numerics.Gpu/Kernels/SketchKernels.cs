@@ -100,21 +100,31 @@ internal static class SketchKernels
     }
 }
 
-/// <summary>The sketch kernels compiled for one element type on one accelerator.</summary>
-internal sealed class SketchKernelSet<T, TOps> where T : unmanaged where TOps : struct, IScalarOps<T>
+/// <summary>The SRHT kernels compiled for one element type on one accelerator (integer and ± arithmetic only).</summary>
+internal sealed class SrhtKernelSet<T, TOps> where T : unmanaged where TOps : struct, IScalarOps<T>
 {
-    public SketchKernelSet(Accelerator accelerator)
+    public SrhtKernelSet(Accelerator accelerator)
     {
         Scatter = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, int, ArrayView<int>, ArrayView<T>, ArrayView<T>, int>(SketchKernels.Scatter<T, TOps>);
         FwhtShared = accelerator.LoadStreamKernel<ArrayView<T>, int, int>(SketchKernels.FwhtShared<T, TOps>);
         FwhtStage = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, int, int>(SketchKernels.FwhtStage<T, TOps>);
         Gather = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, int, ArrayView<int>, ArrayView<T>, int, T>(SketchKernels.Gather<T, TOps>);
-        GaussianBlock = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, int, long, ulong, ulong, double>(SketchKernels.GaussianBlock<T, TOps>);
     }
 
     public Action<Index2D, ArrayView<T>, int, ArrayView<int>, ArrayView<T>, ArrayView<T>, int> Scatter { get; }
     public Action<KernelConfig, ArrayView<T>, int, int> FwhtShared { get; }
     public Action<Index2D, ArrayView<T>, int, int> FwhtStage { get; }
     public Action<Index2D, ArrayView<T>, int, ArrayView<int>, ArrayView<T>, int, T> Gather { get; }
+}
+
+/// <summary>
+/// The Gaussian block kernel, compiled separately: it needs double log/sqrt/cos/sin on the device,
+/// so a backend that lacks them fails only the Gaussian sketch, not the SRHT.
+/// </summary>
+internal sealed class GaussianKernelSet<T, TOps> where T : unmanaged where TOps : struct, IScalarOps<T>
+{
+    public GaussianKernelSet(Accelerator accelerator) =>
+        GaussianBlock = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, int, long, ulong, ulong, double>(SketchKernels.GaussianBlock<T, TOps>);
+
     public Action<Index2D, ArrayView<T>, int, long, ulong, ulong, double> GaussianBlock { get; }
 }

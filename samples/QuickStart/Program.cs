@@ -16,3 +16,8 @@ Console.WriteLine($"{Blas.Backend}: ‖x − x_svd‖ = {(x - xSvd).L2Norm():E2}
 var fast = Numerics.Sketching.SketchedLeastSquares.Solve(a, b, new() { Rows = 80 });
 var full = Numerics.Sketching.SketchedLeastSquares.Solve(a, b, new() { Method = Numerics.Sketching.LeastSquaresMethod.SketchAndPrecondition });
 Console.WriteLine($"sketch: max |x − x*| ≤ {fast.LinfBound!.Max():E2}; precondition: {full.Iterations} LSQR iterations, ‖x − x_qr‖ = {(full.X - x).L2Norm():E2}");
+
+// Spectral: soft-clip the singular values of a matrix at c = 2 with GEMMs only, checked against the SVD.
+var clipped = Numerics.Spectral.SpectralClip.Apply(Numerics.Spectral.SpectralMode.Soft, a, 2.0);
+var oracle = Numerics.Spectral.SpectralClip.Apply(Numerics.Spectral.SpectralMode.Soft, a, 2.0, new() { Method = Numerics.Spectral.SpectralMethod.Svd });
+Console.WriteLine($"soft clip: {clipped.Steps} Newton–Schulz steps, ‖H − H_svd‖ = {(clipped.Value - oracle.Value).FrobeniusNorm():E2}, ‖H‖₂ ≤ {clipped.MaxSingularValue:F3}");

@@ -128,6 +128,29 @@ public class SpectralClipTests
     }
 
     [Fact]
+    public void Pre_clip_scale_alpha_in_single_precision_stops_at_its_rounding_floor_and_says_so()
+    {
+        // One spike of 500c on a bulk ≤ 10c, c = 0.1: α ≈ 2.5e5, beyond what fp32 resolves to 1e-5.
+        double c = 0.1;
+        var sigma = new[] { 500 * c }.Concat(LogSpaced(31, 1e-2 * c, 10 * c)).ToArray();
+        var (x, _, _) = Known(32, 64, sigma, 22);
+        var xf = Matrix<float>.Build.Dense(32, 64, Array.ConvertAll(x.ToColumnMajorArray(), d => (float)d));
+        var r = SpectralClip.Apply(SpectralMode.Soft, xf, c);
+        Assert.All(r.Value.Enumerate(), v => Assert.True(float.IsFinite(v)));
+        var h = Matrix<double>.Build.Dense(32, 64, Array.ConvertAll(r.Value.ToColumnMajorArray(), f => (double)f));
+        var oracle = SpectralClip.Apply(SpectralMode.Soft, x, c, new() { Method = SpectralMethod.Svd }).Value;
+        double alpha = 1 + 500.0 * 500.0, error = (h - oracle).FrobeniusNorm() / oracle.FrobeniusNorm();
+        Assert.True(error < 10 * 1e-8 * alpha, $"fp32 error {error:E2} at α = {alpha:E1}");
+        Assert.True(r.Converged || r.Residual > 2e-5);   // honest status either way
+        Assert.True(Lapack.Svd(h, SvdVectors.None).S[0] < c * (1 + 1e-5));
+        // fp64 converges; its rounding floor also grows with α (the Gram matrix spans σ² over
+        // 2.5e5·c²), here to about 2e-12, within max(1e-12, 1e-16·α).
+        var r64 = SpectralClip.Apply(SpectralMode.Soft, x, c);
+        Assert.True(r64.Converged);
+        Assert.True((r64.Value - oracle).FrobeniusNorm() < Math.Max(1e-12, 1e-16 * alpha) * oracle.FrobeniusNorm());
+    }
+
+    [Fact]
     public void Equivariance_transpose_and_scale_identities_hold()
     {
         double c = 0.7;

@@ -142,7 +142,9 @@ public class SpectralClipTests
         double alpha = 1 + 500.0 * 500.0, error = (h - oracle).FrobeniusNorm() / oracle.FrobeniusNorm();
         Assert.True(error < 10 * 1e-8 * alpha, $"fp32 error {error:E2} at α = {alpha:E1}");
         Assert.True(r.Converged || r.Residual > 2e-5);   // honest status either way
-        Assert.True(Lapack.Svd(h, SvdVectors.None).S[0] < c * (1 + 1e-5));
+        // f(500c) = c·(1 − 2e-6): in fp32 at this α the norm bound holds only to the rounding floor.
+        double top = Lapack.Svd(h, SvdVectors.None).S[0];
+        Assert.True(top < c * (1 + 10 * 1e-8 * alpha), $"‖H‖₂ = {top / c:F6}·c");
         // fp64 converges; its rounding floor also grows with α (the Gram matrix spans σ² over
         // 2.5e5·c²), here to about 2e-12, within max(1e-12, 1e-16·α).
         var r64 = SpectralClip.Apply(SpectralMode.Soft, x, c);

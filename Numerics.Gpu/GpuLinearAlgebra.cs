@@ -47,8 +47,8 @@ public sealed class GpuLinearAlgebra
             M = m, N = n, K = k, Lda = Math.Max(1, a.Rows), Ldb = Math.Max(1, b.Rows), Ldc = Math.Max(1, c.Rows),
             TransA = (int)transA, TransB = (int)transB, Alpha = alpha, Beta = beta,
         };
-        var grid = new Index2D((m + GemmKernel.Tile - 1) / GemmKernel.Tile, (n + GemmKernel.Tile - 1) / GemmKernel.Tile);
-        var group = new Index2D(GemmKernel.Group, GemmKernel.Group);
+        var grid = new Index3D((m + GemmKernel.Tile - 1) / GemmKernel.Tile, (n + GemmKernel.Tile - 1) / GemmKernel.Tile, 1);
+        var group = new Index3D(GemmKernel.Group, GemmKernel.Group, 1);
         Dispatch<T>(
             s => s.Gemm(new KernelConfig(grid, group), As<double>(a).View, As<double>(b).View, As<double>(c).View, Cast<T, double>(args)),
             s => s.Gemm(new KernelConfig(grid, group), As<float>(a).View, As<float>(b).View, As<float>(c).View, Cast<T, float>(args)));
@@ -56,13 +56,14 @@ public sealed class GpuLinearAlgebra
 
     /// <summary>
     /// The GEMM kernel on raw column-major views with explicit leading dimensions (for callers that
-    /// multiply sub-blocks without copying them). Arguments are the caller's to check.
+    /// multiply sub-blocks without copying them), optionally over a batch of equally strided
+    /// matrices in one launch. Arguments are the caller's to check.
     /// </summary>
-    internal void Gemm<T>(GemmArguments<T> args, ArrayView<T> a, ArrayView<T> b, ArrayView<T> c) where T : unmanaged
+    internal void Gemm<T>(GemmArguments<T> args, ArrayView<T> a, ArrayView<T> b, ArrayView<T> c, int batch = 1) where T : unmanaged
     {
-        if (args.M == 0 || args.N == 0) return;
-        var grid = new Index2D((args.M + GemmKernel.Tile - 1) / GemmKernel.Tile, (args.N + GemmKernel.Tile - 1) / GemmKernel.Tile);
-        var config = new KernelConfig(grid, new Index2D(GemmKernel.Group, GemmKernel.Group));
+        if (args.M == 0 || args.N == 0 || batch == 0) return;
+        var grid = new Index3D((args.M + GemmKernel.Tile - 1) / GemmKernel.Tile, (args.N + GemmKernel.Tile - 1) / GemmKernel.Tile, batch);
+        var config = new KernelConfig(grid, new Index3D(GemmKernel.Group, GemmKernel.Group, 1));
         if (typeof(T) == typeof(double))
             Device.Kernels(acc => new DenseKernelSet<double, DoubleOps>(acc)).Gemm(config, a.Cast<double>(), b.Cast<double>(), c.Cast<double>(), Cast<T, double>(args));
         else
@@ -192,6 +193,6 @@ public sealed class GpuLinearAlgebra
     private static GemmArguments<TTo> Cast<TFrom, TTo>(GemmArguments<TFrom> p) where TFrom : unmanaged where TTo : unmanaged => new()
     {
         M = p.M, N = p.N, K = p.K, Lda = p.Lda, Ldb = p.Ldb, Ldc = p.Ldc, TransA = p.TransA, TransB = p.TransB,
-        Alpha = (TTo)(object)p.Alpha, Beta = (TTo)(object)p.Beta,
+        Alpha = (TTo)(object)p.Alpha, Beta = (TTo)(object)p.Beta, StrideA = p.StrideA, StrideB = p.StrideB, StrideC = p.StrideC,
     };
 }

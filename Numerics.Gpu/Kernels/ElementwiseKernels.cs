@@ -27,6 +27,14 @@ internal static class ElementwiseKernels
         a[idx] = default(TOps).Add(a[idx], shift);
     }
 
+    /// <summary>A_b[i,i] ← A_b[i,i] + s for every matrix b of a batch stored at b·stride.</summary>
+    public static void AddToDiagonalBatched<T, TOps>(Index2D db, ArrayView<T> a, int ld, long stride, T shift)
+        where T : unmanaged where TOps : struct, IScalarOps<T>
+    {
+        long idx = db.Y * stride + db.X + (long)db.X * ld;
+        a[idx] = default(TOps).Add(a[idx], shift);
+    }
+
     /// <summary>A[i,j] ← s[j]·A[i,j] over a rows×cols matrix.</summary>
     public static void ScaleColumns<T, TOps>(Index2D ij, ArrayView<T> a, int ld, ArrayView<T> scales)
         where T : unmanaged where TOps : struct, IScalarOps<T>

@@ -7,6 +7,8 @@ internal struct GemmArguments<T> where T : unmanaged
 {
     public int M, N, K, Lda, Ldb, Ldc, TransA, TransB;
     public T Alpha, Beta;
+    /// <summary>Batched GEMM: grid z-index b multiplies the matrices starting at b·Stride (0: one matrix).</summary>
+    public long StrideA, StrideB, StrideC;
 }
 
 /// <summary>
@@ -33,6 +35,8 @@ internal static class GemmKernel
         int tx = ILGPU.Group.IdxX, ty = ILGPU.Group.IdxY;
         int tid = tx + Group * ty;
         int row0 = Grid.IdxX * Tile, col0 = Grid.IdxY * Tile;
+        long batch = Grid.IdxZ;
+        long oa = batch * p.StrideA, ob = batch * p.StrideB, oc = batch * p.StrideC;
         var acc = new Block4x4<T>();
 
         for (int k0 = 0; k0 < p.K; k0 += Slab)
@@ -44,13 +48,13 @@ internal static class GemmKernel
                 int r = l % Tile, kk = l / Tile;
                 int gi = row0 + r, gk = k0 + kk;
                 T va = ops.Zero;
-                if (gi < p.M && gk < p.K) va = p.TransA == 0 ? a[gi + (long)gk * p.Lda] : a[gk + (long)gi * p.Lda];
+                if (gi < p.M && gk < p.K) va = p.TransA == 0 ? a[oa + gi + (long)gk * p.Lda] : a[oa + gk + (long)gi * p.Lda];
                 sa[kk * Tile + r] = va;
                 // B slab: element (kk, cc) of op(B) at (k0 + kk, col0 + cc).
                 int kb = l % Slab, cc = l / Slab;
                 int gkb = k0 + kb, gj = col0 + cc;
                 T vb = ops.Zero;
-                if (gkb < p.K && gj < p.N) vb = p.TransB == 0 ? b[gkb + (long)gj * p.Ldb] : b[gj + (long)gkb * p.Ldb];
+                if (gkb < p.K && gj < p.N) vb = p.TransB == 0 ? b[ob + gkb + (long)gj * p.Ldb] : b[ob + gj + (long)gkb * p.Ldb];
                 sb[kb * Tile + cc] = vb;
             }
             ILGPU.Group.Barrier();
@@ -72,7 +76,7 @@ internal static class GemmKernel
             {
                 int gi = row0 + tx + Group * i;
                 if (gi >= p.M) continue;
-                long idx = gi + (long)gj * p.Ldc;
+                long idx = oc + gi + (long)gj * p.Ldc;
                 T ab = ops.Mul(p.Alpha, acc.Get(i, j));
                 // β = 0 must not read C (it may hold NaN), as in BLAS.
                 c[idx] = ops.ToDouble(p.Beta) == 0.0 ? ab : ops.Fma(p.Beta, c[idx], ab);

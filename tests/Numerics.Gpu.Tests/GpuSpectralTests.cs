@@ -33,29 +33,46 @@ public class GpuSpectralTests(GpuFixture gpu)
         }
     }
 
-    [Fact]
-    public void Batch_of_same_shape_matrices_and_bad_input()
+    [Theory]
+    [InlineData(SpectralMode.Soft, 10, 14)]
+    [InlineData(SpectralMode.Soft, 14, 10)]
+    [InlineData(SpectralMode.Hard, 8, 12)]
+    [InlineData(SpectralMode.Polar, 9, 13)]
+    public void Batch_runs_in_lock_step_and_equals_the_cpu_per_matrix(SpectralMode mode, int m, int n)
     {
         var clip = new GpuSpectralClip(gpu.Device);
-        var hosts = Enumerable.Range(0, 3).Select(i => Matrix<double>.Build.Dense(8, 12, Data.Random(96, 50 + i))).ToArray();
+        // Members with different scales: the batch shares one α and one stopping test.
+        var hosts = Enumerable.Range(0, 3).Select(i => Matrix<double>.Build.Dense(m, n, Data.Random(m * n, 50 + i)) * Math.Pow(4, i)).ToArray();
         var batch = hosts.Select(h => DeviceMatrix<double>.Upload(gpu.Device, h)).ToArray();
         try
         {
-            var results = clip.ApplyBatch(SpectralMode.Soft, batch, 1.0);
+            var results = clip.ApplyBatch(mode, batch, 1.0);
             for (int i = 0; i < hosts.Length; i++)
             {
-                Assert.True((results[i].Value.Download() - SpectralClip.Apply(SpectralMode.Soft, hosts[i], 1.0).Value).FrobeniusNorm() < 1e-10);
-                results[i].Value.Dispose();
+                var expected = SpectralClip.Apply(mode, hosts[i], 1.0, new() { Method = SpectralMethod.Svd }).Value;
+                using var got = results[i];
+                Assert.True((got.Download() - expected).FrobeniusNorm() < 1e-9 * Math.Max(1, expected.FrobeniusNorm()), $"member {i}");
             }
-            using var other = new DeviceMatrix<double>(gpu.Device, 9, 12);
-            Assert.Throws<ArgumentException>("batch", () => clip.ApplyBatch(SpectralMode.Soft, [batch[0], other], 1.0));
-            Assert.Throws<ArgumentException>("c", () => clip.Apply(SpectralMode.Soft, batch[0], -1.0));
-            using var nan = DeviceMatrix<double>.Upload(gpu.Device, 2, 2, [1, double.NaN, 0, 1]);
-            Assert.Throws<ArgumentException>("x", () => clip.Apply(SpectralMode.Soft, nan, 1.0));
         }
         finally
         {
             foreach (var b in batch) b.Dispose();
         }
+    }
+
+    [Fact]
+    public void Batch_rejects_bad_input()
+    {
+        var clip = new GpuSpectralClip(gpu.Device);
+        using var a = DeviceMatrix<double>.Upload(gpu.Device, 3, 4, Data.Random(12, 1));
+        using var other = new DeviceMatrix<double>(gpu.Device, 4, 4);
+        Assert.Throws<ArgumentException>("matrices", () => clip.ApplyBatch(SpectralMode.Soft, [a, other], 1.0));
+        Assert.Throws<ArgumentException>("matrices", () => clip.ApplyBatch(SpectralMode.Soft, Array.Empty<DeviceMatrix<double>>(), 1.0));
+        Assert.Throws<ArgumentException>("c", () => clip.Apply(SpectralMode.Soft, a, -1.0));
+        using var nan = DeviceMatrix<double>.Upload(gpu.Device, 2, 2, [1, double.NaN, 0, 1]);
+        Assert.Throws<ArgumentException>("x", () => clip.Apply(SpectralMode.Soft, nan, 1.0));
+        using var packed = DeviceMatrixBatch<double>.Pack([nan, nan]);
+        Assert.Throws<ArgumentException>("batch", () => clip.ApplyBatch(SpectralMode.Soft, packed, 1.0));
+        Assert.Throws<ArgumentOutOfRangeException>("index", () => packed.Unpack(2));
     }
 }

@@ -199,13 +199,7 @@ public sealed class GpuSpectralClip
         var ops = new GpuMatrixArithmetic<T>(Device);
         if (ops.HasNonFinite(x)) throw new ArgumentException("x contains NaN or infinite values.", nameof(x));
         double tolerance = options.Tolerance ?? NewtonSchulz.DefaultTolerance(typeof(T) == typeof(float));
-        return mode switch
-        {
-            SpectralMode.Soft => NewtonSchulz.SoftClip(ops, x, c, options, tolerance),
-            SpectralMode.Hard => NewtonSchulz.HardClip(ops, x, c, options, tolerance),
-            SpectralMode.Polar => NewtonSchulz.Polar(ops, x, options, tolerance),
-            _ => throw new ArgumentException($"Unknown mode {mode}.", nameof(mode)),
-        };
+        return NewtonSchulz.Apply(mode, ops, x, c, options, tolerance);
     }
 
     /// <summary>
@@ -225,13 +219,7 @@ public sealed class GpuSpectralClip
         var ops = new GpuBatchArithmetic<T>(Device, batch.Count);
         if (ops.HasNonFinite(batch)) throw new ArgumentException("The batch contains NaN or infinite values.", nameof(batch));
         double tolerance = options.Tolerance ?? NewtonSchulz.DefaultTolerance(typeof(T) == typeof(float));
-        return mode switch
-        {
-            SpectralMode.Soft => NewtonSchulz.SoftClip(ops, batch, c, options, tolerance),
-            SpectralMode.Hard => NewtonSchulz.HardClip(ops, batch, c, options, tolerance),
-            SpectralMode.Polar => NewtonSchulz.Polar(ops, batch, options, tolerance),
-            _ => throw new ArgumentException($"Unknown mode {mode}.", nameof(mode)),
-        };
+        return NewtonSchulz.Apply(mode, ops, batch, c, options, tolerance);
     }
 
     /// <summary>

@@ -122,6 +122,16 @@ public static class NewtonSchulz
         return steps;
     }
 
+    /// <summary>Dispatches <paramref name="mode"/> to <see cref="SoftClip"/>, <see cref="HardClip"/> or <see cref="Polar"/>.</summary>
+    /// <exception cref="ArgumentException">The mode is unknown, or c is not positive and finite (soft and hard).</exception>
+    public static NewtonSchulzResult<TMatrix> Apply<TMatrix>(SpectralMode mode, IMatrixArithmetic<TMatrix> ops, TMatrix x, double c, NewtonSchulzOptions options, double tolerance) => mode switch
+    {
+        SpectralMode.Soft => SoftClip(ops, x, c, options, tolerance),
+        SpectralMode.Hard => HardClip(ops, x, c, options, tolerance),
+        SpectralMode.Polar => Polar(ops, x, options, tolerance),
+        _ => throw new ArgumentException($"Unknown mode {mode}.", nameof(mode)),
+    };
+
     /// <summary>The default tolerance for an element type.</summary>
     public static double DefaultTolerance(bool singlePrecision) => singlePrecision ? 1e-5 : 1e-12;
 

@@ -84,12 +84,7 @@ public static class SpectralClip
         double tolerance = ns.Tolerance ?? NewtonSchulz.DefaultTolerance(typeof(T) == typeof(float));
         var ops = HostArithmetic<T>.Instance;
         var input = new HostMatrix<T>(x.RowCount, x.ColumnCount, values);
-        var r = mode switch
-        {
-            SpectralMode.Soft => NewtonSchulz.SoftClip(ops, input, c, ns, tolerance),
-            SpectralMode.Hard => NewtonSchulz.HardClip(ops, input, c, ns, tolerance),
-            _ => NewtonSchulz.Polar(ops, input, ns, tolerance),
-        };
+        var r = NewtonSchulz.Apply(mode, ops, input, c, ns, tolerance);
         double bound = mode switch
         {
             SpectralMode.Soft => SoftValue(Math.Sqrt((r.Alpha - 1) * c * c), c),

@@ -92,17 +92,6 @@ internal sealed class GolubKahan
         return 0;
     }
 
-    /// <summary>Euclidean norm with scaling (no overflow for huge entries).</summary>
-    public static double Norm(ReadOnlySpan<double> x)
-    {
-        double scale = 0, ssq = 1;
-        foreach (double v in x)
-        {
-            if (v == 0) continue;
-            double a = Math.Abs(v);
-            if (scale < a) { ssq = 1 + ssq * (scale / a) * (scale / a); scale = a; }
-            else ssq += (a / scale) * (a / scale);
-        }
-        return scale * Math.Sqrt(ssq);
-    }
+    /// <summary>‖x‖₂ by the backend's (scaled, overflow-safe) nrm2.</summary>
+    public static double Norm(ReadOnlySpan<double> x) => x.IsEmpty ? 0 : LinearAlgebra.LinearAlgebraBackend.Current.Nrm2(x.Length, x, 1);
 }

@@ -74,7 +74,7 @@ public sealed record NewtonSchulzOptions
 /// <param name="Steps">Newton–Schulz steps taken (for the hard clip, of both sign iterations).</param>
 /// <param name="Residual">The final residual of the iteration (see <see cref="NewtonSchulzOptions.Tolerance"/>).</param>
 /// <param name="Alpha">α = 1 + ŝ/c² with ŝ ≥ σ_max² (soft clip), or 1.</param>
-/// <param name="Converged">True when the residual met the tolerance (always true for a fixed step count that was asked for).</param>
+/// <param name="Converged">True when the final residual met the tolerance, however the step count was chosen (a fixed count or a fixed schedule that stops short reports false).</param>
 public sealed record NewtonSchulzResult<TMatrix>(TMatrix Value, int Steps, double Residual, double Alpha, bool Converged);
 
 /// <summary>
@@ -161,13 +161,10 @@ public static class NewtonSchulz
         ops.AddToDiagonal(y, 1.0 / alpha);
         var z = ops.Create(k, k);
         ops.SetIdentity(z, 1.0);
-        bool predicted = options.Steps is null && options.StepRule == StepRule.Predicted;
-        if (predicted) options = options with { Steps = Math.Min(options.MaxSteps, PredictedSteps(alpha, options.SoftSchedule, tolerance)) };
+        if (options.Steps is null && options.StepRule == StepRule.Predicted) options = options with { Steps = Math.Min(options.MaxSteps, PredictedSteps(alpha, options.SoftSchedule, tolerance)) };
         var (steps, residual, converged) = options.SoftSchedule == SoftClipSchedule.Coupled
             ? CoupledInverseRoot(ops, ref y, ref z, k, options, tolerance)
             : AdaptiveInverseRoot(ops, ref y, ref z, k, alpha, options, tolerance);
-        // A predicted count is judged by the final residual; a count the caller fixed is taken as asked.
-        if (predicted) converged = residual <= 2 * tolerance;
         // H = (Z/√α)·X (wide) or X·(Z/√α) (tall); Z is symmetric.
         if (wide) ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0 / Math.Sqrt(alpha), z, x, 0.0, result);
         else ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0 / Math.Sqrt(alpha), x, z, 0.0, result);
@@ -223,7 +220,12 @@ public static class NewtonSchulz
             }
             if (steps == options.MaxSteps) residual = work.ProjectorResidual(r);
         }
-        else residual = work.ProjectorResidual(r);
+        else
+        {
+            // Muon and Polar Express stop after their schedule; whether that met the tolerance is reported, not assumed.
+            residual = work.ProjectorResidual(r);
+            converged = residual <= 2 * tolerance;
+        }
         if (wide) ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, scale, z, x, 0.0, result);
         else ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, scale, x, z, 0.0, result);
         work.Release();
@@ -303,7 +305,7 @@ public static class NewtonSchulz
             ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, z, y, 0.0, w);
             // With a fixed step count the residual (a host synchronisation on a GPU) is taken once, at the end.
             residual = options.Steps is { } n && steps < n ? double.NaN : ops.DistanceToIdentity(w);
-            if (options.Steps is { } fixedSteps) { if (steps >= fixedSteps) { converged = true; break; } }
+            if (options.Steps is { } fixedSteps) { if (steps >= fixedSteps) { converged = residual <= 2 * tolerance; break; } }
             else if (residual <= 2 * tolerance) { converged = true; break; }
             else if (steps >= options.MaxSteps || (residual < 1e-2 && residual >= previous)) { converged = false; break; }
             previous = residual;
@@ -338,7 +340,7 @@ public static class NewtonSchulz
         while (true)
         {
             residual = options.Steps is { } n && steps < n ? double.NaN : ops.DistanceToIdentity(r);
-            if (options.Steps is { } fixedSteps) { if (steps >= fixedSteps) { converged = true; break; } }
+            if (options.Steps is { } fixedSteps) { if (steps >= fixedSteps) { converged = residual <= 2 * tolerance; break; } }
             else if (residual <= 2 * tolerance) { converged = true; break; }
             else if (steps >= options.MaxSteps || (residual < 1e-2 && residual >= previous)) { converged = false; break; }
             previous = residual;

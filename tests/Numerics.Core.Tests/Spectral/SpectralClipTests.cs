@@ -99,6 +99,8 @@ public class SpectralClipTests
         var (x, u, v) = Known(40, 100, sigma, 5);
         var r = SpectralClip.Apply(SpectralMode.Soft, x, c, new() { NewtonSchulz = new() { SoftSchedule = SoftClipSchedule.Coupled, Steps = 10 } });
         Assert.Equal(10, r.Steps);
+        Assert.False(r.Converged);                              // the shortfall is reported, not hidden
+        Assert.True(r.Residual > 2e-12);
         var core = u.TransposeThisAndMultiply(r.Value) * v;
         var f = sigma.Select(s => SpectralClip.SoftValue(s, c)).ToArray();
         double worst = 0;
@@ -204,6 +206,7 @@ public class SpectralClipTests
         {
             var r = SpectralClip.Apply(SpectralMode.Polar, x, 1, new() { NewtonSchulz = new() { PolarSchedule = schedule } });
             Assert.Equal(5, r.Steps);
+            Assert.False(r.Converged);                          // five fixed steps do not reach 1e-12 here
             var diag = (u.TransposeThisAndMultiply(r.Value) * v).Diagonal();
             // σ/‖X‖_F spans about [1e-3/4, 1/4] here: the band of the fixed schedules.
             Assert.All(diag.Take(30), d => Assert.InRange(d, lo, hi));

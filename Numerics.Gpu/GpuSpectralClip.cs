@@ -5,79 +5,6 @@ using Numerics.Spectral;
 namespace Numerics.Gpu;
 
 /// <summary>
-/// <see cref="IMatrixArithmetic{TMatrix}"/> on device matrices: the Newton–Schulz control code in
-/// <see cref="NewtonSchulz"/> runs unchanged on the GPU, with the GPU GEMM and element-wise kernels.
-/// Norms are accumulated in double on the device; the Gershgorin bound is not computed (the
-/// Frobenius bound is used instead).
-/// </summary>
-public sealed class GpuMatrixArithmetic<T> : IMatrixArithmetic<DeviceMatrix<T>> where T : unmanaged, IEquatable<T>, IFormattable
-{
-    private readonly GpuLinearAlgebra _la;
-
-    /// <summary>Arithmetic on <paramref name="device"/>.</summary>
-    public GpuMatrixArithmetic(GpuDevice device)
-    {
-        ArgumentNullException.ThrowIfNull(device);
-        if (typeof(T) != typeof(double) && typeof(T) != typeof(float))
-            throw new NotSupportedException($"GpuMatrixArithmetic supports float and double, not {typeof(T).Name}.");
-        Device = device;
-        _la = new GpuLinearAlgebra(device);
-    }
-
-    /// <summary>The device.</summary>
-    public GpuDevice Device { get; }
-
-    private static T Scalar(double value) => typeof(T) == typeof(double) ? (T)(object)value : (T)(object)(float)value;
-
-    /// <inheritdoc />
-    public int Rows(DeviceMatrix<T> m) => m.Rows;
-
-    /// <inheritdoc />
-    public int Columns(DeviceMatrix<T> m) => m.Cols;
-
-    /// <inheritdoc />
-    public DeviceMatrix<T> Create(int rows, int cols) => new(Device, rows, cols);
-
-    /// <inheritdoc />
-    public void Release(DeviceMatrix<T> m) => m.Dispose();
-
-    /// <inheritdoc />
-    public void SetIdentity(DeviceMatrix<T> m, double value)
-    {
-        m.View.MemSetToZero();
-        _la.AddToDiagonal(m, Scalar(value));
-    }
-
-    /// <inheritdoc />
-    public void Gemm(Transpose transA, Transpose transB, double alpha, DeviceMatrix<T> a, DeviceMatrix<T> b, double beta, DeviceMatrix<T> c) =>
-        _la.Gemm(transA, transB, Scalar(alpha), a, b, Scalar(beta), c);
-
-    /// <inheritdoc />
-    public void Axpby(double alpha, DeviceMatrix<T> x, double beta, DeviceMatrix<T> y) => _la.Axpby(Scalar(alpha), x, Scalar(beta), y);
-
-    /// <inheritdoc />
-    public void AddToDiagonal(DeviceMatrix<T> m, double shift) => _la.AddToDiagonal(m, Scalar(shift));
-
-    /// <inheritdoc />
-    public double FrobeniusNorm(DeviceMatrix<T> m) => _la.Norm(m);
-
-    /// <inheritdoc />
-    public double DistanceToIdentity(DeviceMatrix<T> m)
-    {
-        using var d = new DeviceMatrix<T>(Device, m.Rows, m.Cols);
-        _la.Axpby(Scalar(1.0), m, Scalar(0.0), d);
-        _la.AddToDiagonal(d, Scalar(-1.0));
-        return _la.Norm(d);
-    }
-
-    /// <inheritdoc />
-    public double MaxAbsRowSum(DeviceMatrix<T> m) => double.PositiveInfinity;
-
-    /// <inheritdoc />
-    public bool HasNonFinite(DeviceMatrix<T> m) => !double.IsFinite(_la.MaxAbs(m));
-}
-
-/// <summary>
 /// <see cref="IMatrixArithmetic{TMatrix}"/> on batches of same-shape device matrices: every operation
 /// is one batched launch (GEMMs with a grid z-dimension over the batch). The scalar queries
 /// (norms, distance to I) return the largest value over the batch, which makes the shared control
@@ -189,17 +116,18 @@ public sealed class GpuSpectralClip
     public GpuDevice Device { get; }
 
     /// <summary>Applies <paramref name="mode"/> to the singular values of <paramref name="x"/>; returns a new device matrix and the iteration's report.</summary>
+    /// <remarks>A batch of one: the same arithmetic and kernels as <see cref="ApplyBatch{T}(SpectralMode, DeviceMatrixBatch{T}, double, NewtonSchulzOptions?)"/>, at the cost of one device copy in and one out.</remarks>
     /// <exception cref="ArgumentException">c is not positive and finite, x lives elsewhere, or holds NaN/∞.</exception>
     public NewtonSchulzResult<DeviceMatrix<T>> Apply<T>(SpectralMode mode, DeviceMatrix<T> x, double c, NewtonSchulzOptions? options = null)
         where T : unmanaged, IEquatable<T>, IFormattable
     {
         ArgumentNullException.ThrowIfNull(x);
         if (!ReferenceEquals(x.Device, Device)) throw new ArgumentException("x lives on a different device.", nameof(x));
-        options ??= new NewtonSchulzOptions();
-        var ops = new GpuMatrixArithmetic<T>(Device);
-        if (ops.HasNonFinite(x)) throw new ArgumentException("x contains NaN or infinite values.", nameof(x));
-        double tolerance = options.Tolerance ?? NewtonSchulz.DefaultTolerance(typeof(T) == typeof(float));
-        return NewtonSchulz.Apply(mode, ops, x, c, options, tolerance);
+        if (!double.IsFinite(new GpuLinearAlgebra(Device).MaxAbs(x))) throw new ArgumentException("x contains NaN or infinite values.", nameof(x));
+        using var batch = DeviceMatrixBatch<T>.Pack([x]);
+        var r = ApplyBatch(mode, batch, c, options);
+        using var value = r.Value;
+        return new(value.Unpack(0), r.Steps, r.Residual, r.Alpha, r.Converged);
     }
 
     /// <summary>

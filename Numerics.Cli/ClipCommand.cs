@@ -53,13 +53,9 @@ public sealed class ClipCommand : ICliCommand
         {
             using var gpu = GpuDevice.Create();
             device = gpu.ToString();
-            (y, stepsTaken, residual, converged) = single ? OnDevice<float>(gpu, mode, x, c, ns) : OnDevice<double>(gpu, mode, x, c, ns);
-            maxOut = mode switch
-            {
-                SpectralMode.Polar => 1.0,
-                SpectralMode.Hard => c,
-                _ => SpectralClip.SoftValue(x.FrobeniusNorm(), c),   // f is increasing and ‖X‖_F ≥ σ_max
-            };
+            double alpha;
+            (y, stepsTaken, residual, converged, alpha) = single ? OnDevice<float>(gpu, mode, x, c, ns) : OnDevice<double>(gpu, mode, x, c, ns);
+            maxOut = SpectralClip.MaxSingularValueBound(mode, alpha, c, x.FrobeniusNorm() == 0);
         }
         else
         {
@@ -104,7 +100,7 @@ public sealed class ClipCommand : ICliCommand
         return c;
     }
 
-    private static (Matrix<double>, int, double, bool) OnDevice<T>(GpuDevice gpu, SpectralMode mode, Matrix<double> x, double c, NewtonSchulzOptions ns)
+    private static (Matrix<double>, int, double, bool, double) OnDevice<T>(GpuDevice gpu, SpectralMode mode, Matrix<double> x, double c, NewtonSchulzOptions ns)
         where T : unmanaged, IEquatable<T>, IFormattable
     {
         var values = x.ToColumnMajorArray();
@@ -115,6 +111,6 @@ public sealed class ClipCommand : ICliCommand
         using var value = r.Value;
         var host = value.Download();
         var y = host is Matrix<double> d ? d : ((Matrix<float>)(object)host).Map(v => (double)v);
-        return (y, r.Steps, r.Residual, r.Converged);
+        return (y, r.Steps, r.Residual, r.Converged, r.Alpha);
     }
 }

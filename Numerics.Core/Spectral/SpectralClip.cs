@@ -60,6 +60,18 @@ public static class SpectralClip
     /// <summary>The soft-clip map f(σ) = σ/√(1 + σ²/c²).</summary>
     public static double SoftValue(double sigma, double c) => sigma / Math.Sqrt(1 + sigma / c * (sigma / c));
 
+    /// <summary>
+    /// The upper estimate of ‖f(X)‖₂ that a Newton–Schulz run gives: f(√ŝ) with ŝ = (α − 1)·c² ≥ σ_max²
+    /// for the soft clip (an unconverged iteration only shrinks), c for the hard clip, 1 for the
+    /// polar factor, and 0 for a zero input.
+    /// </summary>
+    public static double MaxSingularValueBound(SpectralMode mode, double alpha, double c, bool zeroInput) => zeroInput ? 0 : mode switch
+    {
+        SpectralMode.Soft => SoftValue(Math.Sqrt((alpha - 1) * c * c), c),
+        SpectralMode.Hard => c,
+        _ => 1.0,
+    };
+
     /// <summary>Applies <paramref name="mode"/> to the singular values of <paramref name="x"/> (input unchanged).</summary>
     /// <param name="mode">Soft, hard or polar.</param>
     /// <param name="x">The matrix (float or double).</param>
@@ -85,15 +97,9 @@ public static class SpectralClip
         var ops = HostArithmetic<T>.Instance;
         var input = new HostMatrix<T>(x.RowCount, x.ColumnCount, values);
         var r = NewtonSchulz.Apply(mode, ops, input, c, ns, tolerance);
-        double bound = mode switch
-        {
-            SpectralMode.Soft => SoftValue(Math.Sqrt((r.Alpha - 1) * c * c), c),
-            SpectralMode.Hard => c,
-            _ => 1.0,
-        };
-        if (ops.FrobeniusNorm(input) == 0) bound = 0;
         return new SpectralClipResult<T>(Matrix<T>.Build.Dense(x.RowCount, x.ColumnCount, r.Value.Values), mode,
-            SpectralMethod.NewtonSchulz, r.Steps, r.Residual, r.Converged, bound);
+            SpectralMethod.NewtonSchulz, r.Steps, r.Residual, r.Converged,
+            MaxSingularValueBound(mode, r.Alpha, c, ops.FrobeniusNorm(input) == 0));
     }
 
     /// <summary>The exact function by fp64 SVD: U·f(Σ)·Vᵀ.</summary>

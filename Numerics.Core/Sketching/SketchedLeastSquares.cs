@@ -197,10 +197,11 @@ public static class SketchedLeastSquares
         var status = SolverStatus.Converged;
         double sigmaMin = double.NaN, sigmaMax = double.NaN;
 
+        double[] r;
         if (options.Method == LeastSquaresMethod.SketchAndPrecondition)
-            (x, iterations, status, sigmaMin, sigmaMax) = Precondition(op, pre, b, options);
+            (x, r, iterations, status, sigmaMin, sigmaMax) = Precondition(op, pre, b, options);
+        else r = Residual(op, b, x);
 
-        var r = Residual(op, b, x);
         double residualNorm = GolubKahan.Norm(r);
         double? normalResidual = null;
         double[]? bound = null;
@@ -232,9 +233,9 @@ public static class SketchedLeastSquares
     /// (LSQR from zero on the recomputed residual b − A·x) while the true ‖Bᵀr‖ misses the
     /// tolerance: at large κ the recurrence's residual drifts from the true one, and recomputing r in
     /// the original variables restores forward stability (sketch-and-precondition with iterative
-    /// refinement). A sweep is kept only if it lowers ‖Bᵀr‖.
+    /// refinement). A sweep is kept only if it lowers ‖Bᵀr‖. Returns x with its residual b − A·x.
     /// </summary>
-    private static (double[] X, int Iterations, SolverStatus Status, double SigmaMin, double SigmaMax) Precondition(
+    private static (double[] X, double[] Residual, int Iterations, SolverStatus Status, double SigmaMin, double SigmaMax) Precondition(
         DenseOperator op, SketchPreconditioner pre, double[] b, SketchedLeastSquaresOptions options)
     {
         var preconditioned = new PreconditionedOperator(op, pre);
@@ -267,7 +268,7 @@ public static class SketchedLeastSquares
             if (!(gCandidate < 0.5 * gradient)) break;
             (x, r, gradient) = (candidate, rCandidate, gCandidate);
         }
-        return (x, iterations, status, sigmaMin, sigmaMax);
+        return (x, r, iterations, status, sigmaMin, sigmaMax);
     }
 
     private static double PreconditionedGradientNorm(ILinearOperator b, double[] r)

@@ -14,11 +14,12 @@ public sealed class DeviceMatrixBatch<T> : IDisposable where T : unmanaged, IEqu
     {
         ArgumentNullException.ThrowIfNull(device);
         if (count < 0 || rows < 0 || cols < 0) throw new ArgumentException($"Sizes must be non-negative, got {count} × {rows}×{cols}.", nameof(count));
+        if ((long)rows * cols > int.MaxValue) throw new ArgumentException($"A {rows}×{cols} matrix exceeds 2³¹−1 elements.", nameof(rows));
         Count = count;
         Rows = rows;
         Cols = cols;
         // Stored as a (rows·cols)×count matrix: column b is matrix b, so per-matrix norms are column norms.
-        Storage = new DeviceMatrix<T>(device, checked(rows * cols), count);
+        Storage = new DeviceMatrix<T>(device, rows * cols, count);
     }
 
     /// <summary>Copies the matrices (all of one shape, on one device) into a new batch, on the device.</summary>

@@ -85,7 +85,7 @@ public static class SpectralClip
         options ??= new SpectralClipOptions();
         if (!Enum.IsDefined(mode)) throw new ArgumentException($"Unknown mode {mode}.", nameof(mode));
         if (mode != SpectralMode.Polar && (!(c > 0) || !double.IsFinite(c))) throw new ArgumentException($"c must be positive and finite, got {c}.", nameof(c));
-        var ns = options.NewtonSchulz;
+        var ns = options.NewtonSchulz ?? throw new ArgumentException("options.NewtonSchulz must not be null.", nameof(options));
         if (ns.Steps is < 0) throw new ArgumentException($"Steps must be non-negative, got {ns.Steps}.", nameof(options));
         if (ns.MaxSteps < 0) throw new ArgumentException($"MaxSteps must be non-negative, got {ns.MaxSteps}.", nameof(options));
         if (ns.Tolerance is { } t && !(t > 0)) throw new ArgumentException($"Tolerance must be positive, got {t}.", nameof(options));

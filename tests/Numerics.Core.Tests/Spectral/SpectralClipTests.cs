@@ -239,5 +239,6 @@ public class SpectralClipTests
         Assert.Throws<ArgumentException>("x", () => SpectralClip.Apply(SpectralMode.Soft, nan, 1));
         Assert.Throws<ArgumentException>("options", () => SpectralClip.Apply(SpectralMode.Soft, x, 1, new() { NewtonSchulz = new() { Steps = -1 } }));
         Assert.Throws<ArgumentException>("mode", () => SpectralClip.Apply((SpectralMode)7, x, 1));
+        Assert.Throws<ArgumentException>("options", () => SpectralClip.Apply(SpectralMode.Soft, x, 1, new() { NewtonSchulz = null! }));
     }
 }

@@ -38,8 +38,8 @@ public sealed class LstsqCommand : ICliCommand
         int? rows = args.Optional("rows") is null ? null : args.Int("rows", 0, min: 1);
         double epsilon = args.Double("epsilon", defaults.Epsilon, positive: true);
         double delta = args.Double("delta", defaults.Delta, positive: true);
-        double tol = args.Double("tol", defaults.Tolerance);
-        int maxIterations = args.Int("max-iterations", defaults.MaxIterations, min: 0);
+        double tol = args.Double("tol", SketchedLeastSquaresOptions.DefaultTolerance);
+        int maxIterations = args.Int("max-iterations", SketchedLeastSquaresOptions.DefaultMaxIterations, min: 0);
         bool certificate = !args.Flag("no-certificate");
         bool single = args.Flag("float32");
         args.Required("a");

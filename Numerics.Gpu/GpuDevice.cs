@@ -26,7 +26,7 @@ public enum GpuKind
 /// pick an OpenCL CPU runtime over a GPU. The driver is often present only as <c>libcuda.so.1</c>,
 /// which .NET does not probe for the name <c>cuda</c>, so that mapping is registered here.
 /// </remarks>
-public sealed class GpuDevice : IDisposable
+public sealed partial class GpuDevice : IDisposable
 {
     /// <summary>The environment variable that forces a device kind.</summary>
     public const string EnvironmentVariable = "NUMERICS_GPU";

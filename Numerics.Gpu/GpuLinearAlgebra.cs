@@ -49,9 +49,7 @@ public sealed class GpuLinearAlgebra
         };
         var grid = new Index3D((m + GemmKernel.Tile - 1) / GemmKernel.Tile, (n + GemmKernel.Tile - 1) / GemmKernel.Tile, 1);
         var group = new Index3D(GemmKernel.Group, GemmKernel.Group, 1);
-        Dispatch<T>(
-            s => s.Gemm(new KernelConfig(grid, group), As<double>(a).View, As<double>(b).View, As<double>(c).View, Cast<T, double>(args)),
-            s => s.Gemm(new KernelConfig(grid, group), As<float>(a).View, As<float>(b).View, As<float>(c).View, Cast<T, float>(args)));
+        Device.DenseKernels<T>().Gemm(new KernelConfig(grid, group), a.View, b.View, c.View, args);
     }
 
     /// <summary>
@@ -64,10 +62,7 @@ public sealed class GpuLinearAlgebra
         if (args.M == 0 || args.N == 0 || batch == 0) return;
         var grid = new Index3D((args.M + GemmKernel.Tile - 1) / GemmKernel.Tile, (args.N + GemmKernel.Tile - 1) / GemmKernel.Tile, batch);
         var config = new KernelConfig(grid, new Index3D(GemmKernel.Group, GemmKernel.Group, 1));
-        if (typeof(T) == typeof(double))
-            Device.Kernels(acc => new DenseKernelSet<double, DoubleOps>(acc)).Gemm(config, a.Cast<double>(), b.Cast<double>(), c.Cast<double>(), Cast<T, double>(args));
-        else
-            Device.Kernels(acc => new DenseKernelSet<float, SingleOps>(acc)).Gemm(config, a.Cast<float>(), b.Cast<float>(), c.Cast<float>(), Cast<T, float>(args));
+        Device.DenseKernels<T>().Gemm(config, a, b, c, args);
     }
 
     /// <summary>y ← α·x + β·y (β = 0 does not read y).</summary>
@@ -76,8 +71,7 @@ public sealed class GpuLinearAlgebra
         Check(x, nameof(x)); Check(y, nameof(y));
         SameShape(x, y, nameof(y));
         if (x.Length == 0) return;
-        Dispatch<T>(s => s.Axpby((int)x.Length, As<double>(x).View, As<double>(y).View, (double)(object)alpha, (double)(object)beta),
-                    s => s.Axpby((int)x.Length, As<float>(x).View, As<float>(y).View, (float)(object)alpha, (float)(object)beta));
+        Device.DenseKernels<T>().Axpby((int)x.Length, x.View, y.View, alpha, beta);
     }
 
     /// <summary>x ← α·x.</summary>
@@ -85,7 +79,7 @@ public sealed class GpuLinearAlgebra
     {
         Check(x, nameof(x));
         if (x.Length == 0) return;
-        Dispatch<T>(s => s.Scale((int)x.Length, As<double>(x).View, (double)(object)alpha), s => s.Scale((int)x.Length, As<float>(x).View, (float)(object)alpha));
+        Device.DenseKernels<T>().Scale((int)x.Length, x.View, alpha);
     }
 
     /// <summary>A ← A + s·I (on the min(rows, cols) diagonal).</summary>
@@ -94,7 +88,7 @@ public sealed class GpuLinearAlgebra
         Check(a, nameof(a));
         int d = Math.Min(a.Rows, a.Cols);
         if (d == 0) return;
-        Dispatch<T>(s => s.AddToDiagonal(d, As<double>(a).View, a.Rows, (double)(object)shift), s => s.AddToDiagonal(d, As<float>(a).View, a.Rows, (float)(object)shift));
+        Device.DenseKernels<T>().AddToDiagonal(d, a.View, a.Rows, shift);
     }
 
     /// <summary>Column j of A ← scales[j] · column j (scales is cols×1).</summary>
@@ -104,7 +98,7 @@ public sealed class GpuLinearAlgebra
         if (scales.Length != a.Cols) throw new ArgumentException($"scales has {scales.Length} entries but a has {a.Cols} columns.", nameof(scales));
         if (a.Length == 0) return;
         var extent = new Index2D(a.Rows, a.Cols);
-        Dispatch<T>(s => s.ScaleColumns(extent, As<double>(a).View, a.Rows, As<double>(scales).View), s => s.ScaleColumns(extent, As<float>(a).View, a.Rows, As<float>(scales).View));
+        Device.DenseKernels<T>().ScaleColumns(extent, a.View, a.Rows, scales.View);
     }
 
     /// <summary>Σ xᵢ over every element, accumulated in float64.</summary>
@@ -148,8 +142,7 @@ public sealed class GpuLinearAlgebra
         int groups = Math.Min(MaxReductionGroups, (n + ReductionKernels.GroupSize - 1) / ReductionKernels.GroupSize);
         using var partials = Device.Accelerator.Allocate1D<double>(groups);
         var config = new KernelConfig(groups, ReductionKernels.GroupSize);
-        Dispatch<T>(s => s.Reduce(config, As<double>(x).View, As<double>(y).View, partials.View, n, (int)kind, scale),
-                    s => s.Reduce(config, As<float>(x).View, As<float>(y).View, partials.View, n, (int)kind, scale));
+        Device.DenseKernels<T>().Reduce(config, x.View, y.View, partials.View, n, (int)kind, scale);
         var host = partials.GetAsArray1D();
         double acc = 0;
         foreach (var v in host) acc = kind == ReductionKind.MaxAbs ? (v > acc || double.IsNaN(v) ? v : acc) : acc + v;
@@ -162,8 +155,7 @@ public sealed class GpuLinearAlgebra
         if (a.Cols == 0) return [];
         using var output = Device.Accelerator.Allocate1D<double>(a.Cols);
         var config = new KernelConfig(a.Cols, ReductionKernels.GroupSize);
-        Dispatch<T>(s => s.Columns(config, As<double>(a).View, a.Rows, Math.Max(1, a.Rows), output.View, (int)kind),
-                    s => s.Columns(config, As<float>(a).View, a.Rows, Math.Max(1, a.Rows), output.View, (int)kind));
+        Device.DenseKernels<T>().Columns(config, a.View, a.Rows, Math.Max(1, a.Rows), output.View, (int)kind);
         return output.GetAsArray1D();
     }
 
@@ -178,21 +170,4 @@ public sealed class GpuLinearAlgebra
         if (x.Rows != y.Rows || x.Cols != y.Cols)
             throw new ArgumentException($"{name} is {y.Rows}×{y.Cols} but must match {x.Rows}×{x.Cols}.", name);
     }
-
-    /// <summary>Runs the double or the float kernel set; T is one of the two by construction of <see cref="DeviceMatrix{T}"/>.</summary>
-    private void Dispatch<T>(Action<DenseKernelSet<double, DoubleOps>> whenDouble, Action<DenseKernelSet<float, SingleOps>> whenSingle)
-    {
-        if (typeof(T) == typeof(double))
-            whenDouble(Device.Kernels(acc => new DenseKernelSet<double, DoubleOps>(acc)));
-        else
-            whenSingle(Device.Kernels(acc => new DenseKernelSet<float, SingleOps>(acc)));
-    }
-
-    private static DeviceMatrix<TTo> As<TTo>(object matrix) where TTo : unmanaged, IEquatable<TTo>, IFormattable => (DeviceMatrix<TTo>)matrix;
-
-    private static GemmArguments<TTo> Cast<TFrom, TTo>(GemmArguments<TFrom> p) where TFrom : unmanaged where TTo : unmanaged => new()
-    {
-        M = p.M, N = p.N, K = p.K, Lda = p.Lda, Ldb = p.Ldb, Ldc = p.Ldc, TransA = p.TransA, TransB = p.TransB,
-        Alpha = (TTo)(object)p.Alpha, Beta = (TTo)(object)p.Beta, StrideA = p.StrideA, StrideB = p.StrideB, StrideC = p.StrideC,
-    };
 }

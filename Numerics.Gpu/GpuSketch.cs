@@ -44,8 +44,7 @@ public sealed class GpuSketch
         if (x.Cols == 0) return result;
         try
         {
-            if (typeof(T) == typeof(double)) Run<double, DoubleOps>(sketch, x.View.Cast<double>(), x.Rows, x.Cols, result.View.Cast<double>());
-            else Run<float, SingleOps>(sketch, x.View.Cast<float>(), x.Rows, x.Cols, result.View.Cast<float>());
+            Run(sketch, x.View, x.Rows, x.Cols, result.View);
         }
         catch
         {
@@ -63,24 +62,19 @@ public sealed class GpuSketch
         if (!ReferenceEquals(x.Device, Device)) throw new ArgumentException("x lives on a different device.", nameof(x));
         if (x.Rows == 0 || (x.Rows & (x.Rows - 1)) != 0) throw new ArgumentException($"x must have a power-of-two row count, got {x.Rows}.", nameof(x));
         if (x.Cols == 0) return;
-        if (typeof(T) == typeof(double)) Transform(Kernels<double, DoubleOps>(), x.View.Cast<double>(), x.Rows, x.Cols);
-        else Transform(Kernels<float, SingleOps>(), x.View.Cast<float>(), x.Rows, x.Cols);
+        Transform(Device.SrhtKernels<T>(), x.View, x.Rows, x.Cols);
     }
 
-    private SrhtKernelSet<T, TOps> Kernels<T, TOps>() where T : unmanaged where TOps : struct, IScalarOps<T> =>
-        Device.Kernels(acc => new SrhtKernelSet<T, TOps>(acc));
-
-    private void Run<T, TOps>(SketchOperator sketch, ArrayView<T> x, int n, int columns, ArrayView<T> output)
-        where T : unmanaged where TOps : struct, IScalarOps<T>
+    private void Run<T>(SketchOperator sketch, ArrayView<T> x, int n, int columns, ArrayView<T> output) where T : unmanaged
     {
-        var ops = default(TOps);
+        var ops = Device.DenseKernels<T>();
         var accelerator = Device.Accelerator;
         int m = sketch.Rows;
         switch (sketch.Kind)
         {
             case SketchKind.Srht:
             {
-                var k = Kernels<T, TOps>();
+                var k = Device.SrhtKernels<T>();
                 int padded = sketch.PaddedRows;
                 using var positions = accelerator.Allocate1D(sketch.Positions);
                 using var signs = accelerator.Allocate1D(Array.ConvertAll(sketch.Signs, ops.FromDouble));
@@ -95,7 +89,7 @@ public sealed class GpuSketch
             }
             case SketchKind.Gaussian:
             {
-                var k = Device.Kernels(acc => new GaussianKernelSet<T, TOps>(acc));
+                var k = Device.GaussianKernels<T>();
                 int chunk = Math.Min(n, GaussianColumnChunk);
                 using var g = accelerator.Allocate1D<T>((long)m * chunk);
                 for (int r0 = 0; r0 < n; r0 += chunk)
@@ -118,8 +112,7 @@ public sealed class GpuSketch
     }
 
     /// <summary>Shared-memory stages within chunks of each column, then one launch per remaining stage.</summary>
-    private static void Transform<T, TOps>(SrhtKernelSet<T, TOps> k, ArrayView<T> y, int padded, int columns)
-        where T : unmanaged where TOps : struct, IScalarOps<T>
+    private static void Transform<T>(SrhtKernels<T> k, ArrayView<T> y, int padded, int columns) where T : unmanaged
     {
         int chunk = Math.Min(padded, SketchKernels.SharedChunk);
         if (chunk >= 2)

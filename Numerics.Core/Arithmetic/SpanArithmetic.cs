@@ -125,11 +125,11 @@ public static class SpanArithmetic
         }
     }
 
-    /// <summary>C ← α·op(A)·op(B) + β·C on <see cref="LinearAlgebraBackend.Current"/> (column-major, leading dimension = rows).</summary>
-    public static void Gemm<T>(Transpose transA, Transpose transB, int m, int n, int k, double alpha,
+    /// <summary>C ← α·op(A)·op(B) + β·C on <paramref name="backend"/> (column-major).</summary>
+    public static void Gemm<T>(LinearAlgebraBackend backend, Transpose transA, Transpose transB, int m, int n, int k, double alpha,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, double beta, Span<T> c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var backend = LinearAlgebraBackend.Current;
+        ArgumentNullException.ThrowIfNull(backend);
         if (typeof(T) == typeof(double))
             backend.Gemm(transA, transB, m, n, k, alpha, As<T, double>(a), lda, As<T, double>(b), ldb, beta, AsWritable<T, double>(c), ldc);
         else

@@ -1,30 +1,31 @@
 namespace Numerics.Optimization;
 
-/// <summary>Options of <see cref="Lsqr.Solve"/>.</summary>
-public sealed record LsqrOptions
+/// <summary>
+/// Options of <see cref="Lsqr.Solve"/>. <see cref="IterativeOptions.Tolerance"/>: stop when
+/// ‖Aᵀr‖ ≤ Tolerance·‖A‖·‖r‖ (the relative normal-equation residual; ‖A‖ is the running estimate
+/// σ̂_max); null means 1e-14. <see cref="IterativeOptions.MaxIterations"/>: null means 4·Columns, at
+/// least 100. Progress reports (iteration, ‖r‖, ‖Aᵀr‖).
+/// </summary>
+public sealed record LsqrOptions : IterativeOptions
 {
-    /// <summary>
-    /// Stop when ‖Aᵀr‖ ≤ Tolerance·‖A‖·‖r‖ (the relative normal-equation residual; ‖A‖ is the
-    /// running estimate σ̂_max). Default 1e-14.
-    /// </summary>
-    public double Tolerance { get; init; } = 1e-14;
+    /// <summary>The tolerance when <see cref="IterativeOptions.Tolerance"/> is null.</summary>
+    public const double DefaultTolerance = 1e-14;
 
     /// <summary>Also stop when ‖r‖ ≤ ResidualTolerance·‖b‖ (consistent systems). Default 1e-15.</summary>
     public double ResidualTolerance { get; init; } = 1e-15;
 
-    /// <summary>Iteration limit. Default 4·Columns, at least 100.</summary>
-    public int? MaxIterations { get; init; }
-
-    /// <summary>Cancels between iterations (throws <see cref="OperationCanceledException"/>).</summary>
-    public CancellationToken CancellationToken { get; init; }
-
-    /// <summary>Receives (iteration, ‖r‖, ‖Aᵀr‖) after every iteration.</summary>
-    public IProgress<IterationProgress>? Progress { get; init; }
+    /// <inheritdoc />
+    /// <remarks>Also rejects a negative or NaN <see cref="ResidualTolerance"/>.</remarks>
+    public override void Validate(string paramName)
+    {
+        base.Validate(paramName);
+        if (!(ResidualTolerance >= 0)) throw new ArgumentException($"LsqrOptions.ResidualTolerance must be non-negative, got {ResidualTolerance}.", paramName);
+    }
 }
 
 /// <summary>The outcome of <see cref="Lsqr.Solve"/>.</summary>
 /// <param name="X">The solution estimate.</param>
-/// <param name="Status">Converged, or MaxIterations / Breakdown with the last iterate.</param>
+/// <param name="Status">Converged, or MaxIterations / Breakdown / Cancelled with the last iterate.</param>
 /// <param name="Iterations">Iterations taken.</param>
 /// <param name="ResidualNorm">The recurrence's estimate of ‖b − A·x‖.</param>
 /// <param name="NormalResidualNorm">The recurrence's estimate of ‖Aᵀ(b − A·x)‖.</param>
@@ -50,10 +51,9 @@ public static class Lsqr
         if (!x0.IsEmpty && x0.Length != n) throw new ArgumentException($"x0 has length {x0.Length}; A has {n} columns.", nameof(x0));
         LinearAlgebra.DenseStorage.RequireFinite(b, nameof(b));
         LinearAlgebra.DenseStorage.RequireFinite(x0, nameof(x0));
-        if (!(options.Tolerance >= 0) || !(options.ResidualTolerance >= 0))
-            throw new ArgumentException("Tolerances must be non-negative.", nameof(options));
+        options.Validate(nameof(options));
         int maxIterations = options.MaxIterations ?? Math.Max(100, 4 * n);
-        if (maxIterations < 0) throw new ArgumentException($"MaxIterations must be non-negative, got {maxIterations}.", nameof(options));
+        double tolerance = options.Tolerance ?? LsqrOptions.DefaultTolerance;
 
         var x = x0.IsEmpty ? new double[n] : x0.ToArray();
         // Warm start: solve A·δ = b − A·x0 and add.
@@ -76,7 +76,7 @@ public static class Lsqr
         if (normalResidual == 0 || residual <= options.ResidualTolerance * bNorm) status = SolverStatus.Converged;
         while (status != SolverStatus.Converged && iterations < maxIterations)
         {
-            options.CancellationToken.ThrowIfCancellationRequested();
+            if (options.CancellationToken.IsCancellationRequested) { status = SolverStatus.Cancelled; break; }
             gk.Step();
             iterations++;
             double alpha = gk.Alpha, beta = gk.Beta;
@@ -98,7 +98,7 @@ public static class Lsqr
             normalResidual = phiBar * alpha * Math.Abs(c);
             (sMin, sMax) = gk.SingularValueEstimates();
             options.Progress?.Report(new IterationProgress(iterations, residual, normalResidual));
-            if (normalResidual <= options.Tolerance * sMax * residual || residual <= options.ResidualTolerance * bNorm || alpha == 0)
+            if (normalResidual <= tolerance * sMax * residual || residual <= options.ResidualTolerance * bNorm || alpha == 0)
                 status = SolverStatus.Converged;
         }
         return new LsqrResult(x, status, iterations, residual, normalResidual, sMin, sMax);

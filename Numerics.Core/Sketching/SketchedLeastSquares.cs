@@ -24,8 +24,14 @@ public enum LeastSquaresMethod
     Svd,
 }
 
-/// <summary>Options of <see cref="SketchedLeastSquares.Solve"/>. The defaults are the documented ones.</summary>
-public sealed record SketchedLeastSquaresOptions
+/// <summary>
+/// Options of <see cref="SketchedLeastSquares.Solve"/>. The defaults are the documented ones.
+/// <see cref="IterativeOptions.Tolerance"/> (sketch-and-precondition): stop when
+/// ‖(A·N)ᵀr‖ ≤ Tolerance·‖A·N‖·‖r‖ with N the preconditioner; null means <see cref="DefaultTolerance"/>.
+/// <see cref="IterativeOptions.MaxIterations"/> limits the LSQR iterations of all sweeps together;
+/// null means <see cref="DefaultMaxIterations"/>. Cancellation and progress apply to the LSQR iterations.
+/// </summary>
+public sealed record SketchedLeastSquaresOptions : IterativeOptions
 {
     /// <summary>The method. Default <see cref="LeastSquaresMethod.SketchAndSolve"/>.</summary>
     public LeastSquaresMethod Method { get; init; } = LeastSquaresMethod.SketchAndSolve;
@@ -45,15 +51,6 @@ public sealed record SketchedLeastSquaresOptions
     /// <summary>The sketch seed. Default 0.</summary>
     public ulong Seed { get; init; }
 
-    /// <summary>
-    /// Sketch-and-precondition stops when ‖(A·N)ᵀr‖ ≤ Tolerance·‖A·N‖·‖r‖ (N the preconditioner).
-    /// Default 1e-14.
-    /// </summary>
-    public double Tolerance { get; init; } = 1e-14;
-
-    /// <summary>LSQR iteration limit. Default 100 (the preconditioned system has κ ≲ 3, so about 40 reach 1e-14).</summary>
-    public int MaxIterations { get; init; } = 100;
-
     /// <summary>Compute the per-coordinate ℓ∞ certificate (costs a few passes over A). Default true.</summary>
     public bool Certificate { get; init; } = true;
 
@@ -66,11 +63,21 @@ public sealed record SketchedLeastSquaresOptions
     /// <summary>Where S·[A | b] is computed. Default <see cref="CpuSketchBackend.Instance"/>.</summary>
     public ISketchBackend? Backend { get; init; }
 
-    /// <summary>Cancels between LSQR iterations.</summary>
-    public CancellationToken CancellationToken { get; init; }
+    /// <summary>The LSQR tolerance when <see cref="IterativeOptions.Tolerance"/> is null.</summary>
+    public const double DefaultTolerance = 1e-14;
 
-    /// <summary>LSQR progress: (iteration, ‖r‖, ‖(A·N)ᵀr‖).</summary>
-    public IProgress<IterationProgress>? Progress { get; init; }
+    /// <summary>The LSQR iteration limit when <see cref="IterativeOptions.MaxIterations"/> is null (the preconditioned system has κ ≲ 3, so about 40 reach 1e-14).</summary>
+    public const int DefaultMaxIterations = 100;
+
+    /// <inheritdoc />
+    /// <remarks>Also rejects an undefined method or sketch and a rank tolerance outside [0, 1).</remarks>
+    public override void Validate(string paramName)
+    {
+        base.Validate(paramName);
+        if (!Enum.IsDefined(Method)) throw new ArgumentException($"Unknown method {Method}.", paramName);
+        if (!Enum.IsDefined(Sketch)) throw new ArgumentException($"Unknown sketch {Sketch}.", paramName);
+        if (RankTolerance is { } rt && !(rt >= 0 && rt < 1)) throw new ArgumentException($"RankTolerance must lie in [0, 1), got {rt}.", paramName);
+    }
 }
 
 /// <summary>The outcome of <see cref="SketchedLeastSquares.Solve"/>.</summary>
@@ -145,10 +152,7 @@ public static class SketchedLeastSquares
         if (n < d) throw new ArgumentException($"a must be tall (rows ≥ columns), got {n}×{d}.", nameof(a));
         var bValues = DenseStorage.Values(b);
         DenseStorage.RequireFinite<double>(bValues, nameof(b));
-        if (!Enum.IsDefined(options.Method)) throw new ArgumentException($"Unknown method {options.Method}.", nameof(options));
-        if (!(options.Tolerance >= 0)) throw new ArgumentException($"Tolerance must be non-negative, got {options.Tolerance}.", nameof(options));
-        if (options.MaxIterations < 0) throw new ArgumentException($"MaxIterations must be non-negative, got {options.MaxIterations}.", nameof(options));
-        if (options.RankTolerance is { } rt && !(rt >= 0 && rt < 1)) throw new ArgumentException($"RankTolerance must lie in [0, 1), got {rt}.", nameof(options));
+        options.Validate(nameof(options));
         var aValues = DenseStorage.ColumnMajor(a);
 
         return options.Method switch
@@ -239,10 +243,12 @@ public static class SketchedLeastSquares
         DenseOperator op, SketchPreconditioner pre, double[] b, SketchedLeastSquaresOptions options)
     {
         var preconditioned = new PreconditionedOperator(op, pre);
+        double tolerance = options.Tolerance ?? SketchedLeastSquaresOptions.DefaultTolerance;
+        int maxIterations = options.MaxIterations ?? SketchedLeastSquaresOptions.DefaultMaxIterations;
         LsqrOptions lsqrOptions(int used) => new()
         {
-            Tolerance = options.Tolerance,
-            MaxIterations = Math.Max(0, options.MaxIterations - used),
+            Tolerance = tolerance,
+            MaxIterations = Math.Max(0, maxIterations - used),
             CancellationToken = options.CancellationToken,
             Progress = options.Progress,
         };
@@ -256,7 +262,7 @@ public static class SketchedLeastSquares
         for (int sweep = 0; sweep < 2 && status == SolverStatus.Converged; sweep++)
         {
             double rNorm = GolubKahan.Norm(r);
-            if (gradient <= 10 * options.Tolerance * sigmaMax * rNorm || iterations >= options.MaxIterations) break;
+            if (gradient <= 10 * tolerance * sigmaMax * rNorm || iterations >= maxIterations) break;
             var correction = Lsqr.Solve(preconditioned, r, options: lsqrOptions(iterations));
             iterations += correction.Iterations;
             var dx = pre.Apply(correction.X);

@@ -1,81 +1,8 @@
+using Numerics.Arithmetic;
 using Numerics.LinearAlgebra;
+using Numerics.Optimization;
 
 namespace Numerics.Spectral;
-
-/// <summary>How the soft clip's inverse square root is iterated.</summary>
-public enum SoftClipSchedule
-{
-    /// <summary>
-    /// Interval-optimal scaled Newton–Schulz on the Gram form: each step applies the cubic
-    /// γx(3 − γ²x²)/2 with γ = √(3/(1 + ℓ + ℓ²)) chosen for the current singular-value interval
-    /// [ℓ, 1], so small singular values grow about 2.6× per step instead of 1.5×. Default.
-    /// </summary>
-    Adaptive,
-
-    /// <summary>The official SPECTRA iteration: coupled Newton–Schulz Y ← Y·T, Z ← T·Z with T = (3I − Z·Y)/2.</summary>
-    Coupled,
-}
-
-/// <summary>How the orthogonal polar factor (matrix sign) is iterated.</summary>
-public enum PolarSchedule
-{
-    /// <summary>Polar Express warm-up (5 quintic steps), then the cubic (1.5, −0.5) until the residual meets the tolerance. Default.</summary>
-    Converged,
-
-    /// <summary>The five Polar Express quintics (modded-nanogpt set, input scaled by 1/(1.02·‖X‖_F)); not converged.</summary>
-    PolarExpress,
-
-    /// <summary>Muon's five quintic steps (3.4445, −4.7750, 2.0315): singular values end in about [0.7, 1.2], by design.</summary>
-    Muon,
-}
-
-/// <summary>How the soft clip decides when to stop.</summary>
-public enum StepRule
-{
-    /// <summary>Check the residual every step (one norm per step; on a GPU, one host synchronisation per step). Default.</summary>
-    Residual,
-
-    /// <summary>
-    /// Run the step count <see cref="NewtonSchulz.PredictedSteps"/> gives for α = 1 + ŝ/c², the
-    /// worst case over the spectrum, and compute the residual once at the end: no per-step
-    /// synchronisation on a GPU, at the price of possibly one or two unneeded steps.
-    /// </summary>
-    Predicted,
-}
-
-/// <summary>Options of the Newton–Schulz iterations.</summary>
-public sealed record NewtonSchulzOptions
-{
-    /// <summary>
-    /// Target relative accuracy of each output singular value; the iteration stops when its
-    /// residual (‖I − Z·Y‖_F, ‖I − R‖_F or ‖R² − R‖_F) is below 2·Tolerance. Null: 1e-12 for double,
-    /// 1e-5 for float.
-    /// </summary>
-    public double? Tolerance { get; init; }
-
-    /// <summary>Run exactly this many steps (no residual stop), as the official code's fixed 10. Null: adaptive.</summary>
-    public int? Steps { get; init; }
-
-    /// <summary>How the soft clip stops when <see cref="Steps"/> is null. Default <see cref="StepRule.Residual"/>.</summary>
-    public StepRule StepRule { get; init; } = StepRule.Residual;
-
-    /// <summary>Upper limit on the steps of one iteration. Default 80.</summary>
-    public int MaxSteps { get; init; } = 80;
-
-    /// <summary>The soft clip's schedule. Default <see cref="SoftClipSchedule.Adaptive"/>.</summary>
-    public SoftClipSchedule SoftSchedule { get; init; } = SoftClipSchedule.Adaptive;
-
-    /// <summary>The polar factor's schedule. Default <see cref="PolarSchedule.Converged"/>.</summary>
-    public PolarSchedule PolarSchedule { get; init; } = PolarSchedule.Converged;
-}
-
-/// <summary>The outcome of one Newton–Schulz matrix function.</summary>
-/// <param name="Value">The result (same shape as the input).</param>
-/// <param name="Steps">Newton–Schulz steps taken (for the hard clip, of both sign iterations).</param>
-/// <param name="Residual">The final residual of the iteration (see <see cref="NewtonSchulzOptions.Tolerance"/>).</param>
-/// <param name="Alpha">α = 1 + ŝ/c² with ŝ ≥ σ_max² (soft clip), or 1.</param>
-/// <param name="Converged">True when the final residual met the tolerance, however the step count was chosen (a fixed count or a fixed schedule that stops short reports false).</param>
-public sealed record NewtonSchulzResult<TMatrix>(TMatrix Value, int Steps, double Residual, double Alpha, bool Converged);
 
 /// <summary>
 /// Matrix functions of the singular values computed with GEMMs only, on the smaller Gram matrix:
@@ -144,15 +71,15 @@ public static class NewtonSchulz
         int rows = ops.Rows(x), cols = ops.Columns(x), k = Math.Min(rows, cols);
         bool wide = rows <= cols;
         var result = ops.Create(rows, cols);
-        if (k == 0) return new(result, 0, 0, 1, true);
+        if (k == 0) return new(result, 0, 0, 1, SolverStatus.Converged);
         var gram = Gram(ops, x, k, wide, 1.0);
-        double s = Math.Min(ops.MaxAbsRowSum(gram), ops.FrobeniusNorm(gram));
+        double s = Math.Min(ops.MaxAbsRowSum(gram), ops.Norm(gram));
         if (s == 0)
         {
             // X = 0: H_c(0) = 0 exactly.
             ops.Axpby(1.0, x, 0.0, result);
             ops.Release(gram);
-            return new(result, 0, 0, 1, true);
+            return new(result, 0, 0, 1, SolverStatus.Converged);
         }
         double alpha = 1 + s / (c * c);
         // Y = (I + G/c²)/α, eigenvalues in [1/α, 1].
@@ -161,8 +88,8 @@ public static class NewtonSchulz
         ops.AddToDiagonal(y, 1.0 / alpha);
         var z = ops.Create(k, k);
         ops.SetIdentity(z, 1.0);
-        if (options.Steps is null && options.StepRule == StepRule.Predicted) options = options with { Steps = Math.Min(options.MaxSteps, PredictedSteps(alpha, options.SoftSchedule, tolerance)) };
-        var (steps, residual, converged) = options.SoftSchedule == SoftClipSchedule.Coupled
+        if (options.Steps is null && options.StepRule == StepRule.Predicted) options = options with { Steps = Math.Min(options.StepLimit, PredictedSteps(alpha, options.SoftSchedule, tolerance)) };
+        var (steps, residual, status) = options.SoftSchedule == SoftClipSchedule.Coupled
             ? CoupledInverseRoot(ops, ref y, ref z, k, options, tolerance)
             : AdaptiveInverseRoot(ops, ref y, ref z, k, alpha, options, tolerance);
         // H = (Z/√α)·X (wide) or X·(Z/√α) (tall); Z is symmetric.
@@ -170,7 +97,7 @@ public static class NewtonSchulz
         else ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0 / Math.Sqrt(alpha), x, z, 0.0, result);
         ops.Release(y);
         ops.Release(z);
-        return new(result, steps, residual, alpha, converged);
+        return new(result, steps, residual, alpha, status);
     }
 
     /// <summary>The orthogonal polar factor msign(X) = U·Vᵀ (zero singular values stay zero).</summary>
@@ -180,12 +107,12 @@ public static class NewtonSchulz
         int rows = ops.Rows(x), cols = ops.Columns(x), k = Math.Min(rows, cols);
         bool wide = rows <= cols;
         var result = ops.Create(rows, cols);
-        if (k == 0) return new(result, 0, 0, 1, true);
-        double norm = ops.FrobeniusNorm(x);
+        if (k == 0) return new(result, 0, 0, 1, SolverStatus.Converged);
+        double norm = ops.Norm(x);
         if (norm == 0)
         {
             ops.Axpby(1.0, x, 0.0, result);
-            return new(result, 0, 0, 1, true);
+            return new(result, 0, 0, 1, SolverStatus.Converged);
         }
         // Polar Express's safety factor keeps the scaled singular values strictly inside (0, 1].
         double scale = options.PolarSchedule == PolarSchedule.Muon ? 1.0 / norm : 1.0 / (1.02 * norm);
@@ -195,7 +122,7 @@ public static class NewtonSchulz
         var work = new PolarWork<TMatrix>(ops, k);
         int steps = 0;
         double residual = double.NaN;
-        bool converged = true;
+        SolverStatus status;
         var fixedSchedule = options.PolarSchedule == PolarSchedule.Muon ? Enumerable.Repeat(s_muon, options.Steps ?? 5).ToArray()
             : options.PolarSchedule == PolarSchedule.PolarExpress ? s_polarExpress.Take(options.Steps ?? 5).ToArray()
             : s_polarExpress;
@@ -208,30 +135,28 @@ public static class NewtonSchulz
         {
             // Quadratic convergence from the Polar Express band; the residual ‖R² − R‖_F also
             // accepts exact zero singular values (rank-deficient input).
-            converged = false;
-            double previous = double.PositiveInfinity;
-            for (; steps < options.MaxSteps; steps++)
+            var monitor = Monitor(options, tolerance);
+            while (true)
             {
                 residual = work.ProjectorResidual(r);
-                if (residual <= 2 * tolerance) { converged = true; break; }
-                if (residual < 1e-2 && residual >= previous) break;   // rounding floor
-                previous = residual;
+                if (monitor.Check(steps, residual) is { } stop) { status = stop; break; }
                 work.Step(ref r, ref z, (1.5, -0.5, 0.0));
+                steps++;
+                monitor.Report(steps, double.NaN, residual);
             }
-            if (steps == options.MaxSteps) residual = work.ProjectorResidual(r);
         }
         else
         {
             // Muon and Polar Express stop after their schedule; whether that met the tolerance is reported, not assumed.
             residual = work.ProjectorResidual(r);
-            converged = residual <= 2 * tolerance;
+            status = FixedCountStatus(residual, tolerance);
         }
         if (wide) ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, scale, z, x, 0.0, result);
         else ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, scale, x, z, 0.0, result);
         work.Release();
         ops.Release(r);
         ops.Release(z);
-        return new(result, steps, residual, 1, converged);
+        return new(result, steps, residual, 1, status);
     }
 
     /// <summary>
@@ -243,13 +168,13 @@ public static class NewtonSchulz
     {
         ArgumentNullException.ThrowIfNull(ops);
         RequirePositive(c);
-        var converged = options with { PolarSchedule = PolarSchedule.Converged, Steps = null };
-        var o = Polar(ops, x, converged, tolerance);
+        var signOptions = options with { PolarSchedule = PolarSchedule.Converged, Steps = null };
+        var o = Polar(ops, x, signOptions, tolerance);
         int rows = ops.Rows(x), cols = ops.Columns(x);
         var d = ops.Create(rows, cols);
         ops.Axpby(-1.0, x, 0.0, d);
         ops.Axpby(c, o.Value, 1.0, d);                      // D = c·O − X
-        var p = Polar(ops, d, converged, tolerance);
+        var p = Polar(ops, d, signOptions, tolerance);
         var result = ops.Create(rows, cols);
         ops.Axpby(1.0, x, 0.0, result);
         ops.Axpby(c, o.Value, 1.0, result);                 // c·O + X
@@ -271,8 +196,33 @@ public static class NewtonSchulz
         ops.Release(o.Value);
         ops.Release(p.Value);
         ops.Release(d);
-        return new(result, o.Steps + p.Steps, Math.Max(o.Residual, p.Residual), 1, o.Converged && p.Converged);
+        return new(result, o.Steps + p.Steps, Math.Max(o.Residual, p.Residual), 1, o.Status == SolverStatus.Converged ? p.Status : o.Status);
     }
+
+    /// <summary>
+    /// Below 1e-2 every schedule is in its quadratic phase, so a residual that fails to decrease
+    /// there has reached the rounding floor of the element type.
+    /// </summary>
+    private static readonly StallRule s_roundingFloor = new(1e-2, 1);
+
+    /// <summary>The shared stopping rule at 2·tolerance (the residual bounds twice the relative error of each σ).</summary>
+    private static IterationMonitor Monitor(NewtonSchulzOptions options, double tolerance) =>
+        new(options, 2 * tolerance, options.StepLimit, s_roundingFloor);
+
+    /// <summary>
+    /// The stopping decision of the inverse-root loops: a fixed step count runs to its end (only
+    /// cancellation interrupts it) and then reports whether it met the tolerance; otherwise the monitor decides.
+    /// </summary>
+    private static SolverStatus? Stop(IterationMonitor monitor, NewtonSchulzOptions options, int steps, double residual, double tolerance)
+    {
+        if (options.Steps is not { } fixedSteps) return monitor.Check(steps, residual);
+        if (steps < fixedSteps) return monitor.CancellationRequested ? SolverStatus.Cancelled : null;
+        return FixedCountStatus(residual, tolerance);
+    }
+
+    /// <summary>The status of a run whose step count was fixed in advance.</summary>
+    private static SolverStatus FixedCountStatus(double residual, double tolerance) =>
+        !double.IsFinite(residual) ? SolverStatus.Breakdown : residual <= 2 * tolerance ? SolverStatus.Converged : SolverStatus.MaxIterations;
 
     private static void RequirePositive(double c)
     {
@@ -292,23 +242,21 @@ public static class NewtonSchulz
     /// Coupled Newton–Schulz (the official SPECTRA loop): T = (3I − Z·Y)/2, Y ← Y·T, Z ← T·Z,
     /// so Z → (A/α)^{-1/2}. The residual ‖I − Z·Y‖_F is the product the step needs anyway.
     /// </summary>
-    private static (int Steps, double Residual, bool Converged) CoupledInverseRoot<TMatrix>(
+    private static (int Steps, double Residual, SolverStatus Status) CoupledInverseRoot<TMatrix>(
         IMatrixArithmetic<TMatrix> ops, ref TMatrix y, ref TMatrix z, int k, NewtonSchulzOptions options, double tolerance)
     {
         var w = ops.Create(k, k);
         var t = ops.Create(k, k);
+        var monitor = Monitor(options, tolerance);
         int steps = 0;
-        double residual, previous = double.PositiveInfinity;
-        bool converged;
+        double residual;
+        SolverStatus status;
         while (true)
         {
             ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, z, y, 0.0, w);
             // With a fixed step count the residual (a host synchronisation on a GPU) is taken once, at the end.
             residual = options.Steps is { } n && steps < n ? double.NaN : ops.DistanceToIdentity(w);
-            if (options.Steps is { } fixedSteps) { if (steps >= fixedSteps) { converged = residual <= 2 * tolerance; break; } }
-            else if (residual <= 2 * tolerance) { converged = true; break; }
-            else if (steps >= options.MaxSteps || (residual < 1e-2 && residual >= previous)) { converged = false; break; }
-            previous = residual;
+            if (Stop(monitor, options, steps, residual, tolerance) is { } stop) { status = stop; break; }
             ops.Axpby(-0.5, w, 0.0, t);
             ops.AddToDiagonal(t, 1.5);
             ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, y, t, 0.0, w);
@@ -316,10 +264,11 @@ public static class NewtonSchulz
             ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, t, z, 0.0, w);
             (z, w) = (w, z);
             steps++;
+            monitor.Report(steps, double.NaN, residual);
         }
         ops.Release(w);
         ops.Release(t);
-        return (steps, residual, converged);
+        return (steps, residual, status);
     }
 
     /// <summary>
@@ -328,22 +277,20 @@ public static class NewtonSchulz
     /// and 1, which is the optimal scaling of the cubic (Chen and Chow); once ℓ ≈ 1 it is plain
     /// Newton–Schulz with quadratic convergence. Residual ‖I − R‖_F.
     /// </summary>
-    private static (int Steps, double Residual, bool Converged) AdaptiveInverseRoot<TMatrix>(
+    private static (int Steps, double Residual, SolverStatus Status) AdaptiveInverseRoot<TMatrix>(
         IMatrixArithmetic<TMatrix> ops, ref TMatrix r, ref TMatrix z, int k, double alpha, NewtonSchulzOptions options, double tolerance)
     {
         var h = ops.Create(k, k);
         var w = ops.Create(k, k);
         double ell = 1 / Math.Sqrt(alpha);
+        var monitor = Monitor(options, tolerance);
         int steps = 0;
-        double residual, previous = double.PositiveInfinity;
-        bool converged;
+        double residual;
+        SolverStatus status;
         while (true)
         {
             residual = options.Steps is { } n && steps < n ? double.NaN : ops.DistanceToIdentity(r);
-            if (options.Steps is { } fixedSteps) { if (steps >= fixedSteps) { converged = residual <= 2 * tolerance; break; } }
-            else if (residual <= 2 * tolerance) { converged = true; break; }
-            else if (steps >= options.MaxSteps || (residual < 1e-2 && residual >= previous)) { converged = false; break; }
-            previous = residual;
+            if (Stop(monitor, options, steps, residual, tolerance) is { } stop) { status = stop; break; }
             double gamma = Math.Sqrt(3 / (1 + ell + ell * ell));
             ops.Axpby(-0.5 * gamma * gamma * gamma, r, 0.0, h);
             ops.AddToDiagonal(h, 1.5 * gamma);
@@ -353,10 +300,11 @@ public static class NewtonSchulz
             ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, w, h, 0.0, r);
             ell = Math.Min(1.0, gamma * ell * (3 - gamma * gamma * ell * ell) / 2);
             steps++;
+            monitor.Report(steps, double.NaN, residual);
         }
         ops.Release(h);
         ops.Release(w);
-        return (steps, residual, converged);
+        return (steps, residual, status);
     }
 
     /// <summary>Scratch for the polar iteration's odd polynomial steps on the Gram form.</summary>
@@ -389,7 +337,7 @@ public static class NewtonSchulz
         {
             ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, r, r, 0.0, _r2);
             ops.Axpby(-1.0, r, 1.0, _r2);
-            return ops.FrobeniusNorm(_r2);
+            return ops.Norm(_r2);
         }
 
         public void Release()

@@ -1,6 +1,8 @@
 using System.Numerics;
 using MathNet.Numerics.LinearAlgebra;
+using Numerics.Arithmetic;
 using Numerics.LinearAlgebra;
+using Numerics.Optimization;
 
 namespace Numerics.Spectral;
 
@@ -43,13 +45,17 @@ public sealed record SpectralClipOptions
 /// <param name="Method">How it was computed.</param>
 /// <param name="Steps">Newton–Schulz steps (0 for the SVD).</param>
 /// <param name="Residual">The iteration's final residual (0 for the SVD).</param>
-/// <param name="Converged">Whether the residual met the tolerance (always true for the SVD).</param>
+/// <param name="Status">How the iteration stopped (<see cref="SolverStatus.Converged"/> only when the final residual met the tolerance; always converged for the SVD).</param>
 /// <param name="MaxSingularValue">
 /// ‖Value‖₂: exact for the SVD; for Newton–Schulz an upper estimate: f(√ŝ) with ŝ ≥ σ_max² for the
 /// soft clip (unconverged iterations only shrink), c for the hard clip, 1 for the polar factor.
 /// </param>
 public sealed record SpectralClipResult<T>(Matrix<T> Value, SpectralMode Mode, SpectralMethod Method, int Steps,
-    double Residual, bool Converged, double MaxSingularValue) where T : struct, IEquatable<T>, IFormattable;
+    double Residual, SolverStatus Status, double MaxSingularValue) where T : struct, IEquatable<T>, IFormattable
+{
+    /// <summary>True when <see cref="Status"/> is <see cref="SolverStatus.Converged"/>.</summary>
+    public bool Converged => Status == SolverStatus.Converged;
+}
 
 /// <summary>
 /// Spectral clipping and orthogonalisation of matrices of any shape (tall, wide, vectors, 1×1, zero,
@@ -86,9 +92,7 @@ public static class SpectralClip
         if (!Enum.IsDefined(mode)) throw new ArgumentException($"Unknown mode {mode}.", nameof(mode));
         if (mode != SpectralMode.Polar && (!(c > 0) || !double.IsFinite(c))) throw new ArgumentException($"c must be positive and finite, got {c}.", nameof(c));
         var ns = options.NewtonSchulz ?? throw new ArgumentException("options.NewtonSchulz must not be null.", nameof(options));
-        if (ns.Steps is < 0) throw new ArgumentException($"Steps must be non-negative, got {ns.Steps}.", nameof(options));
-        if (ns.MaxSteps < 0) throw new ArgumentException($"MaxSteps must be non-negative, got {ns.MaxSteps}.", nameof(options));
-        if (ns.Tolerance is { } t && !(t > 0)) throw new ArgumentException($"Tolerance must be positive, got {t}.", nameof(options));
+        ns.Validate(nameof(options));
         var values = DenseStorage.ColumnMajor(x);
         DenseStorage.RequireFinite<T>(values, nameof(x));
 
@@ -98,8 +102,8 @@ public static class SpectralClip
         var input = new HostMatrix<T>(x.RowCount, x.ColumnCount, values);
         var r = NewtonSchulz.Apply(mode, ops, input, c, ns, tolerance);
         return new SpectralClipResult<T>(Matrix<T>.Build.Dense(x.RowCount, x.ColumnCount, r.Value.Values), mode,
-            SpectralMethod.NewtonSchulz, r.Steps, r.Residual, r.Converged,
-            MaxSingularValueBound(mode, r.Alpha, c, ops.FrobeniusNorm(input) == 0));
+            SpectralMethod.NewtonSchulz, r.Steps, r.Residual, r.Status,
+            MaxSingularValueBound(mode, r.Alpha, c, ops.Norm(input) == 0));
     }
 
     /// <summary>The exact function by fp64 SVD: U·f(Σ)·Vᵀ.</summary>
@@ -110,7 +114,7 @@ public static class SpectralClip
         var (value, max) = Reference(mode, xd, c);
         var converted = Matrix<T>.Build.Dense(x.RowCount, x.ColumnCount,
             Array.ConvertAll(value.ToColumnMajorArray(), v => T.CreateTruncating(v)));
-        return new SpectralClipResult<T>(converted, mode, SpectralMethod.Svd, 0, 0, true, max);
+        return new SpectralClipResult<T>(converted, mode, SpectralMethod.Svd, 0, 0, SolverStatus.Converged, max);
     }
 
     /// <summary>

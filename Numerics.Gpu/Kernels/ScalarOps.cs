@@ -1,3 +1,5 @@
+using Numerics.Arithmetic;
+
 namespace Numerics.Gpu.Kernels;
 
 /// <summary>
@@ -13,6 +15,10 @@ internal interface IScalarOps<T> where T : unmanaged
     T Fma(T a, T b, T c);
     T FromDouble(double value);
     double ToDouble(T value);
+    /// <summary>The overload of a unary operator for this element type.</summary>
+    T Apply<TOperator>(TOperator op, T x) where TOperator : struct, IUnaryOperator;
+    /// <summary>The overload of a binary operator for this element type.</summary>
+    T Apply<TOperator>(TOperator op, T x, T y) where TOperator : struct, IBinaryOperator;
 }
 
 internal readonly struct DoubleOps : IScalarOps<double>
@@ -23,6 +29,8 @@ internal readonly struct DoubleOps : IScalarOps<double>
     public double Fma(double a, double b, double c) => a * b + c;
     public double FromDouble(double value) => value;
     public double ToDouble(double value) => value;
+    public double Apply<TOperator>(TOperator op, double x) where TOperator : struct, IUnaryOperator => op.Invoke(x);
+    public double Apply<TOperator>(TOperator op, double x, double y) where TOperator : struct, IBinaryOperator => op.Invoke(x, y);
 }
 
 internal readonly struct SingleOps : IScalarOps<float>
@@ -33,4 +41,6 @@ internal readonly struct SingleOps : IScalarOps<float>
     public float Fma(float a, float b, float c) => a * b + c;
     public float FromDouble(double value) => (float)value;
     public double ToDouble(float value) => value;
+    public float Apply<TOperator>(TOperator op, float x) where TOperator : struct, IUnaryOperator => op.Invoke(x);
+    public float Apply<TOperator>(TOperator op, float x, float y) where TOperator : struct, IBinaryOperator => op.Invoke(x, y);
 }

@@ -100,8 +100,17 @@ internal static class SketchKernels
     }
 }
 
+/// <summary>The SRHT kernels of one element type, typed in T only (see <see cref="DenseKernels{T}"/>).</summary>
+internal abstract class SrhtKernels<T> where T : unmanaged
+{
+    public Action<Index2D, ArrayView<T>, int, ArrayView<int>, ArrayView<T>, ArrayView<T>, int> Scatter { get; protected init; } = null!;
+    public Action<KernelConfig, ArrayView<T>, int, int> FwhtShared { get; protected init; } = null!;
+    public Action<Index2D, ArrayView<T>, int, int> FwhtStage { get; protected init; } = null!;
+    public Action<Index2D, ArrayView<T>, int, ArrayView<int>, ArrayView<T>, int, T> Gather { get; protected init; } = null!;
+}
+
 /// <summary>The SRHT kernels compiled for one element type on one accelerator (integer and ± arithmetic only).</summary>
-internal sealed class SrhtKernelSet<T, TOps> where T : unmanaged where TOps : struct, IScalarOps<T>
+internal sealed class SrhtKernelSet<T, TOps> : SrhtKernels<T> where T : unmanaged where TOps : struct, IScalarOps<T>
 {
     public SrhtKernelSet(Accelerator accelerator)
     {
@@ -110,21 +119,20 @@ internal sealed class SrhtKernelSet<T, TOps> where T : unmanaged where TOps : st
         FwhtStage = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, int, int>(SketchKernels.FwhtStage<T, TOps>);
         Gather = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, int, ArrayView<int>, ArrayView<T>, int, T>(SketchKernels.Gather<T, TOps>);
     }
-
-    public Action<Index2D, ArrayView<T>, int, ArrayView<int>, ArrayView<T>, ArrayView<T>, int> Scatter { get; }
-    public Action<KernelConfig, ArrayView<T>, int, int> FwhtShared { get; }
-    public Action<Index2D, ArrayView<T>, int, int> FwhtStage { get; }
-    public Action<Index2D, ArrayView<T>, int, ArrayView<int>, ArrayView<T>, int, T> Gather { get; }
 }
 
 /// <summary>
 /// The Gaussian block kernel, compiled separately: it needs double log/sqrt/cos/sin on the device,
 /// so a backend that lacks them fails only the Gaussian sketch, not the SRHT.
 /// </summary>
-internal sealed class GaussianKernelSet<T, TOps> where T : unmanaged where TOps : struct, IScalarOps<T>
+internal abstract class GaussianKernels<T> where T : unmanaged
+{
+    public Action<Index2D, ArrayView<T>, int, long, ulong, ulong, double> GaussianBlock { get; protected init; } = null!;
+}
+
+/// <summary>The Gaussian block kernel compiled for one element type on one accelerator.</summary>
+internal sealed class GaussianKernelSet<T, TOps> : GaussianKernels<T> where T : unmanaged where TOps : struct, IScalarOps<T>
 {
     public GaussianKernelSet(Accelerator accelerator) =>
         GaussianBlock = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, int, long, ulong, ulong, double>(SketchKernels.GaussianBlock<T, TOps>);
-
-    public Action<Index2D, ArrayView<T>, int, long, ulong, ulong, double> GaussianBlock { get; }
 }

@@ -13,6 +13,9 @@ public static class CliApp
     /// <summary>Every subcommand. A family adds its command here.</summary>
     public static IReadOnlyList<ICliCommand> Commands { get; } = [new InfoCommand(), new LstsqCommand(), new ClipCommand()];
 
+    /// <summary>The options every command reads (<see cref="CliContext"/>), for the usage text.</summary>
+    private static string CommonOptions => $"common options: --out PATH  --seed N  --device {CliContext.Devices.Usage}  --quiet";
+
     /// <summary>Runs the tool with the given arguments and writers; returns the exit code.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
@@ -20,7 +23,8 @@ public static class CliApp
         {
             error.WriteLine("usage: numerics <command> [--option value ...]");
             foreach (var c in Commands) error.WriteLine($"  {c.Name,-10} {c.Summary}");
-            error.WriteLine("common options: --out PATH  --seed N  --device cpu|gpu  --quiet");
+            error.WriteLine(CommonOptions);
+            error.WriteLine("numerics <command> --help lists the command's own options.");
             return args.Length == 0 ? 2 : 0;
         }
         if (args[0] == "--version")
@@ -33,6 +37,13 @@ public static class CliApp
         {
             error.WriteLine($"error: unknown command '{args[0]}' (try: {string.Join(", ", Commands.Select(c => c.Name))})");
             return 2;
+        }
+        if (args.Length == 2 && args[1] is "-h" or "--help")
+        {
+            error.WriteLine($"usage: {command.Usage}");
+            error.WriteLine($"  {command.Summary}");
+            error.WriteLine(CommonOptions);
+            return 0;
         }
         try
         {

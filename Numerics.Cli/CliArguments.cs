@@ -72,13 +72,11 @@ public sealed class CliArguments
         return v;
     }
 
-    /// <summary>One of a fixed set of words.</summary>
-    public string Choice(string name, string fallback, params string[] allowed)
+    /// <summary>One of the words in <paramref name="table"/>, as its enum value; the table's default when absent.</summary>
+    public TEnum Word<TEnum>(string name, WordTable<TEnum> table) where TEnum : struct, Enum
     {
-        var s = Optional(name) ?? fallback;
-        if (!allowed.Contains(s, StringComparer.Ordinal))
-            throw new CliUsageException($"--{name} must be one of {string.Join(", ", allowed)}, got '{s}'");
-        return s;
+        var s = Optional(name);
+        return s is null ? table.Default : table.Parse(name, s);
     }
 
     /// <summary>Rejects any option the command did not ask for.</summary>

@@ -6,15 +6,6 @@ using Numerics.LinearAlgebra;
 
 namespace Numerics.Cli;
 
-/// <summary>Where a command computes.</summary>
-public enum CliDevice
-{
-    /// <summary>CPU kernels and the selected BLAS.</summary>
-    Cpu,
-    /// <summary>The GPU (CUDA, or the ILGPU CPU simulator when no GPU exists).</summary>
-    Gpu,
-}
-
 /// <summary>
 /// What every subcommand shares: the common options (<c>--out</c>, <c>--seed</c>, <c>--device</c>,
 /// <c>--quiet</c>), validated <c>.npy</c> input, the JSON summary line on stdout, progress on stderr
@@ -31,9 +22,12 @@ public sealed class CliContext
         Output = output;
         Error = error;
         Seed = (ulong)args.Int("seed", 0, min: 0);
-        Device = args.Choice("device", "cpu", "cpu", "gpu") == "gpu" ? CliDevice.Gpu : CliDevice.Cpu;
+        Device = args.Word("device", Devices);
         Quiet = args.Flag("quiet");
     }
+
+    /// <summary>The words of <c>--device</c>.</summary>
+    public static WordTable<CliDevice> Devices { get; } = new(("cpu", CliDevice.Cpu), ("gpu", CliDevice.Gpu));
 
     /// <summary>The command's own options.</summary>
     public CliArguments Arguments { get; }

@@ -17,27 +17,39 @@ public sealed class ClipCommand : ICliCommand
     /// <inheritdoc />
     public string Summary => "spectral soft/hard clipping or the polar factor of a matrix, by Newton–Schulz or SVD";
 
+    /// <summary>The words of <c>--mode</c>.</summary>
+    public static WordTable<SpectralMode> Modes { get; } = new(("soft", SpectralMode.Soft), ("hard", SpectralMode.Hard), ("polar", SpectralMode.Polar));
+
+    /// <summary>The words of <c>--method</c>.</summary>
+    public static WordTable<SpectralMethod> Methods { get; } = new(("newton-schulz", SpectralMethod.NewtonSchulz), ("svd", SpectralMethod.Svd));
+
+    /// <summary>The words of <c>--schedule</c> (soft clipping).</summary>
+    public static WordTable<SoftClipSchedule> Schedules { get; } = new(("adaptive", SoftClipSchedule.Adaptive), ("coupled", SoftClipSchedule.Coupled));
+
+    /// <summary>The words of <c>--polar</c> (the polar factor's schedule).</summary>
+    public static WordTable<PolarSchedule> PolarSchedules { get; } =
+        new(("converged", PolarSchedule.Converged), ("polar-express", PolarSchedule.PolarExpress), ("muon", PolarSchedule.Muon));
+
+    /// <inheritdoc />
+    public string Usage =>
+        $"numerics clip --in X.npy --c C --out Y.npy [--mode {Modes.Usage}] [--method {Methods.Usage}] "
+        + $"[--schedule {Schedules.Usage}] [--polar {PolarSchedules.Usage}] [--steps K] [--tol T] [--float32]";
+
     /// <inheritdoc />
     public int Run(CliContext context)
     {
         var args = context.Arguments;
-        string modeName = args.Choice("mode", "soft", "soft", "hard", "polar");
-        var mode = modeName switch { "hard" => SpectralMode.Hard, "polar" => SpectralMode.Polar, _ => SpectralMode.Soft };
-        string methodName = args.Choice("method", "newton-schulz", "newton-schulz", "svd");
-        var schedule = args.Choice("schedule", "adaptive", "adaptive", "coupled") == "coupled" ? SoftClipSchedule.Coupled : SoftClipSchedule.Adaptive;
-        var polar = args.Choice("polar", "converged", "converged", "polar-express", "muon") switch
-        {
-            "polar-express" => PolarSchedule.PolarExpress,
-            "muon" => PolarSchedule.Muon,
-            _ => PolarSchedule.Converged,
-        };
+        var mode = args.Word("mode", Modes);
+        var method = args.Word("method", Methods);
+        var schedule = args.Word("schedule", Schedules);
+        var polar = args.Word("polar", PolarSchedules);
         double c = mode == SpectralMode.Polar ? args.Double("c", 1.0, positive: true) : ParseC(args);
         int? steps = args.Optional("steps") is null ? null : args.Int("steps", 0, min: 0);
         double? tol = args.Optional("tol") is null ? null : args.Double("tol", 0, positive: true);
         bool single = args.Flag("float32");
         args.Required("in");
         args.Required("out");
-        if (methodName == "svd" && context.Device == CliDevice.Gpu) throw new CliUsageException("--method svd runs on the CPU; use --device cpu");
+        if (method == SpectralMethod.Svd && context.Device == CliDevice.Gpu) throw new CliUsageException("--method svd runs on the CPU; use --device cpu");
         args.EnsureAllUsed();
 
         var x = context.LoadMatrix("in");
@@ -59,7 +71,7 @@ public sealed class ClipCommand : ICliCommand
         }
         else
         {
-            var options = new SpectralClipOptions { Method = methodName == "svd" ? SpectralMethod.Svd : SpectralMethod.NewtonSchulz, NewtonSchulz = ns };
+            var options = new SpectralClipOptions { Method = method, NewtonSchulz = ns };
             if (single)
             {
                 var r = SpectralClip.Apply(mode, x.Map(v => (float)v), c, options);
@@ -75,8 +87,8 @@ public sealed class ClipCommand : ICliCommand
         context.Save(y);
         context.Summary(new Dictionary<string, object?>
         {
-            ["mode"] = modeName,
-            ["method"] = methodName,
+            ["mode"] = Modes.WordOf(mode),
+            ["method"] = Methods.WordOf(method),
             ["c"] = mode == SpectralMode.Polar ? null : c,
             ["rows"] = x.RowCount,
             ["cols"] = x.ColumnCount,

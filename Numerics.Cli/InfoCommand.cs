@@ -13,6 +13,9 @@ public sealed class InfoCommand : ICliCommand
     public string Summary => "print the version, the BLAS backend and its threads, and the GPU devices found";
 
     /// <inheritdoc />
+    public string Usage => "numerics info";
+
+    /// <inheritdoc />
     public int Run(CliContext context)
     {
         context.Arguments.EnsureAllUsed();

@@ -16,24 +16,24 @@ public sealed class LstsqCommand : ICliCommand
     /// <inheritdoc />
     public string Summary => "tall least squares by sketch-and-solve (with an ℓ∞ certificate), sketch-and-precondition, QR or SVD";
 
+    /// <summary>The words of <c>--method</c>.</summary>
+    public static WordTable<LeastSquaresMethod> Methods { get; } = new(("sketch", LeastSquaresMethod.SketchAndSolve),
+        ("precondition", LeastSquaresMethod.SketchAndPrecondition), ("qr", LeastSquaresMethod.Qr), ("svd", LeastSquaresMethod.Svd));
+
+    /// <summary>The words of <c>--sketch</c>.</summary>
+    public static WordTable<SketchKind> Sketches { get; } = new(("srht", SketchKind.Srht), ("gaussian", SketchKind.Gaussian), ("countsketch", SketchKind.CountSketch));
+
+    /// <inheritdoc />
+    public string Usage =>
+        $"numerics lstsq --a A.npy --b b.npy --out x.npy [--method {Methods.Usage}] [--sketch {Sketches.Usage}] "
+        + "[--rows M] [--epsilon E] [--delta D] [--tol T] [--max-iterations K] [--no-certificate] [--float32]";
+
     /// <inheritdoc />
     public int Run(CliContext context)
     {
         var args = context.Arguments;
-        string methodName = args.Choice("method", "sketch", "sketch", "precondition", "qr", "svd");
-        var method = methodName switch
-        {
-            "precondition" => LeastSquaresMethod.SketchAndPrecondition,
-            "qr" => LeastSquaresMethod.Qr,
-            "svd" => LeastSquaresMethod.Svd,
-            _ => LeastSquaresMethod.SketchAndSolve,
-        };
-        var kind = args.Choice("sketch", "srht", "srht", "gaussian", "countsketch") switch
-        {
-            "gaussian" => SketchKind.Gaussian,
-            "countsketch" => SketchKind.CountSketch,
-            _ => SketchKind.Srht,
-        };
+        var method = args.Word("method", Methods);
+        var kind = args.Word("sketch", Sketches);
         var defaults = new SketchedLeastSquaresOptions();
         int? rows = args.Optional("rows") is null ? null : args.Int("rows", 0, min: 1);
         double epsilon = args.Double("epsilon", defaults.Epsilon, positive: true);
@@ -71,7 +71,7 @@ public sealed class LstsqCommand : ICliCommand
         context.Save(result.X);
         context.Summary(new Dictionary<string, object?>
         {
-            ["method"] = methodName,
+            ["method"] = Methods.WordOf(method),
             ["sketch"] = sketched ? kind.ToString().ToLowerInvariant() : null,
             ["rows"] = sketched ? result.SketchRows : null,
             ["n"] = a.RowCount,

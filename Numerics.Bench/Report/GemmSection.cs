@@ -3,10 +3,21 @@ using Numerics.LinearAlgebra;
 namespace Numerics.Bench.Report;
 
 /// <summary>Foundation section: managed SIMD GEMM against the native BLAS in the same run.</summary>
-internal static class GemmSection
+internal sealed class GemmSection : IReportSection
 {
-    public static void Run(TextWriter w, int[] sizes)
+    private static readonly int[] SmokeSizes = [128], FullSizes = [256, 1024, 2048];
+
+    /// <inheritdoc />
+    public string Name => "gemm";
+
+    /// <inheritdoc />
+    public string Description => "managed SIMD GEMM against the native BLAS, fp64 and fp32";
+
+    /// <inheritdoc />
+    public void Run(ReportContext context)
     {
+        var w = context.Writer;
+        var sizes = context.Sizes(SmokeSizes, FullSizes);
         w.WriteLine("## GEMM (C = A·B, square, column-major)");
         var native = LinearAlgebraBackend.Native;
         var managed = LinearAlgebraBackend.Managed;

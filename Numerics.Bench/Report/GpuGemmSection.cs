@@ -4,19 +4,24 @@ using Numerics.LinearAlgebra;
 namespace Numerics.Bench.Report;
 
 /// <summary>GPU GEMM against the CPU backend; on the CPU simulator only a small agreement check runs.</summary>
-internal static class GpuGemmSection
+internal sealed class GpuGemmSection : IReportSection
 {
-    public static void Run(TextWriter w, int[] sizes)
+    private static readonly int[] SmokeSizes = [256], FullSizes = [1024, 2048, 4096];
+
+    /// <inheritdoc />
+    public string Name => "gpu-gemm";
+
+    /// <inheritdoc />
+    public string Description => "GPU GEMM on device-resident operands against the CPU backend";
+
+    /// <inheritdoc />
+    public void Run(ReportContext context)
     {
+        var w = context.Writer;
         w.WriteLine("## GPU GEMM (device-resident operands, synchronised)");
-        using var device = GpuDevice.Create();
+        var device = context.Device;
         var ops = new GpuLinearAlgebra(device);
-        w.WriteLine($"device: {device}");
-        if (device.Kind != GpuKind.Cuda)
-        {
-            sizes = [64];
-            w.WriteLine("no CUDA device: agreement check only (the CPU simulator is not timed against the CPU).");
-        }
+        var sizes = context.GpuSizes(SmokeSizes, FullSizes, agreementCheck: 64);
         var table = new ReportTable("precision", "n", "gpu s", "gpu GF/s", "cpu s", "cpu GF/s", "gpu speed-up", "max |Δ| vs cpu");
         foreach (int n in sizes)
         {
@@ -41,6 +46,7 @@ internal static class GpuGemmSection
         double tg = Timing.Best(() => { ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, T.One, da, db, T.Zero, dc); device.Synchronize(); }, reps);
         var g = new T[n * n];
         dc.CopyTo(g);
+        if (device.Kind != GpuKind.Cuda) (tg, tc) = (double.NaN, double.NaN);
         table.Add(label, n, tg, flops / tg / 1e9, tc, flops / tc / 1e9, tc / tg, GemmSection.MaxDifference<T>(g, c));
     }
 }

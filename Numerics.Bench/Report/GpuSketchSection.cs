@@ -5,18 +5,23 @@ using Numerics.Sketching;
 namespace Numerics.Bench.Report;
 
 /// <summary>The SRHT on a device-resident A against the CPU SRHT; on the CPU simulator only a small agreement check runs.</summary>
-internal static class GpuSketchSection
+internal sealed class GpuSketchSection : IReportSection
 {
-    public static void Run(TextWriter w, IEnumerable<(int Rows, int Columns)> sizes)
+    private static readonly (int Rows, int Columns)[] SmokeSizes = [(4096, 8)], FullSizes = [(131072, 256), (32768, 1024), (1048576, 256)];
+
+    /// <inheritdoc />
+    public string Name => "gpu-sketch";
+
+    /// <inheritdoc />
+    public string Description => "the SRHT on a device-resident A, fp64 and fp32, against the CPU SRHT";
+
+    /// <inheritdoc />
+    public void Run(ReportContext context)
     {
+        var w = context.Writer;
         w.WriteLine("## GPU SRHT (device-resident A, m = 4d, synchronised)");
-        using var device = GpuDevice.Create();
-        w.WriteLine($"device: {device}");
-        if (device.Kind != GpuKind.Cuda)
-        {
-            sizes = [(1024, 4)];
-            w.WriteLine("no CUDA device: agreement check only (the CPU simulator is not timed against the CPU).");
-        }
+        var device = context.Device;
+        var sizes = context.GpuSizes(SmokeSizes, FullSizes, agreementCheck: (1024, 4));
         var sketch = new GpuSketch(device);
         var table = new ReportTable("n×d", "cpu s", "gpu fp64 s", "gpu fp32 s", "fp64 speed-up", "fp32 speed-up", "max rel |Δ| fp64", "max rel |Δ| fp32");
         foreach (var (n, d) in sizes)
@@ -42,13 +47,6 @@ internal static class GpuSketchSection
             table.Add($"{n}×{d}", tc, t64, t32, tc / t64, tc / t32, MaxRelative(cpu, g64), MaxRelative(cpu, g32));
         }
         table.Write(w);
-    }
-
-    /// <summary>The GPU sketch backend for the solver rows of the sketch section, when a CUDA device exists.</summary>
-    public static ISketchBackend? Backend()
-    {
-        if (GpuDevice.ListCudaDevices().Count == 0) return null;
-        return new GpuSketchBackend(GpuDevice.Create(GpuKind.Cuda));
     }
 
     private static double MaxRelative(double[] expected, double[] actual)

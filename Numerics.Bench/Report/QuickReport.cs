@@ -10,26 +10,43 @@ namespace Numerics.Bench.Report;
 /// </summary>
 public static class QuickReport
 {
-    /// <summary>The sections <c>--section</c> can select (several may be given; default all).</summary>
-    public static readonly string[] Sections = ["gemm", "gpu-gemm", "sketch", "gpu-sketch", "spectral"];
+    /// <summary>
+    /// Every section, in the order the report runs them. <c>--section</c> selects by
+    /// <see cref="IReportSection.Name"/> (several may be given; default all) and the usage text lists
+    /// them from here. A family adds its section here.
+    /// </summary>
+    public static IReadOnlyList<IReportSection> Sections { get; } =
+        [new GemmSection(), new GpuGemmSection(), new SketchSection(), new SpectralSection(), new GpuSketchSection()];
 
-    /// <summary>Runs the report; returns the process exit code.</summary>
-    public static int Run(string[] args)
+    /// <summary>Runs the report on the console; returns the process exit code.</summary>
+    public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Runs the report with the given writers; returns the process exit code (0, or 2 for bad arguments).</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         bool smoke = false;
-        var only = new HashSet<string>(StringComparer.Ordinal);
+        var only = new HashSet<IReportSection>();
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--smoke") smoke = true;
-            else if (args[i] == "--section" && i + 1 < args.Length && Sections.Contains(args[i + 1])) only.Add(args[++i]);
-            else
+            else if (args[i] is "--help" or "-h")
             {
-                Console.Error.WriteLine($"error: unknown report option '{args[i]}' (expected --smoke, --section {string.Join("|", Sections)})");
-                return 2;
+                WriteUsage(output);
+                return 0;
             }
+            else if (args[i] == "--section" && i + 1 < args.Length)
+            {
+                string name = args[++i];
+                var section = Sections.FirstOrDefault(s => s.Name == name);
+                if (section is null)
+                    return Fail(error, $"unknown report section '{name}' (valid sections: {string.Join(", ", Sections.Select(s => s.Name))})");
+                only.Add(section);
+            }
+            else if (args[i] == "--section") return Fail(error, "--section needs a section name");
+            else return Fail(error, $"unknown report option '{args[i]}'");
         }
-        bool Wants(string section) => only.Count == 0 || only.Contains(section);
-        var w = Console.Out;
+
+        var w = output;
         w.WriteLine("# NumericsEngine quick report" + (smoke ? " (smoke sizes)" : ""));
         w.WriteLine();
         w.WriteLine($"machine: {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}");
@@ -37,11 +54,26 @@ public static class QuickReport
         w.WriteLine($"BLAS in use: {LinearAlgebraBackend.Current}");
         w.WriteLine($"native BLAS: {(LinearAlgebraBackend.Native?.ToString() ?? "none (" + LinearAlgebraBackend.NativeUnavailableReason + ")")}");
         w.WriteLine();
-        if (Wants("gemm")) GemmSection.Run(w, smoke ? [128] : [256, 1024, 2048]);
-        if (Wants("gpu-gemm")) GpuGemmSection.Run(w, smoke ? [256] : [1024, 2048, 4096]);
-        if (Wants("sketch")) SketchSection.Run(w, smoke ? [(4096, 32)] : [(131072, 256), (32768, 1024)], GpuSketchSection.Backend());
-        if (Wants("spectral")) SpectralSection.Run(w, smoke ? [(64, 160)] : [(768, 3072), (1024, 1024)], smoke ? [48] : [1024, 2048, 4096]);
-        if (Wants("gpu-sketch")) GpuSketchSection.Run(w, smoke ? [(4096, 8)] : [(131072, 256), (32768, 1024), (1048576, 256)]);
+        using var context = new ReportContext(w, smoke);
+        foreach (var section in Sections)
+            if (only.Count == 0 || only.Contains(section)) section.Run(context);
         return 0;
+    }
+
+    private static int Fail(TextWriter error, string message)
+    {
+        error.WriteLine($"error: {message}");
+        WriteUsage(error);
+        return 2;
+    }
+
+    /// <summary>The usage text, with the section list taken from <see cref="Sections"/>.</summary>
+    private static void WriteUsage(TextWriter w)
+    {
+        w.WriteLine("usage: dotnet run -c Release --project Numerics.Bench -- [report] [--smoke] [--section NAME]...");
+        w.WriteLine("  --smoke          the smallest size of each section only");
+        w.WriteLine("  --section NAME   run only this section (may be repeated); the sections, in run order:");
+        int width = Sections.Max(s => s.Name.Length);
+        foreach (var s in Sections) w.WriteLine($"    {s.Name.PadRight(width)}  {s.Description}");
     }
 }

@@ -1,3 +1,4 @@
+using Numerics.Gpu;
 using Numerics.LinearAlgebra;
 using Numerics.Sketching;
 
@@ -7,10 +8,23 @@ namespace Numerics.Bench.Report;
 /// Sketched least squares against LAPACK gels in the same run: sketch-and-solve (with and without the
 /// ℓ∞ certificate), sketch-and-precondition, and the SRHT alone as a multiple of one copy of A.
 /// </summary>
-internal static class SketchSection
+internal sealed class SketchSection : IReportSection
 {
-    public static void Run(TextWriter w, IEnumerable<(int Rows, int Columns)> sizes, ISketchBackend? gpu = null)
+    private static readonly (int Rows, int Columns)[] SmokeSizes = [(4096, 32)], FullSizes = [(131072, 256), (32768, 1024)];
+
+    /// <inheritdoc />
+    public string Name => "sketch";
+
+    /// <inheritdoc />
+    public string Description => "sketch-and-solve and sketch-and-precondition least squares against LAPACK gels";
+
+    /// <inheritdoc />
+    public void Run(ReportContext context)
     {
+        var w = context.Writer;
+        var sizes = context.Sizes(SmokeSizes, FullSizes);
+        // The solver row with the sketch on the GPU is only worth timing on a real GPU.
+        ISketchBackend? gpu = context.CudaDevice is { } cuda ? new GpuSketchBackend(cuda) : null;
         w.WriteLine("## Sketched least squares (SRHT, m = 4d unless noted; incoherent A, κ = 1e4, ‖r‖ = 1)");
         w.WriteLine();
         var table = new ReportTable("n×d", "method", "seconds", "speed-up vs gels", "ε̂", "‖x − x_qr‖/‖x_qr‖", "iterations");

@@ -10,10 +10,22 @@ namespace Numerics.Bench.Report;
 /// Soft spectral clip by Newton–Schulz against the SVD route (dgesdd + U·f(Σ)·Vᵀ) in the same run,
 /// the iteration's GEMM share, and the GPU iteration against the CPU.
 /// </summary>
-internal static class SpectralSection
+internal sealed class SpectralSection : IReportSection
 {
-    public static void Run(TextWriter w, IEnumerable<(int Rows, int Columns)> sizes, IEnumerable<int> gpuSizes)
+    private static readonly (int Rows, int Columns)[] SmokeSizes = [(64, 160)], FullSizes = [(768, 3072), (1024, 1024)];
+    private static readonly int[] GpuSmokeSizes = [48], GpuFullSizes = [1024, 2048, 4096];
+
+    /// <inheritdoc />
+    public string Name => "spectral";
+
+    /// <inheritdoc />
+    public string Description => "soft spectral clip by Newton–Schulz against the SVD route, then the GPU iteration against the CPU";
+
+    /// <inheritdoc />
+    public void Run(ReportContext context)
     {
+        var w = context.Writer;
+        var sizes = context.Sizes(SmokeSizes, FullSizes);
         w.WriteLine("## Spectral soft clip (Gaussian X, c = σ_max/3 so α ≈ 10; errors against the fp64 SVD oracle)");
         w.WriteLine();
         var table = new ReportTable("m×n", "method", "precision", "steps", "seconds", "speed-up vs SVD", "rel. error", "GF/s", "GEMM share");
@@ -51,7 +63,7 @@ internal static class SpectralSection
         table.Write(w);
         w.WriteLine("GF/s counts 4k²n for the Gram and output products plus 6k³ per step; GEMM share = that rate over the backend's k×k GEMM rate measured in the same run.");
         w.WriteLine();
-        Gpu(w, gpuSizes);
+        Gpu(context);
     }
 
     /// <summary>On a GPU, steps predicted from α avoid a host synchronisation per step.</summary>
@@ -68,16 +80,12 @@ internal static class SpectralSection
         return 2.0 * k * k * k / t / 1e9;
     }
 
-    private static void Gpu(TextWriter w, IEnumerable<int> sizes)
+    private static void Gpu(ReportContext context)
     {
+        var w = context.Writer;
         w.WriteLine("## GPU soft clip (device-resident X, adaptive schedule, steps predicted from α)");
-        using var device = GpuDevice.Create();
-        w.WriteLine($"device: {device}");
-        if (device.Kind != GpuKind.Cuda)
-        {
-            sizes = [48];
-            w.WriteLine("no CUDA device: agreement check only (the CPU simulator is not timed against the CPU).");
-        }
+        var device = context.Device;
+        var sizes = context.GpuSizes(GpuSmokeSizes, GpuFullSizes, agreementCheck: 48);
         var clip = new GpuSpectralClip(device);
         var table = new ReportTable("n", "cpu fp64 s", "gpu fp64 s", "gpu fp32 s", "fp64 speed-up", "fp32 speed-up", "rel |Δ| fp64", "rel |Δ| fp32");
         foreach (int n in sizes)

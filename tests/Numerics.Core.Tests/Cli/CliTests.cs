@@ -43,6 +43,35 @@ public class CliTests
         Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [Theory]
+    [InlineData("--device must be one of cpu, gpu, got 'tpu'", "info", "--device", "tpu")]
+    [InlineData("--mode must be one of soft, hard, polar, got 'medium'", "clip", "--mode", "medium")]
+    [InlineData("--method must be one of newton-schulz, svd, got 'eig'", "clip", "--method", "eig")]
+    [InlineData("--schedule must be one of adaptive, coupled, got 'fast'", "clip", "--schedule", "fast")]
+    [InlineData("--polar must be one of converged, polar-express, muon, got 'Muon'", "clip", "--polar", "Muon")]
+    [InlineData("--method must be one of sketch, precondition, qr, svd, got 'fast'", "lstsq", "--method", "fast")]
+    [InlineData("--sketch must be one of srht, gaussian, countsketch, got 'sparse'", "lstsq", "--sketch", "sparse")]
+    public void An_unknown_word_exits_2_listing_the_valid_words(string message, params string[] args)
+    {
+        var (code, output, err) = Run(args);
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        Assert.Equal($"error: {message}", err.Trim());
+    }
+
+    [Theory]
+    [InlineData("clip", "[--mode soft|hard|polar] [--method newton-schulz|svd] [--schedule adaptive|coupled] [--polar converged|polar-express|muon]")]
+    [InlineData("lstsq", "[--method sketch|precondition|qr|svd] [--sketch srht|gaussian|countsketch]")]
+    [InlineData("info", "numerics info")]
+    public void Command_help_lists_the_words_from_the_tables(string command, string expected)
+    {
+        var (code, output, err) = Run(command, "--help");
+        Assert.Equal(0, code);
+        Assert.Empty(output);
+        Assert.Contains(expected, err);
+        Assert.Contains("--device cpu|gpu", err);
+    }
+
     [Fact]
     public void Input_loading_rejects_non_finite_values_and_missing_files()
     {

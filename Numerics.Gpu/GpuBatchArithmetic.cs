@@ -80,8 +80,27 @@ public sealed class GpuBatchArithmetic<T> : IMatrixArithmetic<DeviceMatrixBatch<
         : throw new NotSupportedException("A batch of several matrices has no single inner product; use a batch of one.");
 
     /// <inheritdoc />
-    /// <remarks>The largest member norm ‖mᵦ‖_F.</remarks>
-    public double Norm(DeviceMatrixBatch<T> x) => Count == 0 ? 0 : _la.ColumnNorms(x.Storage).Max();
+    /// <remarks>
+    /// The largest member norm ‖mᵦ‖_F. Members whose largest entry could over- or underflow when
+    /// squared are scaled by it first (a copy), as the single-matrix norm does.
+    /// </remarks>
+    public double Norm(DeviceMatrixBatch<T> x)
+    {
+        if (Count == 0 || x.Stride == 0) return 0;
+        var maxes = _la.ColumnMaxAbs(x.Storage);
+        if (maxes.Any(m => !double.IsFinite(m))) return maxes.Max(m => double.IsNaN(m) ? double.NaN : m);
+        // Squares of entries in [1e-135, 1e135] neither overflow nor underflow in the float64 accumulator;
+        // float entries are widened before squaring.
+        if (maxes.All(m => m == 0 || (m > 3.5e-136 && m < 2.9e135))) return _la.ColumnNorms(x.Storage).Max();
+        using var scaled = new DeviceMatrix<T>(Device, x.Storage.Rows, x.Storage.Cols);
+        using var inverse = DeviceMatrix<T>.Upload(Device, Count, 1, Array.ConvertAll(maxes, m => _kernels.FromDouble(m == 0 ? 0 : 1 / m)));
+        _la.Axpby(_kernels.FromDouble(1), x.Storage, _kernels.FromDouble(0), scaled);
+        _la.ScaleColumns(scaled, inverse);
+        var norms = _la.ColumnNorms(scaled);
+        double largest = 0;
+        for (int b = 0; b < Count; b++) largest = Math.Max(largest, norms[b] * maxes[b]);
+        return largest;
+    }
 
     /// <inheritdoc />
     public double MaxAbs(DeviceMatrixBatch<T> x) => _la.MaxAbs(x.Storage);

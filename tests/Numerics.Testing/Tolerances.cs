@@ -9,6 +9,9 @@ public static class Tolerances
     /// <summary>Unit round-off of double, 2⁻⁵³.</summary>
     public const double DoubleEpsilon = 1.1102230246251565e-16;
 
+    /// <summary>Unit round-off of float, 2⁻²⁴.</summary>
+    public const double SingleEpsilon = 5.9604644775390625e-8;
+
     /// <summary>
     /// Element-wise host reductions (dot, norm, row and column sums) of length ≤ 10⁴ against a
     /// naive double loop: γ_n·Σ|xᵢyᵢ| with n ≈ 10⁴ is about 1e-12 relative; 1e-12 leaves no slack

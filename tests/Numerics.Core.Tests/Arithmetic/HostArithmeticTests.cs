@@ -1,0 +1,39 @@
+using System.Numerics;
+using Numerics.Arithmetic;
+using Numerics.LinearAlgebra;
+using Numerics.Testing;
+
+namespace Numerics.Core.Tests.Arithmetic;
+
+/// <summary>Host matrices of T with GEMMs on one linear-algebra backend.</summary>
+public sealed class HostMatrixBackend<T>(LinearAlgebraBackend backend) : MatrixBackend<HostMatrix<T>> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public override IMatrixArithmetic<HostMatrix<T>> Ops { get; } = new HostArithmetic<T>(backend);
+
+    public override double UnitRoundoff => typeof(T) == typeof(double) ? Tolerances.DoubleEpsilon : Tolerances.SingleEpsilon;
+
+    public override HostMatrix<T> Upload(int rows, int cols, double[] values) => new(rows, cols, Array.ConvertAll(values, T.CreateTruncating));
+
+    public override double[] Download(HostMatrix<T> m) => Array.ConvertAll(m.Values, double.CreateTruncating);
+}
+
+public sealed class ManagedDoubleArithmeticTests : MatrixArithmeticSuite<HostMatrix<double>>
+{
+    protected override MatrixBackend<HostMatrix<double>> Backend { get; } = new HostMatrixBackend<double>(LinearAlgebraBackend.Managed);
+}
+
+public sealed class ManagedSingleArithmeticTests : MatrixArithmeticSuite<HostMatrix<float>>
+{
+    protected override MatrixBackend<HostMatrix<float>> Backend { get; } = new HostMatrixBackend<float>(LinearAlgebraBackend.Managed);
+}
+
+/// <summary>The native backend when one loads; otherwise the managed one again (the suite must still pass).</summary>
+public sealed class NativeDoubleArithmeticTests : MatrixArithmeticSuite<HostMatrix<double>>
+{
+    protected override MatrixBackend<HostMatrix<double>> Backend { get; } = new HostMatrixBackend<double>(LinearAlgebraBackend.Native ?? LinearAlgebraBackend.Managed);
+}
+
+public sealed class NativeSingleArithmeticTests : MatrixArithmeticSuite<HostMatrix<float>>
+{
+    protected override MatrixBackend<HostMatrix<float>> Backend { get; } = new HostMatrixBackend<float>(LinearAlgebraBackend.Native ?? LinearAlgebraBackend.Managed);
+}

@@ -23,6 +23,8 @@ namespace Numerics.Optimization;
 /// the cubic through the last two trials, kept within [α + 1.1·Δ, α + 4·Δ] (Δ the last increase, as
 /// in Moré–Thuente) and below <see cref="MaxStep"/>. Zoom: the cubic through the bracket's ends
 /// (NW eq. 3.59), replaced by bisection when it falls within 10 % of an end or is undefined.
+/// Where NW compare values with ≥, this search uses &gt;: a tie means f no longer resolves the
+/// difference (f flat at rounding level), and the slope, which still does, decides.
 /// </para>
 /// <para>
 /// A trial whose value or slope is not finite (overflow, or a point outside f's domain) is
@@ -104,9 +106,9 @@ public sealed class StrongWolfeLineSearch : ILineSearch
                 if (!(step > prev)) break;
                 continue;
             }
-            // A trial no lower than the previous one closes the bracket too (NW 3.5, "φ(αᵢ) ≥ φ(αᵢ₋₁)"):
-            // for the first trial that is implied by the sufficient-decrease test.
-            if (!phi.SufficientDecrease(step, f) || f >= prevValue)
+            // A trial above the previous one closes the bracket too (NW 3.5). NW write ≥; a tie means f
+            // cannot tell the two apart at rounding level, and the slope decides instead.
+            if (!phi.SufficientDecrease(step, f) || (prev > 0 && f > prevValue))
                 return Zoom(ref phi, prev, prevValue, prevSlope, step, f, s);
             phi.Remember(step, f, s);
             if (phi.Curvature(s)) return new LineSearchResult(step, f, s, phi.Evaluations, true);
@@ -149,7 +151,7 @@ public sealed class StrongWolfeLineSearch : ILineSearch
                 (hi, hiValue, hiSlope, hiFinite) = (step, f, s, false);
                 continue;
             }
-            if (!phi.SufficientDecrease(step, f) || f >= loValue)
+            if (!phi.SufficientDecrease(step, f) || f > loValue)
             {
                 (hi, hiValue, hiSlope, hiFinite) = (step, f, s, true);
                 continue;

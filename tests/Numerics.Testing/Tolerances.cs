@@ -61,4 +61,50 @@ public static class Tolerances
     /// ‖H⁻¹‖·1e-14 ≤ 1e-11, far below the L-BFGS error being checked.
     /// </summary>
     public const double NewtonGradient = 1e-14;
+
+    /// Rounding of a recomputed residual b − A·x (or of one matrix–vector product) relative to
+    /// ‖A‖·‖x‖ + ‖b‖, for n ≤ 200: γ_n = n·u ≈ 2.2e-14; two computations of it (library and test)
+    /// may differ by twice that. 1e-13 keeps a factor 2 of slack.
+    /// </summary>
+    public const double MatVecRounding = 1e-13;
+
+    /// <summary>
+    /// Relative residual ‖b − A·x‖/‖b‖ asked of conjugate gradients on the κ = 10⁶ system with
+    /// b = A·x_true: above the attainable floor, about u·‖A‖‖x‖/‖b‖ ≈ 5u for a log-spaced
+    /// spectrum, so a correct solver reaches it; far below what a wrong one would give.
+    /// </summary>
+    public const double ConjugateGradientResidual = 1e-12;
+
+    /// <summary>
+    /// Slack on the perturbation bound ‖x − x*‖/‖x*‖ ≤ κ·‖b − A·x‖/‖b‖: the bound is exact for the
+    /// exact residual; the factor covers the Cholesky reference's own forward error (≈ κ·n·u) and the
+    /// rounding of the residual. A wrong solution misses it by orders of magnitude.
+    /// </summary>
+    public const double ConditionBoundSlack = 10;
+
+    /// <summary>
+    /// Gradient-mapping norm asked of FISTA on the test lasso (‖A‖² ≈ 10², σ_min(A)² ≈ 2): about
+    /// 10⁶·u relative to the gradient's scale, reachable in a few hundred iterations.
+    /// </summary>
+    public const double ProximalGradientResidual = 1e-10;
+
+    /// <summary>
+    /// ‖x − x_cd‖∞ between FISTA and the coordinate-descent reference on the test lasso. Both stop
+    /// with an optimality residual ≈ 1e-10; μ-strong convexity (μ = σ_min(A)² ≈ 2) turns that into
+    /// a distance to the minimiser of ≈ (1 + tL)/μ·1e-10 ≈ 1e-10 each; 1e-8 leaves a factor 50.
+    /// </summary>
+    public const double LassoSolution = 1e-8;
+
+    /// <summary>
+    /// Violation of the lasso KKT conditions |a_jᵀ(b − Ax) − λ·sign(x_j)| (x_j ≠ 0) and
+    /// |a_jᵀ(b − Ax)| − λ (x_j = 0) at an answer whose gradient mapping is ≈ 1e-10: bounded by
+    /// (1 + tL)·‖G‖ ≈ 1e-9 (t·L ≤ 1 after backtracking); 1e-8 leaves a factor 10.
+    /// </summary>
+    public const double LassoKkt = 1e-8;
+
+    /// <summary>
+    /// Adam's first steps against the bias-corrected formula written out in a test: the same
+    /// operations in possibly another association, a few units of round-off relative to |θ| + η.
+    /// </summary>
+    public const double AdamStep = 1e-15;
 }

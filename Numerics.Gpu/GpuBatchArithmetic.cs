@@ -108,12 +108,15 @@ public sealed class GpuBatchArithmetic<T> : IMatrixArithmetic<DeviceMatrixBatch<
     /// <inheritdoc />
     public void Map<TOperator>(TOperator op, DeviceMatrixBatch<T> x, DeviceMatrixBatch<T> result) where TOperator : struct, IUnaryOperator
     {
+        RequireSameSize(x, result, nameof(result));
         if (x.Storage.Length > 0) _kernels.Map(Device, (int)x.Storage.Length, x.Storage.View, result.Storage.View, op);
     }
 
     /// <inheritdoc />
     public void Map<TOperator>(TOperator op, DeviceMatrixBatch<T> x, DeviceMatrixBatch<T> y, DeviceMatrixBatch<T> result) where TOperator : struct, IBinaryOperator
     {
+        RequireSameSize(x, y, nameof(y));
+        RequireSameSize(x, result, nameof(result));
         if (x.Storage.Length > 0) _kernels.Map(Device, (int)x.Storage.Length, x.Storage.View, y.Storage.View, result.Storage.View, op);
     }
 
@@ -149,5 +152,10 @@ public sealed class GpuBatchArithmetic<T> : IMatrixArithmetic<DeviceMatrixBatch<
     {
         if (m.Rows == 0 || Count == 0) return;
         _kernels.RowSumsBatched(new Index2D(m.Rows, Count), m.Storage.View, m.Rows, m.Cols, m.Stride, sums.Storage.View);
+    }
+
+    private static void RequireSameSize(DeviceMatrixBatch<T> x, DeviceMatrixBatch<T> y, string name)
+    {
+        if (x.Storage.Length != y.Storage.Length) throw new ArgumentException($"{name} holds {y.Storage.Length} elements; expected {x.Storage.Length}.", name);
     }
 }

@@ -21,7 +21,8 @@ public readonly struct SquareOperator : IUnaryOperator
 }
 
 /// <summary>
-/// Soft thresholding f(x) = sign(x)·max(|x| − τ, 0): the proximal operator of τ‖·‖₁.
+/// Soft thresholding f(x) = sign(x)·max(|x| − τ, 0): the proximal operator of τ‖·‖₁. NaN stays
+/// NaN, so a non-finite input is not hidden as a zero.
 /// </summary>
 /// <param name="threshold">τ ≥ 0.</param>
 public readonly struct SoftThresholdOperator(double threshold) : IUnaryOperator
@@ -30,13 +31,13 @@ public readonly struct SoftThresholdOperator(double threshold) : IUnaryOperator
     public double Threshold { get; } = threshold;
 
     /// <inheritdoc />
-    public double Invoke(double x) => x > Threshold ? x - Threshold : x < -Threshold ? x + Threshold : 0.0;
+    public double Invoke(double x) => x > Threshold ? x - Threshold : x < -Threshold ? x + Threshold : double.IsNaN(x) ? x : 0.0;
 
     /// <inheritdoc />
     public float Invoke(float x)
     {
         float t = (float)Threshold;
-        return x > t ? x - t : x < -t ? x + t : 0f;
+        return x > t ? x - t : x < -t ? x + t : float.IsNaN(x) ? x : 0f;
     }
 }
 

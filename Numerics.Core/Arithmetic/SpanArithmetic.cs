@@ -139,7 +139,7 @@ public static class SpanArithmetic
     /// <summary>sums[j] ← Σᵢ m[i, j] in double, for a rows×cols column-major m.</summary>
     public static void ColumnSums<T>(ReadOnlySpan<T> m, int rows, int cols, Span<T> sums) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        RequireSameLength(sums.Length, cols);
+        RequireSameLength(cols, sums.Length);
         for (int j = 0; j < cols; j++)
         {
             var column = m.Slice(j * rows, rows);
@@ -152,7 +152,7 @@ public static class SpanArithmetic
     /// <summary>sums[i] ← Σⱼ m[i, j] in double, for a rows×cols column-major m.</summary>
     public static void RowSums<T>(ReadOnlySpan<T> m, int rows, int cols, Span<T> sums) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        RequireSameLength(sums.Length, rows);
+        RequireSameLength(rows, sums.Length);
         var acc = rows <= 1024 ? stackalloc double[rows] : new double[rows];
         acc.Clear();
         for (int j = 0; j < cols; j++)
@@ -163,9 +163,11 @@ public static class SpanArithmetic
         for (int i = 0; i < rows; i++) sums[i] = T.CreateTruncating(acc[i]);
     }
 
-    private static void RequireSameLength(int expected, int actual)
+    private static void RequireSameLength(int expected, int actual, [CallerArgumentExpression(nameof(actual))] string name = "")
     {
-        if (expected != actual) throw new ArgumentException($"Lengths differ: {expected} and {actual}.");
+        // The caller's span, named as the public member calls it (y, result, sums).
+        string param = name.Split('.')[0];
+        if (expected != actual) throw new ArgumentException($"{param} has length {actual}; expected {expected}.", param);
     }
 
     private static ReadOnlySpan<TTo> As<TFrom, TTo>(ReadOnlySpan<TFrom> span) where TFrom : unmanaged where TTo : unmanaged =>

@@ -22,6 +22,11 @@ namespace Numerics.Optimization;
 /// pᵀA·p ≤ 0 means A is not positive definite (rᵀM⁻¹r ≤ 0, the preconditioner is not):
 /// the solve returns <see cref="SolverStatus.Breakdown"/> with the last iterate; no exception.
 /// </para>
+/// <para>
+/// On <see cref="SolverStatus.Cancelled"/> and <see cref="SolverStatus.MaxIterations"/> the last
+/// iterate is the best so far in the sense CG optimises: its error ‖x − x*‖_A decreases
+/// monotonically (each iterate minimises it over a growing Krylov space), even when ‖b − A·x‖ does not.
+/// </para>
 /// </remarks>
 /// <typeparam name="TVector">The vector handle.</typeparam>
 public sealed class ConjugateGradient<TVector>

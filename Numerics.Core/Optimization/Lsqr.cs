@@ -15,11 +15,12 @@ public sealed record LsqrOptions : IterativeOptions
     public double ResidualTolerance { get; init; } = 1e-15;
 
     /// <inheritdoc />
-    /// <remarks>Also rejects a negative or NaN <see cref="ResidualTolerance"/>.</remarks>
+    /// <remarks>Also rejects a negative, infinite or NaN <see cref="ResidualTolerance"/>.</remarks>
     public override void Validate(string paramName)
     {
         base.Validate(paramName);
-        if (!(ResidualTolerance >= 0)) throw new ArgumentException($"LsqrOptions.ResidualTolerance must be non-negative, got {ResidualTolerance}.", paramName);
+        if (!(ResidualTolerance >= 0) || !double.IsFinite(ResidualTolerance))
+            throw new ArgumentException($"LsqrOptions.ResidualTolerance must be non-negative and finite, got {ResidualTolerance}.", paramName);
     }
 }
 

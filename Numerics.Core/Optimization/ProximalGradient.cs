@@ -18,8 +18,11 @@ namespace Numerics.Optimization;
 /// <para>
 /// The stopping test uses the gradient-mapping norm at x⁺ itself, recomputed every iteration from
 /// ∇f(x⁺) (already known from the backtracking test, so it costs one proximal step and no
-/// evaluation): <see cref="SolverStatus.Converged"/> is reported only for the returned X. FISTA is
-/// not monotone, so X is the last iterate, also when stopped early. No acceptable step within the
+/// evaluation): <see cref="SolverStatus.Converged"/> is reported only for the returned X, and only
+/// with a step that has passed the sufficient-decrease test (so never at x0 on the untested initial
+/// step, whose gradient mapping shrinks as the step grows). FISTA is not monotone: X is the last
+/// iterate, except on <see cref="SolverStatus.Cancelled"/>, which returns the iterate with the
+/// smallest f + g so far (one vector copy per improving iteration). No acceptable step within the
 /// backtracking limit gives <see cref="SolverStatus.Stalled"/>; non-finite values give
 /// <see cref="SolverStatus.Breakdown"/>.
 /// </para>
@@ -71,6 +74,7 @@ public sealed class ProximalGradient<TVector>
         var gy = _ops.Create(n);
         var gNew = _ops.Create(n);
         var w = _ops.Create(n);
+        var best = _ops.Create(n);
         int iterations = 0, evaluations = 0, restarts = 0;
         double value, residual, residualStep = t;
         SolverStatus status;
@@ -82,6 +86,10 @@ public sealed class ProximalGradient<TVector>
             residual = GradientMapping(g, x, gx, t, w, xNew);
             value = fx + g.Value(x);
             var check = monitor.Check(0, double.IsFinite(value) ? residual : double.NaN);
+            // t has not been tested yet: a large InitialStep makes any x0 look stationary.
+            if (check == SolverStatus.Converged) check = null;
+            _ops.Copy(x, best);
+            double bestValue = value, bestResidual = residual, bestStep = t;
             _ops.Copy(x, y);
             _ops.Copy(gx, gy);
             double fy = fx, theta = 1.0;
@@ -122,7 +130,17 @@ public sealed class ProximalGradient<TVector>
                 value = fx + g.Value(x);
                 check = monitor.Check(iterations, double.IsFinite(value) ? residual : double.NaN);
                 monitor.Report(iterations, value, residual);
+                if (check == SolverStatus.Cancelled && bestValue < value)
+                {
+                    (x, best) = (best, x);
+                    (value, residual, residualStep) = (bestValue, bestResidual, bestStep);
+                }
                 if (check is not null) break;
+                if (value < bestValue)
+                {
+                    _ops.Copy(x, best);
+                    (bestValue, bestResidual, bestStep) = (value, residual, t);
+                }
 
                 double thetaNext = (1 + Math.Sqrt(1 + 4 * theta * theta)) / 2;
                 double beta = (theta - 1) / thetaNext;
@@ -158,6 +176,7 @@ public sealed class ProximalGradient<TVector>
         }
         finally
         {
+            _ops.Release(best);
             _ops.Release(w);
             _ops.Release(gNew);
             _ops.Release(gy);

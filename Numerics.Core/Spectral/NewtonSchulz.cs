@@ -66,7 +66,7 @@ public static class NewtonSchulz
     /// <exception cref="ArgumentException">c is not positive and finite.</exception>
     public static NewtonSchulzResult<TMatrix> SoftClip<TMatrix>(IMatrixArithmetic<TMatrix> ops, TMatrix x, double c, NewtonSchulzOptions options, double tolerance)
     {
-        ArgumentNullException.ThrowIfNull(ops);
+        RequireArguments(ops, options, tolerance);
         RequirePositive(c);
         int rows = ops.Rows(x), cols = ops.Columns(x), k = Math.Min(rows, cols);
         bool wide = rows <= cols;
@@ -103,7 +103,7 @@ public static class NewtonSchulz
     /// <summary>The orthogonal polar factor msign(X) = U·Vᵀ (zero singular values stay zero).</summary>
     public static NewtonSchulzResult<TMatrix> Polar<TMatrix>(IMatrixArithmetic<TMatrix> ops, TMatrix x, NewtonSchulzOptions options, double tolerance)
     {
-        ArgumentNullException.ThrowIfNull(ops);
+        RequireArguments(ops, options, tolerance);
         int rows = ops.Rows(x), cols = ops.Columns(x), k = Math.Min(rows, cols);
         bool wide = rows <= cols;
         var result = ops.Create(rows, cols);
@@ -139,10 +139,10 @@ public static class NewtonSchulz
             while (true)
             {
                 residual = work.ProjectorResidual(r);
+                monitor.Report(steps, double.NaN, residual);
                 if (monitor.Check(steps, residual) is { } stop) { status = stop; break; }
                 work.Step(ref r, ref z, (1.5, -0.5, 0.0));
                 steps++;
-                monitor.Report(steps, double.NaN, residual);
             }
         }
         else
@@ -166,7 +166,7 @@ public static class NewtonSchulz
     /// </summary>
     public static NewtonSchulzResult<TMatrix> HardClip<TMatrix>(IMatrixArithmetic<TMatrix> ops, TMatrix x, double c, NewtonSchulzOptions options, double tolerance)
     {
-        ArgumentNullException.ThrowIfNull(ops);
+        RequireArguments(ops, options, tolerance);
         RequirePositive(c);
         var signOptions = options with { PolarSchedule = PolarSchedule.Converged, Steps = null };
         var o = Polar(ops, x, signOptions, tolerance);
@@ -224,6 +224,15 @@ public static class NewtonSchulz
     private static SolverStatus FixedCountStatus(double residual, double tolerance) =>
         !double.IsFinite(residual) ? SolverStatus.Breakdown : residual <= 2 * tolerance ? SolverStatus.Converged : SolverStatus.MaxIterations;
 
+    /// <summary>The checks every public entry point makes before touching its input.</summary>
+    private static void RequireArguments<TMatrix>(IMatrixArithmetic<TMatrix> ops, NewtonSchulzOptions options, double tolerance)
+    {
+        ArgumentNullException.ThrowIfNull(ops);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate(nameof(options));
+        if (!(tolerance > 0) || !double.IsFinite(tolerance)) throw new ArgumentException($"tolerance must be positive and finite, got {tolerance}.", nameof(tolerance));
+    }
+
     private static void RequirePositive(double c)
     {
         if (!(c > 0) || !double.IsFinite(c)) throw new ArgumentException($"c must be positive and finite, got {c}.", nameof(c));
@@ -256,6 +265,7 @@ public static class NewtonSchulz
             ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, z, y, 0.0, w);
             // With a fixed step count the residual (a host synchronisation on a GPU) is taken once, at the end.
             residual = options.Steps is { } n && steps < n ? double.NaN : ops.DistanceToIdentity(w);
+            monitor.Report(steps, double.NaN, residual);
             if (Stop(monitor, options, steps, residual, tolerance) is { } stop) { status = stop; break; }
             ops.Axpby(-0.5, w, 0.0, t);
             ops.AddToDiagonal(t, 1.5);
@@ -264,7 +274,6 @@ public static class NewtonSchulz
             ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, t, z, 0.0, w);
             (z, w) = (w, z);
             steps++;
-            monitor.Report(steps, double.NaN, residual);
         }
         ops.Release(w);
         ops.Release(t);
@@ -290,6 +299,7 @@ public static class NewtonSchulz
         while (true)
         {
             residual = options.Steps is { } n && steps < n ? double.NaN : ops.DistanceToIdentity(r);
+            monitor.Report(steps, double.NaN, residual);
             if (Stop(monitor, options, steps, residual, tolerance) is { } stop) { status = stop; break; }
             double gamma = Math.Sqrt(3 / (1 + ell + ell * ell));
             ops.Axpby(-0.5 * gamma * gamma * gamma, r, 0.0, h);
@@ -300,7 +310,6 @@ public static class NewtonSchulz
             ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, w, h, 0.0, r);
             ell = Math.Min(1.0, gamma * ell * (3 - gamma * gamma * ell * ell) / 2);
             steps++;
-            monitor.Report(steps, double.NaN, residual);
         }
         ops.Release(h);
         ops.Release(w);

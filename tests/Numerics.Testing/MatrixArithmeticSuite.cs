@@ -125,6 +125,18 @@ public abstract class MatrixArithmeticSuite<TMatrix>
         Elementwise(xv.Zip(yv, (a, b) => Math.Abs(a) * b).ToArray(), Backend.Download(r), Backend.UnitRoundoff);
     }
 
+    [Fact]
+    public void Soft_threshold_keeps_nan_visible()
+    {
+        var x = Backend.Upload(3, 1, [double.NaN, 0.1, -2]);
+        var r = Ops.Create(3);
+        Ops.Map(new SoftThresholdOperator(0.5), x, r);
+        var got = Backend.Download(r);
+        Assert.True(double.IsNaN(got[0]));
+        Assert.Equal(0.0, got[1]);
+        Assert.Equal(-1.5, got[2]);
+    }
+
     [Theory]
     [InlineData(Transpose.NoTranspose, Transpose.NoTranspose, 7, 5, 9)]
     [InlineData(Transpose.Transpose, Transpose.NoTranspose, 33, 17, 65)]

@@ -117,6 +117,21 @@ public abstract class ProximalGradientSuite<TVector>
     }
 
     [Fact]
+    public void An_untested_huge_initial_step_does_not_certify_the_start()
+    {
+        // f = ½(x − 0.5)², g = |x|: minimiser 0, value 0.125. At x0 = 1 with t = 1e9 the gradient
+        // mapping is ≈ 1/t, far below the tolerance, although x0 is not optimal.
+        var f = new HostObjective<TVector>(Backend, 1, (x, g) => { g[0] = x[0] - 0.5; return 0.5 * (x[0] - 0.5) * (x[0] - 0.5); });
+        using var l1 = new L1Proximal<TVector>(Backend.Ops, 1.0);
+        var result = Solver.Minimize(f, l1, Backend.Upload([1.0]), new ProximalGradientOptions { InitialStep = 1e9, Tolerance = 1e-8 });
+        var x = Backend.Download(result.X);
+        Assert.Equal(SolverStatus.Converged, result.Status);
+        Assert.True(result.Iterations >= 1);
+        Assert.True(Math.Abs(x[0]) <= 1e-8, $"x = {x[0]}");
+        Assert.Equal(0.125, result.Value, 1e-12);
+    }
+
+    [Fact]
     public void The_reported_residual_is_the_gradient_mapping_recomputed_at_the_returned_point()
     {
         // A loose tolerance, so that the returned point is far from the minimiser and the check is not vacuous.

@@ -5,7 +5,7 @@ namespace Numerics.Optimization;
 /// solver has just recomputed: non-finite ⇒ <see cref="SolverStatus.Breakdown"/>; ≤ tolerance ⇒
 /// <see cref="SolverStatus.Converged"/>; a stall by the <see cref="StallRule"/> ⇒
 /// <see cref="SolverStatus.Stalled"/>; the iteration limit ⇒ <see cref="SolverStatus.MaxIterations"/>;
-/// the token fired ⇒ <see cref="SolverStatus.Cancelled"/>. Also sends the progress record.
+/// the token fired ⇒ <see cref="SolverStatus.Cancelled"/>. <see cref="Report"/> sends the progress record.
 /// </summary>
 /// <remarks>
 /// The order matters: a residual that meets the tolerance converges even at the iteration limit or

@@ -21,8 +21,7 @@ public sealed class GpuArithmetic<T> : IMatrixArithmetic<DeviceMatrix<T>> where 
     public GpuArithmetic(GpuDevice device)
     {
         ArgumentNullException.ThrowIfNull(device);
-        if (typeof(T) != typeof(double) && typeof(T) != typeof(float))
-            throw new NotSupportedException($"GpuArithmetic supports float and double, not {typeof(T).Name}.");
+        SpanArithmetic.RequireSupported<T>();
         Device = device;
         _la = new GpuLinearAlgebra(device);
         _kernels = device.DenseKernels<T>();
@@ -73,6 +72,9 @@ public sealed class GpuArithmetic<T> : IMatrixArithmetic<DeviceMatrix<T>> where 
 
     /// <inheritdoc />
     public double Norm(DeviceMatrix<T> x) => _la.Norm(x);
+
+    /// <inheritdoc />
+    public double SumOfMagnitudes(DeviceMatrix<T> x) => _la.SumOfMagnitudes(x);
 
     /// <inheritdoc />
     public double MaxAbs(DeviceMatrix<T> x) => _la.MaxAbs(x);

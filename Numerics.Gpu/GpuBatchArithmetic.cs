@@ -25,8 +25,7 @@ public sealed class GpuBatchArithmetic<T> : IMatrixArithmetic<DeviceMatrixBatch<
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        if (typeof(T) != typeof(double) && typeof(T) != typeof(float))
-            throw new NotSupportedException($"GpuBatchArithmetic supports float and double, not {typeof(T).Name}.");
+        SpanArithmetic.RequireSupported<T>();
         Device = device;
         Count = count;
         _la = new GpuLinearAlgebra(device);
@@ -80,27 +79,12 @@ public sealed class GpuBatchArithmetic<T> : IMatrixArithmetic<DeviceMatrixBatch<
         : throw new NotSupportedException("A batch of several matrices has no single inner product; use a batch of one.");
 
     /// <inheritdoc />
-    /// <remarks>
-    /// The largest member norm ‖mᵦ‖_F. Members whose largest entry could over- or underflow when
-    /// squared are scaled by it first (a copy), as the single-matrix norm does.
-    /// </remarks>
-    public double Norm(DeviceMatrixBatch<T> x)
-    {
-        if (Count == 0 || x.Stride == 0) return 0;
-        var maxes = _la.ColumnMaxAbs(x.Storage);
-        if (maxes.Any(m => !double.IsFinite(m))) return maxes.Max(m => double.IsNaN(m) ? double.NaN : m);
-        // Squares of entries in [1e-135, 1e135] neither overflow nor underflow in the float64 accumulator;
-        // float entries are widened before squaring.
-        if (maxes.All(m => m == 0 || (m > 3.5e-136 && m < 2.9e135))) return _la.ColumnNorms(x.Storage).Max();
-        using var scaled = new DeviceMatrix<T>(Device, x.Storage.Rows, x.Storage.Cols);
-        using var inverse = DeviceMatrix<T>.Upload(Device, Count, 1, Array.ConvertAll(maxes, m => _kernels.FromDouble(m == 0 ? 0 : 1 / m)));
-        _la.Axpby(_kernels.FromDouble(1), x.Storage, _kernels.FromDouble(0), scaled);
-        _la.ScaleColumns(scaled, inverse);
-        var norms = _la.ColumnNorms(scaled);
-        double largest = 0;
-        for (int b = 0; b < Count; b++) largest = Math.Max(largest, norms[b] * maxes[b]);
-        return largest;
-    }
+    /// <remarks>The largest member norm ‖mᵦ‖_F (each member scaled by its own max-abs, so no overflow).</remarks>
+    public double Norm(DeviceMatrixBatch<T> x) => Count == 0 ? 0 : Largest(_la.ColumnNorms(x.Storage));
+
+    /// <inheritdoc />
+    /// <remarks>The largest member ‖mᵦ‖₁ (entry-wise).</remarks>
+    public double SumOfMagnitudes(DeviceMatrixBatch<T> x) => Count == 0 ? 0 : Largest(_la.ColumnSumsOfMagnitudes(x.Storage));
 
     /// <inheritdoc />
     public double MaxAbs(DeviceMatrixBatch<T> x) => _la.MaxAbs(x.Storage);
@@ -158,4 +142,7 @@ public sealed class GpuBatchArithmetic<T> : IMatrixArithmetic<DeviceMatrixBatch<
     {
         if (x.Storage.Length != y.Storage.Length) throw new ArgumentException($"{name} holds {y.Storage.Length} elements; expected {x.Storage.Length}.", name);
     }
+
+    /// <summary>The largest of the members' values, NaN when any is NaN.</summary>
+    private static double Largest(double[] values) => values.Any(double.IsNaN) ? double.NaN : values.Max();
 }

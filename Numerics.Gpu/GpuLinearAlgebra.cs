@@ -112,6 +112,9 @@ public sealed class GpuLinearAlgebra
         return Reduce(x, y, ReductionKind.Dot, 0);
     }
 
+    /// <summary>Σ |xᵢ| over every element, accumulated in float64.</summary>
+    public double SumOfMagnitudes<T>(DeviceMatrix<T> x) where T : unmanaged, IEquatable<T>, IFormattable => Reduce(x, x, ReductionKind.SumOfMagnitudes, 0);
+
     /// <summary>max |xᵢ| (NaN if any element is NaN).</summary>
     public double MaxAbs<T>(DeviceMatrix<T> x) where T : unmanaged, IEquatable<T>, IFormattable => Reduce(x, x, ReductionKind.MaxAbs, 0);
 
@@ -126,9 +129,22 @@ public sealed class GpuLinearAlgebra
     /// <summary>Per-column sums, in float64.</summary>
     public double[] ColumnSums<T>(DeviceMatrix<T> a) where T : unmanaged, IEquatable<T>, IFormattable => Columns(a, ReductionKind.Sum);
 
-    /// <summary>Per-column Euclidean norms, in float64.</summary>
-    public double[] ColumnNorms<T>(DeviceMatrix<T> a) where T : unmanaged, IEquatable<T>, IFormattable =>
-        Array.ConvertAll(Columns(a, ReductionKind.SumOfSquares), Math.Sqrt);
+    /// <summary>
+    /// Per-column Euclidean norms, in float64, each column scaled by its max |aᵢⱼ| first (as
+    /// <see cref="Norm{T}"/>) so that they neither overflow nor underflow; a column holding NaN or ∞
+    /// gets its max-abs (NaN or ∞).
+    /// </summary>
+    public double[] ColumnNorms<T>(DeviceMatrix<T> a) where T : unmanaged, IEquatable<T>, IFormattable
+    {
+        var scales = ColumnMaxAbs(a);
+        var squares = Columns(a, ReductionKind.SumOfSquares, scales);
+        for (int j = 0; j < scales.Length; j++)
+            squares[j] = scales[j] == 0 || !double.IsFinite(scales[j]) ? scales[j] : scales[j] * Math.Sqrt(squares[j]);
+        return squares;
+    }
+
+    /// <summary>Per-column Σᵢ |aᵢⱼ|, in float64.</summary>
+    public double[] ColumnSumsOfMagnitudes<T>(DeviceMatrix<T> a) where T : unmanaged, IEquatable<T>, IFormattable => Columns(a, ReductionKind.SumOfMagnitudes);
 
     /// <summary>Per-column max |aᵢⱼ|.</summary>
     public double[] ColumnMaxAbs<T>(DeviceMatrix<T> a) where T : unmanaged, IEquatable<T>, IFormattable => Columns(a, ReductionKind.MaxAbs);
@@ -149,13 +165,15 @@ public sealed class GpuLinearAlgebra
         return acc;
     }
 
-    private double[] Columns<T>(DeviceMatrix<T> a, ReductionKind kind) where T : unmanaged, IEquatable<T>, IFormattable
+    /// <summary>One reduction per column; <paramref name="scales"/> (per column, 0: none) divides each element of a sum of squares.</summary>
+    private double[] Columns<T>(DeviceMatrix<T> a, ReductionKind kind, double[]? scales = null) where T : unmanaged, IEquatable<T>, IFormattable
     {
         Check(a, nameof(a));
         if (a.Cols == 0) return [];
         using var output = Device.Accelerator.Allocate1D<double>(a.Cols);
+        using var scaleBuffer = Device.Accelerator.Allocate1D(scales ?? new double[a.Cols]);
         var config = new KernelConfig(a.Cols, ReductionKernels.GroupSize);
-        Device.DenseKernels<T>().Columns(config, a.View, a.Rows, Math.Max(1, a.Rows), output.View, (int)kind);
+        Device.DenseKernels<T>().Columns(config, a.View, a.Rows, Math.Max(1, a.Rows), output.View, (int)kind, scaleBuffer.View);
         return output.GetAsArray1D();
     }
 

@@ -64,6 +64,9 @@ public sealed class HostArithmetic<T> : IMatrixArithmetic<HostMatrix<T>> where T
     public double Norm(HostMatrix<T> x) => SpanArithmetic.Norm<T>(x.Values);
 
     /// <inheritdoc />
+    public double SumOfMagnitudes(HostMatrix<T> x) => SpanArithmetic.SumOfMagnitudes<T>(x.Values);
+
+    /// <inheritdoc />
     public double MaxAbs(HostMatrix<T> x) => SpanArithmetic.MaxAbs<T>(x.Values);
 
     /// <inheritdoc />

@@ -39,6 +39,9 @@ public sealed class HostVectorArithmetic : IVectorArithmetic<double[]>
     public double Norm(double[] x) => SpanArithmetic.Norm<double>(x);
 
     /// <inheritdoc />
+    public double SumOfMagnitudes(double[] x) => SpanArithmetic.SumOfMagnitudes<double>(x);
+
+    /// <inheritdoc />
     public double MaxAbs(double[] x) => SpanArithmetic.MaxAbs<double>(x);
 
     /// <inheritdoc />

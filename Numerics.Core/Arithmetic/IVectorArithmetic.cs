@@ -41,6 +41,9 @@ public interface IVectorArithmetic<TVector>
     /// <summary>‖x‖₂, scaled so that it neither overflows nor underflows.</summary>
     double Norm(TVector x);
 
+    /// <summary>‖x‖₁ = Σ |xᵢ|, accumulated in double (NaN when any element is NaN).</summary>
+    double SumOfMagnitudes(TVector x);
+
     /// <summary>maxᵢ |xᵢ|: NaN when any element is NaN, +∞ when any is infinite, 0 for an empty vector.</summary>
     double MaxAbs(TVector x);
 

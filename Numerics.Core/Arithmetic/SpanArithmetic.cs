@@ -66,6 +66,15 @@ public static class SpanArithmetic
         return Math.Abs(double.CreateTruncating(TensorPrimitives.MaxMagnitude(x)));
     }
 
+    /// <summary>Σ |xᵢ| in double.</summary>
+    public static double SumOfMagnitudes<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(double)) return TensorPrimitives.SumOfMagnitudes(As<T, double>(x));
+        double sum = 0;
+        foreach (var v in As<T, float>(x)) sum += Math.Abs(v);
+        return sum;
+    }
+
     /// <summary>‖x‖₂ in double, scaled by max|xᵢ| when the squares could overflow or underflow.</summary>
     public static double Norm<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {

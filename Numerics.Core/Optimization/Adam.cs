@@ -52,7 +52,7 @@ public sealed class Adam
     /// Advances the step count, updates the moments with <paramref name="gradient"/> and writes the
     /// bias-corrected direction m̂/(√v̂ + ε) into <paramref name="direction"/> (parameters untouched).
     /// </summary>
-    /// <exception cref="ArgumentException">A length differs from <see cref="Length"/> or the gradient holds NaN/∞.</exception>
+    /// <exception cref="ArgumentException">A length differs from <see cref="Length"/> or the gradient holds NaN/∞ or an entry above <see cref="MaxGradient"/>.</exception>
     public void Direction(ReadOnlySpan<double> gradient, Span<double> direction)
     {
         CheckGradient(gradient);
@@ -61,18 +61,20 @@ public sealed class Adam
     }
 
     /// <summary>One AdamW step with the options' learning rate: θ ← (1 − ηλ)·θ − η·m̂/(√v̂ + ε).</summary>
-    /// <exception cref="ArgumentException">A length differs from <see cref="Length"/>, or the parameters or gradient hold NaN/∞.</exception>
+    /// <exception cref="ArgumentException">A length differs from <see cref="Length"/>, or the parameters or gradient hold NaN/∞ (or a gradient entry above <see cref="MaxGradient"/>).</exception>
     public void Step(Span<double> parameters, ReadOnlySpan<double> gradient) => Step(parameters, gradient, Options.LearningRate);
 
     /// <summary>
     /// One AdamW step with learning rate <paramref name="learningRate"/> in place of the options'
     /// (for schedules): θ ← (1 − ηλ)·θ − η·m̂/(√v̂ + ε).
     /// </summary>
-    /// <exception cref="ArgumentException">A length differs from <see cref="Length"/>, the parameters or gradient hold NaN/∞, or η is not positive and finite.</exception>
+    /// <exception cref="ArgumentException">A length differs from <see cref="Length"/>, the parameters or gradient hold NaN/∞ (or a gradient entry above <see cref="MaxGradient"/>), or η is not positive and finite or ηλ ≥ 1.</exception>
     public void Step(Span<double> parameters, ReadOnlySpan<double> gradient, double learningRate)
     {
         if (!(learningRate > 0) || !double.IsFinite(learningRate))
             throw new ArgumentException($"learningRate must be positive and finite, got {learningRate}.", nameof(learningRate));
+        if (learningRate * Options.WeightDecay >= 1)
+            throw new ArgumentException($"learningRate·WeightDecay must be below 1, got {learningRate * Options.WeightDecay}.", nameof(learningRate));
         CheckGradient(gradient);
         if (parameters.Length != Length) throw new ArgumentException($"parameters has length {parameters.Length}; the optimizer has {Length}.", nameof(parameters));
         DenseStorage.RequireFinite<double>(parameters, nameof(parameters));
@@ -83,7 +85,14 @@ public sealed class Adam
     {
         if (gradient.Length != Length) throw new ArgumentException($"gradient has length {gradient.Length}; the optimizer has {Length}.", nameof(gradient));
         DenseStorage.RequireFinite(gradient, nameof(gradient));
+        // g² enters the second moment: beyond √MaxValue it is +∞, and v stays ∞ for good (β₂·∞ = ∞),
+        // freezing that coordinate silently. Such a gradient is refused instead.
+        if (Arithmetic.SpanArithmetic.MaxAbs(gradient) > MaxGradient)
+            throw new ArgumentException($"gradient has an entry above {MaxGradient:E2} in magnitude, whose square overflows the second moment.", nameof(gradient));
     }
+
+    /// <summary>The largest gradient entry whose square is finite, √double.MaxValue ≈ 1.34e154.</summary>
+    public static readonly double MaxGradient = Math.Sqrt(double.MaxValue);
 
     /// <summary>
     /// The one loop both entry points share. η = 0 writes the direction into <paramref name="target"/>;

@@ -40,5 +40,7 @@ public sealed record AdamOptions
             throw new ArgumentException($"AdamOptions.Epsilon must be positive and finite, got {Epsilon}.", paramName);
         if (!(WeightDecay >= 0) || !double.IsFinite(WeightDecay))
             throw new ArgumentException($"AdamOptions.WeightDecay must be non-negative and finite, got {WeightDecay}.", paramName);
+        if (LearningRate * WeightDecay >= 1)
+            throw new ArgumentException($"AdamOptions.LearningRate·WeightDecay must be below 1 (the decay factor 1 − ηλ turns the parameters' sign otherwise), got {LearningRate * WeightDecay}.", paramName);
     }
 }

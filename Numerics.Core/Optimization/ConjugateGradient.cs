@@ -62,6 +62,36 @@ public sealed class ConjugateGradient<TVector>
         if (!double.IsFinite(_ops.MaxAbs(b))) throw new ArgumentException("b contains a non-finite value.", nameof(b));
         if (x0 is not null && !double.IsFinite(_ops.MaxAbs(x0))) throw new ArgumentException("x0 contains a non-finite value.", nameof(x0));
 
+        // CG is linear in (b, x): solve for b/s with s a power of two near max|bᵢ| when the dots
+        // rᵀz and pᵀAp could overflow or underflow, and scale x back (exact, barring subnormals).
+        double scale = ProblemScale.For(_ops.MaxAbs(b));
+        if (scale == 1) return Iterate(a, b, x0, options, n, 1);
+        var bScaled = _ops.Create(n);
+        var x0Scaled = x0 is null ? default : _ops.Create(n);
+        try
+        {
+            _ops.Copy(b, bScaled);
+            _ops.Scale(1 / scale, bScaled);
+            if (x0 is not null)
+            {
+                _ops.Copy(x0, x0Scaled!);
+                _ops.Scale(1 / scale, x0Scaled!);
+            }
+            var result = Iterate(a, bScaled, x0Scaled, options, n, scale);
+            _ops.Scale(scale, result.X);
+            return result with { ResidualNorm = result.ResidualNorm * scale };
+        }
+        finally
+        {
+            _ops.Release(bScaled);
+            if (x0Scaled is not null) _ops.Release(x0Scaled);
+        }
+    }
+
+    /// <summary>The CG iteration on a validated problem; <paramref name="scale"/> only rescales what progress reports.</summary>
+    private ConjugateGradientResult<TVector> Iterate(ISymmetricOperator<TVector> a, TVector b, TVector? x0, ConjugateGradientOptions<TVector> options, int n, double scale)
+    {
+        var m = options.Preconditioner;
         double bNorm = _ops.Norm(b);
         var x = _ops.Create(n);
         if (bNorm == 0)
@@ -123,7 +153,7 @@ public sealed class ConjugateGradient<TVector>
                         recomputed = true;
                     }
                     var check = monitor.Check(iterations, rNorm);
-                    monitor.Report(iterations, rNorm, rNorm);
+                    monitor.Report(iterations, rNorm * scale, rNorm * scale);
                     if (check is { } stop)
                     {
                         status = stop;

@@ -83,8 +83,19 @@ public sealed class Lbfgs<TVector>
             throw new ArgumentException($"f(x0) = {f} and ‖∇f(x0)‖∞ = {residual}: both must be finite.", nameof(x0));
         }
 
+        // L-BFGS is invariant under f → f/s: with gradients near 10^±160 it runs on f/s (s a power of
+        // two near ‖∇f(x0)‖∞) so that its dots stay finite, and scales f and ∇f back for the caller.
+        double scale = ProblemScale.For(residual);
+        if (!double.IsFinite(f / scale)) scale = 1;
+        if (scale != 1)
+        {
+            objective = new ScaledObjective<TVector>(objective, _ops, scale);
+            _ops.Scale(1 / scale, g);
+            f /= scale;
+            residual /= scale;
+        }
         var search = options.LineSearch ?? DefaultLineSearch;
-        var monitor = new IterationMonitor(options, options.Tolerance ?? LbfgsOptions.DefaultTolerance,
+        var monitor = new IterationMonitor(options, (options.Tolerance ?? LbfgsOptions.DefaultTolerance) / scale,
             options.MaxIterations ?? LbfgsOptions.DefaultMaxIterations);
         var history = new LbfgsHistory<TVector>(_ops, options.History);
         var d = _ops.Create(n);
@@ -119,14 +130,15 @@ public sealed class Lbfgs<TVector>
             f = step.Value;
             residual = _ops.MaxAbs(g);
             iterations++;
-            monitor.Report(iterations, f, residual);
+            monitor.Report(iterations, f * scale, residual * scale);
             status = monitor.Check(iterations, residual);
             if (status is null && flat >= options.StallWindow) status = SolverStatus.Stalled;
         }
 
         history.Release();
         foreach (var v in (ReadOnlySpan<TVector>)[d, xt, gt, s, y]) _ops.Release(v);
-        return new LbfgsResult<TVector>(x, f, residual, status.Value, iterations, evaluations, g, skipped, restarts);
+        if (scale != 1) _ops.Scale(scale, g);
+        return new LbfgsResult<TVector>(x, f * scale, residual * scale, status.Value, iterations, evaluations, g, skipped, restarts);
     }
 
     /// <summary>

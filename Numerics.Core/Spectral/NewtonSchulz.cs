@@ -104,6 +104,8 @@ public static class NewtonSchulz
     public static NewtonSchulzResult<TMatrix> Polar<TMatrix>(IMatrixArithmetic<TMatrix> ops, TMatrix x, NewtonSchulzOptions options, double tolerance)
     {
         RequireArguments(ops, options, tolerance);
+        if (options.PolarSchedule == PolarSchedule.PolarExpress && options.Steps > s_polarExpress.Length)
+            throw new ArgumentException($"The Polar Express schedule has {s_polarExpress.Length} steps; Steps = {options.Steps} asks for more.", nameof(options));
         int rows = ops.Rows(x), cols = ops.Columns(x), k = Math.Min(rows, cols);
         bool wide = rows <= cols;
         var result = ops.Create(rows, cols);
@@ -122,16 +124,18 @@ public static class NewtonSchulz
         var work = new PolarWork<TMatrix>(ops, k);
         int steps = 0;
         double residual = double.NaN;
-        SolverStatus status;
+        SolverStatus? status = null;
         var fixedSchedule = options.PolarSchedule == PolarSchedule.Muon ? Enumerable.Repeat(s_muon, options.Steps ?? 5).ToArray()
             : options.PolarSchedule == PolarSchedule.PolarExpress ? s_polarExpress.Take(options.Steps ?? 5).ToArray()
             : s_polarExpress;
         foreach (var coefficients in fixedSchedule)
         {
+            if (options.CancellationToken.IsCancellationRequested) { status = SolverStatus.Cancelled; break; }
             work.Step(ref r, ref z, coefficients);
             steps++;
         }
-        if (options.PolarSchedule == PolarSchedule.Converged)
+        if (status is not null) residual = work.ProjectorResidual(r);
+        else if (options.PolarSchedule == PolarSchedule.Converged)
         {
             // Quadratic convergence from the Polar Express band; the residual ‖R² − R‖_F also
             // accepts exact zero singular values (rank-deficient input).
@@ -156,7 +160,7 @@ public static class NewtonSchulz
         work.Release();
         ops.Release(r);
         ops.Release(z);
-        return new(result, steps, residual, 1, status);
+        return new(result, steps, residual, 1, status!.Value);
     }
 
     /// <summary>

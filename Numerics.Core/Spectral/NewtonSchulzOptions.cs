@@ -30,12 +30,18 @@ public sealed record NewtonSchulzOptions : IterativeOptions
     public int StepLimit => MaxIterations ?? DefaultMaxIterations;
 
     /// <inheritdoc />
-    /// <remarks>Also rejects a negative <see cref="Steps"/> and undefined enum values.</remarks>
+    /// <remarks>
+    /// Also rejects a negative <see cref="Steps"/>, one above the step limit, and undefined enum
+    /// values. <see cref="PolarSchedule.PolarExpress"/> has five coefficient sets, so the polar
+    /// factor rejects a larger step count when it runs that schedule.
+    /// </remarks>
     public override void Validate(string paramName)
     {
         base.Validate(paramName);
         if (Tolerance is 0) throw new ArgumentException("NewtonSchulzOptions.Tolerance must be positive, got 0.", paramName);
         if (Steps is < 0) throw new ArgumentException($"NewtonSchulzOptions.Steps must be non-negative, got {Steps}.", paramName);
+        if (Steps > StepLimit)
+            throw new ArgumentException($"NewtonSchulzOptions.Steps ({Steps}) exceeds the step limit MaxIterations ({StepLimit}); raise MaxIterations to run that many.", paramName);
         if (!Enum.IsDefined(StepRule) || !Enum.IsDefined(SoftSchedule) || !Enum.IsDefined(PolarSchedule))
             throw new ArgumentException("NewtonSchulzOptions holds an undefined schedule or step rule.", paramName);
     }

@@ -21,7 +21,7 @@ internal abstract class DenseKernels<T> where T : unmanaged
     public Action<Index2D, ArrayView<T>, int, int, long, ArrayView<T>> RowSumsBatched { get; protected init; } = null!;
     public Action<Index2D, ArrayView<T>, int, int, long, ArrayView<T>> ColumnSumsBatched { get; protected init; } = null!;
     public Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<double>, int, int, double> Reduce { get; protected init; } = null!;
-    public Action<KernelConfig, ArrayView<T>, int, int, ArrayView<double>, int> Columns { get; protected init; } = null!;
+    public Action<KernelConfig, ArrayView<T>, int, int, ArrayView<double>, int, ArrayView<double>> Columns { get; protected init; } = null!;
 
     /// <summary>A double as T.</summary>
     public abstract T FromDouble(double value);
@@ -48,7 +48,7 @@ internal sealed class DenseKernelSet<T, TOps> : DenseKernels<T> where T : unmana
         RowSumsBatched = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, int, int, long, ArrayView<T>>(ElementwiseKernels.RowSumsBatched<T, TOps>);
         ColumnSumsBatched = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, int, int, long, ArrayView<T>>(ElementwiseKernels.ColumnSumsBatched<T, TOps>);
         Reduce = accelerator.LoadStreamKernel<ArrayView<T>, ArrayView<T>, ArrayView<double>, int, int, double>(ReductionKernels.Partial<T, TOps>);
-        Columns = accelerator.LoadStreamKernel<ArrayView<T>, int, int, ArrayView<double>, int>(ReductionKernels.Columns<T, TOps>);
+        Columns = accelerator.LoadStreamKernel<ArrayView<T>, int, int, ArrayView<double>, int, ArrayView<double>>(ReductionKernels.Columns<T, TOps>);
     }
 
     public override T FromDouble(double value) => default(TOps).FromDouble(value);

@@ -9,6 +9,7 @@ internal enum ReductionKind
     Dot = 1,
     SumOfSquares = 2,
     MaxAbs = 3,
+    SumOfMagnitudes = 4,
 }
 
 /// <summary>
@@ -37,17 +38,23 @@ internal static class ReductionKernels
         if (Group.IdxX == 0) partials[Grid.IdxX] = shared[0];
     }
 
-    /// <summary>One group per column: out[j] = reduction of column j of a rows×cols matrix.</summary>
-    public static void Columns<T, TOps>(ArrayView<T> a, int rows, int ld, ArrayView<double> output, int kind)
+    /// <summary>
+    /// One group per column: out[j] = reduction of column j of a rows×cols matrix; a sum of squares
+    /// is taken of a[i, j]/scales[j] when scales[j] is positive and finite (overflow-safe norms).
+    /// </summary>
+    public static void Columns<T, TOps>(ArrayView<T> a, int rows, int ld, ArrayView<double> output, int kind, ArrayView<double> scales)
         where T : unmanaged where TOps : struct, IScalarOps<T>
     {
         var o = default(TOps);
         var shared = SharedMemory.Allocate<double>(GroupSize);
         int j = Grid.IdxX;
+        double scale = scales[j];
+        bool scaled = kind == (int)ReductionKind.SumOfSquares && scale > 0 && scale < double.PositiveInfinity;
         double acc = 0;
         for (int i = Group.IdxX; i < rows; i += Group.DimX)
         {
             double v = o.ToDouble(a[i + (long)j * ld]);
+            if (scaled) v /= scale;
             acc = Combine(acc, kind == (int)ReductionKind.Sum ? v : kind == (int)ReductionKind.SumOfSquares ? v * v : Abs(v), kind);
         }
         GroupReduce(shared, acc, kind);
@@ -60,7 +67,7 @@ internal static class ReductionKernels
         double v = o.ToDouble(x[i]);
         if (kind == (int)ReductionKind.Dot) return v * o.ToDouble(y[i]);
         if (kind == (int)ReductionKind.SumOfSquares) { if (scale > 0) v /= scale; return v * v; }
-        if (kind == (int)ReductionKind.MaxAbs) return Abs(v);
+        if (kind == (int)ReductionKind.MaxAbs || kind == (int)ReductionKind.SumOfMagnitudes) return Abs(v);
         return v;
     }
 

@@ -76,10 +76,10 @@ public sealed class GpuSolverTests(GpuFixture gpu)
             return 0.5 * r.DotProduct(r);
         }
         var options = new ProximalGradientOptions { Tolerance = 1e-9 };
-        using var hostL1 = new L1Proximal<double[]>(HostVectorArithmetic.Instance, lambda);
+        var hostL1 = new L1Proximal<double[]>(HostVectorArithmetic.Instance, lambda);
         var host = new ProximalGradient<double[]>(HostVectorArithmetic.Instance).Minimize(
             new HostObjective<double[]>(HostVectorBackend.Instance, cols, Smooth), hostL1, new double[cols], options);
-        using var deviceL1 = new L1Proximal<DeviceMatrix<double>>(Device.Ops, lambda);
+        var deviceL1 = new L1Proximal<DeviceMatrix<double>>(Device.Ops, lambda);
         using var start = Device.Upload(new double[cols]);
         var device = new ProximalGradient<DeviceMatrix<double>>(Device.Ops).Minimize(
             new HostObjective<DeviceMatrix<double>>(Device, cols, Smooth), deviceL1, start, options);

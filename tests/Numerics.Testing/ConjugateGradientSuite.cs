@@ -37,6 +37,23 @@ public abstract class ConjugateGradientSuite<TVector>
             $"reported residual {reported:E3}, recomputed on the host {truth:E3}");
     }
 
+    [Theory]
+    [InlineData(1e160)]
+    [InlineData(1e-170)]
+    [InlineData(1e300)]
+    public void Right_hand_sides_at_extreme_scales_converge(double magnitude)
+    {
+        // A = diag(1, 2, 3, 4): x = b ./ (1, 2, 3, 4). Unscaled, rᵀr overflows (or underflows) here.
+        var a = Matrix<double>.Build.DenseOfDiagonalArray([1.0, 2, 3, 4]);
+        double[] b = [magnitude, -2 * magnitude, 0.5 * magnitude, 4 * magnitude];
+        var result = Solver.Solve(Operator(a), Backend.Upload(b), Backend.Upload([magnitude, 0, 0, 0]), new ConjugateGradientOptions<TVector> { Tolerance = 1e-14 });
+        var x = Backend.Download(result.X);
+        Assert.Equal(SolverStatus.Converged, result.Status);
+        for (int i = 0; i < 4; i++)
+            Assert.True(Math.Abs(x[i] - b[i] / (i + 1)) <= 1e-14 * magnitude * 4, $"x[{i}] = {x[i]:R}");
+        Assert.True(result.ResidualNorm <= 1e-14 * magnitude * DenseTestMatrices.Norm(b.Select(v => v / magnitude).ToArray()));   // ‖b‖ without under/overflow
+    }
+
     [Fact]
     public void Solves_a_kappa_1e6_system_to_the_Cholesky_solution_within_the_perturbation_bound()
     {

@@ -56,6 +56,30 @@ public abstract class LbfgsSuite<TVector>
     /// <summary>λ_min of the Rosenbrock Hessian at (1, 1), [[802, −400], [−400, 200]] (every 2×2 block of the extended one).</summary>
     protected static readonly double RosenbrockCurvature = (1002 - Math.Sqrt(1002.0 * 1002 - 1600)) / 2;
 
+    [Theory]
+    [InlineData(1e160)]
+    [InlineData(1e300)]
+    [InlineData(1e-300)]
+    public void Objectives_at_extreme_scales_converge(double scale)
+    {
+        // f = s·‖x − x*‖²: unscaled, g·d overflows (or underflows) at these s although f is finite.
+        double[] target = [1.0, -2.0];
+        var f = Objective(2, (x, g) =>
+        {
+            double f0 = 0;
+            for (int i = 0; i < 2; i++) { g[i] = 2 * scale * (x[i] - target[i]); f0 += scale * (x[i] - target[i]) * (x[i] - target[i]); }
+            return f0;
+        });
+        // A tolerance relative to s, so that the solve has to move: ‖x − x*‖ ≤ ‖∇f‖₂/(2s) ≤ 1e-12.
+        var r = Run(f, [3.0, 3.0], new LbfgsOptions { Tolerance = 1e-12 * scale });
+        Assert.Equal(SolverStatus.Converged, r.Raw.Status);
+        Assert.True(r.Raw.Iterations >= 1);
+        Assert.True(Distance(r.X, target) <= 1e-12, $"‖x − x*‖ = {Distance(r.X, target)}");
+        var g = new double[2];
+        Assert.Equal(f.Evaluate(Backend.Upload(r.X), Backend.Upload(g)) , r.Raw.Value);
+        Assert.True(r.Raw.Residual <= 1e-12 * scale);
+    }
+
     [Fact]
     public void Rosenbrock_from_the_standard_start_converges_to_the_minimiser_with_strong_Wolfe_steps()
     {

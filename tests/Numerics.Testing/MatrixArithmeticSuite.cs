@@ -78,12 +78,13 @@ public abstract class MatrixArithmeticSuite<TMatrix>
     {
         var (x, xv) = Make(n, 1, 4);
         var (y, yv) = Make(n, 1, 5);
-        double dot = 0, sq = 0, abs = 0, max = 0;
-        for (int i = 0; i < n; i++) { dot += xv[i] * yv[i]; abs += Math.Abs(xv[i] * yv[i]); sq += xv[i] * xv[i]; max = Math.Max(max, Math.Abs(xv[i])); }
+        double dot = 0, sq = 0, abs = 0, max = 0, l1 = 0;
+        for (int i = 0; i < n; i++) { dot += xv[i] * yv[i]; abs += Math.Abs(xv[i] * yv[i]); sq += xv[i] * xv[i]; max = Math.Max(max, Math.Abs(xv[i])); l1 += Math.Abs(xv[i]); }
         // Accumulated in double whatever the element type (products of floats are exact in double).
         Assert.True(Math.Abs(Ops.Dot(x, y) - dot) <= Tolerances.Reduction * abs);
         Assert.True(Math.Abs(Ops.Norm(x) - Math.Sqrt(sq)) <= Tolerances.Reduction * Math.Sqrt(sq));
         Assert.Equal(max, Ops.MaxAbs(x));
+        Assert.True(Math.Abs(Ops.SumOfMagnitudes(x) - l1) <= Tolerances.Reduction * l1);
     }
 
     [Fact]
@@ -105,6 +106,8 @@ public abstract class MatrixArithmeticSuite<TMatrix>
     {
         var x = Backend.Upload(5, 1, [1, 2, double.NaN, -3, 0]);
         Assert.True(double.IsNaN(Ops.MaxAbs(x)));
+        Assert.True(double.IsNaN(Ops.SumOfMagnitudes(x)));
+        Assert.True(double.IsNaN(Ops.Norm(x)));
         Assert.True(Ops.HasNonFinite(x));
         var y = Backend.Upload(3, 1, [1, double.NegativeInfinity, 2]);
         Assert.Equal(double.PositiveInfinity, Ops.MaxAbs(y));

@@ -104,7 +104,7 @@ public abstract class ProximalGradientSuite<TVector>
     public void Lasso_with_and_without_restart_reaches_the_coordinate_descent_solution(bool restart)
     {
         var p = Problem();
-        using var l1 = new L1Proximal<TVector>(Backend.Ops, p.Lambda);
+        var l1 = new L1Proximal<TVector>(Backend.Ops, p.Lambda);
         var result = Solver.Minimize(Smooth(p), l1, Backend.Upload(new double[Columns]),
             new ProximalGradientOptions { Tolerance = Tolerances.ProximalGradientResidual, AdaptiveRestart = restart });
         var x = Backend.Download(result.X);
@@ -122,7 +122,7 @@ public abstract class ProximalGradientSuite<TVector>
         // f = ½(x − 0.5)², g = |x|: minimiser 0, value 0.125. At x0 = 1 with t = 1e9 the gradient
         // mapping is ≈ 1/t, far below the tolerance, although x0 is not optimal.
         var f = new HostObjective<TVector>(Backend, 1, (x, g) => { g[0] = x[0] - 0.5; return 0.5 * (x[0] - 0.5) * (x[0] - 0.5); });
-        using var l1 = new L1Proximal<TVector>(Backend.Ops, 1.0);
+        var l1 = new L1Proximal<TVector>(Backend.Ops, 1.0);
         var result = Solver.Minimize(f, l1, Backend.Upload([1.0]), new ProximalGradientOptions { InitialStep = 1e9, Tolerance = 1e-8 });
         var x = Backend.Download(result.X);
         Assert.Equal(SolverStatus.Converged, result.Status);
@@ -137,7 +137,7 @@ public abstract class ProximalGradientSuite<TVector>
         // A loose tolerance, so that the returned point is far from the minimiser and the check is not vacuous.
         const double tolerance = 1e-6;
         var p = Problem();
-        using var l1 = new L1Proximal<TVector>(Backend.Ops, p.Lambda);
+        var l1 = new L1Proximal<TVector>(Backend.Ops, p.Lambda);
         var result = Solver.Minimize(Smooth(p), l1, Backend.Upload(new double[Columns]), new ProximalGradientOptions { Tolerance = tolerance });
         var x = Backend.Download(result.X);
         double t = result.Step;
@@ -156,7 +156,7 @@ public abstract class ProximalGradientSuite<TVector>
     {
         var p = Problem();
         double lipschitz = Math.Pow(p.A.L2Norm(), 2);
-        using var l1 = new L1Proximal<TVector>(Backend.Ops, p.Lambda);
+        var l1 = new L1Proximal<TVector>(Backend.Ops, p.Lambda);
         var options = new ProximalGradientOptions { InitialStep = 1e3, ShrinkFactor = 0.5, Tolerance = Tolerances.ProximalGradientResidual };
         var result = Solver.Minimize(Smooth(p), l1, Backend.Upload(new double[Columns]), options);
 
@@ -173,7 +173,7 @@ public abstract class ProximalGradientSuite<TVector>
     public void No_acceptable_step_is_Stalled_and_a_non_finite_objective_is_Breakdown()
     {
         var p = Problem();
-        using var l1 = new L1Proximal<TVector>(Backend.Ops, p.Lambda);
+        var l1 = new L1Proximal<TVector>(Backend.Ops, p.Lambda);
         var x0 = Backend.Upload(new double[Columns]);
         var stalled = Solver.Minimize(Smooth(p), l1, x0, new ProximalGradientOptions { InitialStep = 1e3, MaxBacktracks = 0 });
         Assert.Equal(SolverStatus.Stalled, stalled.Status);
@@ -188,7 +188,7 @@ public abstract class ProximalGradientSuite<TVector>
     public void Progress_cancellation_and_the_iteration_limit()
     {
         var p = Problem();
-        using var l1 = new L1Proximal<TVector>(Backend.Ops, p.Lambda);
+        var l1 = new L1Proximal<TVector>(Backend.Ops, p.Lambda);
         var x0 = Backend.Upload(new double[Columns]);
 
         var progress = new SynchronousProgress<IterationProgress>(_ => { });
@@ -214,7 +214,7 @@ public abstract class ProximalGradientSuite<TVector>
     [Fact]
     public void L1_proximal_is_soft_thresholding_and_its_value_is_lambda_times_the_l1_norm()
     {
-        using var l1 = new L1Proximal<TVector>(Backend.Ops, 0.3);
+        var l1 = new L1Proximal<TVector>(Backend.Ops, 0.3);
         double[] v = [1.0, -0.2, 0.5, -2.0, 0.0];
         var result = Backend.Upload(new double[v.Length]);
         l1.Apply(Backend.Upload(v), 2.0, result);
@@ -233,7 +233,7 @@ public abstract class ProximalGradientSuite<TVector>
     {
         var p = Problem();
         var f = Smooth(p);
-        using var l1 = new L1Proximal<TVector>(Backend.Ops, p.Lambda);
+        var l1 = new L1Proximal<TVector>(Backend.Ops, p.Lambda);
         var x0Host = RandomVector(Columns, 91);
         var x0 = Backend.Upload(x0Host);
         var solver = Solver;

@@ -62,6 +62,7 @@ public static class Tolerances
     /// </summary>
     public const double NewtonGradient = 1e-14;
 
+    /// <summary>
     /// Rounding of a recomputed residual b − A·x (or of one matrix–vector product) relative to
     /// ‖A‖·‖x‖ + ‖b‖, for n ≤ 200: γ_n = n·u ≈ 2.2e-14; two computations of it (library and test)
     /// may differ by twice that. 1e-13 keeps a factor 2 of slack.

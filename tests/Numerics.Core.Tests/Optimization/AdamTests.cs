@@ -93,6 +93,7 @@ public class AdamTests
         Assert.Throws<ArgumentException>("options", () => new Adam(2, new AdamOptions { Beta2 = -0.1 }));
         Assert.Throws<ArgumentException>("options", () => new Adam(2, new AdamOptions { Epsilon = 0 }));
         Assert.Throws<ArgumentException>("options", () => new Adam(2, new AdamOptions { WeightDecay = double.NaN }));
+        Assert.Throws<ArgumentException>("options", () => new Adam(2, new AdamOptions { LearningRate = 0.5, WeightDecay = 2 }));
 
         var adam = new Adam(2);
         adam.Step(new double[] { 1, 2 }, [0.5, -0.5]);
@@ -104,6 +105,11 @@ public class AdamTests
         Assert.Throws<ArgumentException>("parameters", () => adam.Step(new double[3], [1.0, 1.0]));
         Assert.Throws<ArgumentException>("parameters", () => adam.Step(new[] { double.PositiveInfinity, 0 }, [1.0, 1.0]));
         Assert.Throws<ArgumentException>("learningRate", () => adam.Step(theta, [1.0, 1.0], -1));
+        Assert.Throws<ArgumentException>("gradient", () => adam.Step(theta, [1e200, 1.0]));   // g² would overflow v
+        Assert.Throws<ArgumentException>("gradient", () => adam.Direction([1.0, -1e155], new double[2]));
+        var decaying = new Adam(2, new AdamOptions { WeightDecay = 0.5 });
+        Assert.Throws<ArgumentException>("learningRate", () => decaying.Step(new double[2], [1.0, 1.0], 2.0));
+        Assert.Equal(0, decaying.StepCount);
         Assert.Throws<ArgumentException>("gradient", () => adam.Direction([1.0, 2.0, 3.0], new double[2]));
         Assert.Throws<ArgumentException>("direction", () => adam.Direction([1.0, 2.0], new double[1]));
 

@@ -62,6 +62,9 @@ public class CancellationTests
             Assert.Throws<ArgumentException>("options", () => SpectralClip.Apply(SpectralMode.Soft, x, 1.0, new SpectralClipOptions { NewtonSchulz = (NewtonSchulzOptions)o }));
         Assert.Throws<ArgumentException>("options", () => Lsqr.Solve(new DenseOperator(new double[9], 3, 3, 3), new double[3], options: new LsqrOptions { ResidualTolerance = double.PositiveInfinity }));
         Assert.Throws<ArgumentException>("options", () => Numerics.Sketching.SketchedLeastSquares.Solve(x, Vector<double>.Build.Dense(3), new() { Tolerance = -1 }));
+        Assert.Throws<ArgumentException>("options", () => SpectralClip.Apply(SpectralMode.Soft, x, 1.0, new SpectralClipOptions { NewtonSchulz = new() { Steps = 81 } }));
+        Assert.Throws<ArgumentException>("options", () => SpectralClip.Apply(SpectralMode.Polar, x, 1.0, new SpectralClipOptions { NewtonSchulz = new() { PolarSchedule = PolarSchedule.PolarExpress, Steps = 6 } }));
+        Assert.Equal(81, SpectralClip.Apply(SpectralMode.Soft, x, 1.0, new SpectralClipOptions { NewtonSchulz = new() { Steps = 81, MaxIterations = 81 } }).Steps);
         var ops = HostArithmetic<double>.Instance;
         var h = new HostMatrix<double>(3, 3, new double[9]);
         Assert.Throws<ArgumentNullException>("options", () => NewtonSchulz.Polar(ops, h, null!, 1e-12));

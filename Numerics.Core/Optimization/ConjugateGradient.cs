@@ -65,6 +65,8 @@ public sealed class ConjugateGradient<TVector>
         // CG is linear in (b, x): solve for b/s with s a power of two near max|bᵢ| when the dots
         // rᵀz and pᵀAp could overflow or underflow, and scale x back (exact, barring subnormals).
         double scale = ProblemScale.For(_ops.MaxAbs(b));
+        // A warm start far larger than b would overflow when divided by b's scale: then run unscaled.
+        if (x0 is not null && !ProblemScale.Fits(_ops.MaxAbs(x0), scale)) scale = 1;
         if (scale == 1) return Iterate(a, b, x0, options, n, 1);
         var bScaled = _ops.Create(n);
         var x0Scaled = x0 is null ? default : _ops.Create(n);

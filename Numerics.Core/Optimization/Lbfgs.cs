@@ -83,8 +83,10 @@ public sealed class Lbfgs<TVector>
             throw new ArgumentException($"f(x0) = {f} and ‖∇f(x0)‖∞ = {residual}: both must be finite.", nameof(x0));
         }
 
-        // L-BFGS is invariant under f → f/s: with gradients near 10^±160 it runs on f/s (s a power of
-        // two near ‖∇f(x0)‖∞) so that its dots stay finite, and scales f and ∇f back for the caller.
+        // L-BFGS is invariant under f → f/s: when ‖∇f(x0)‖∞ lies beyond 2^±450, where gᵀd could overflow
+        // or underflow, it runs on f/s (s a power of two near it) so that its dots stay finite; the
+        // result's value and gradient come from one unscaled evaluation at X.
+        var unscaled = objective;
         double scale = ProblemScale.For(residual);
         if (!double.IsFinite(f / scale)) scale = 1;
         if (scale != 1)
@@ -137,8 +139,16 @@ public sealed class Lbfgs<TVector>
 
         history.Release();
         foreach (var v in (ReadOnlySpan<TVector>)[d, xt, gt, s, y]) _ops.Release(v);
-        if (scale != 1) _ops.Scale(scale, g);
-        return new LbfgsResult<TVector>(x, f * scale, residual * scale, status.Value, iterations, evaluations, g, skipped, restarts);
+        if (scale != 1)
+        {
+            // f/s and ∇f/s lose bits where they go subnormal near the minimum: report what f says at X.
+            f = unscaled.Evaluate(x, g);
+            evaluations++;
+            residual = _ops.MaxAbs(g);
+            double tolerance = options.Tolerance ?? LbfgsOptions.DefaultTolerance;
+            if (status == SolverStatus.Converged && !(residual <= tolerance)) status = SolverStatus.Stalled;
+        }
+        return new LbfgsResult<TVector>(x, f, residual, status.Value, iterations, evaluations, g, skipped, restarts);
     }
 
     /// <summary>

@@ -125,9 +125,11 @@ public static class NewtonSchulz
         int steps = 0;
         double residual = double.NaN;
         SolverStatus? status = null;
-        var fixedSchedule = options.PolarSchedule == PolarSchedule.Muon ? Enumerable.Repeat(s_muon, options.Steps ?? 5).ToArray()
-            : options.PolarSchedule == PolarSchedule.PolarExpress ? s_polarExpress.Take(options.Steps ?? 5).ToArray()
-            : s_polarExpress;
+        // The fixed part (Muon's or Polar Express's steps, or the converged schedule's five-step
+        // Polar Express warm-up) counts against the step limit like every other step.
+        int fixedSteps = Math.Min(options.PolarSchedule == PolarSchedule.Converged ? s_polarExpress.Length : options.Steps ?? 5, options.StepLimit);
+        var fixedSchedule = options.PolarSchedule == PolarSchedule.Muon ? Enumerable.Repeat(s_muon, fixedSteps).ToArray()
+            : s_polarExpress.Take(fixedSteps).ToArray();
         foreach (var coefficients in fixedSchedule)
         {
             if (options.CancellationToken.IsCancellationRequested) { status = SolverStatus.Cancelled; break; }

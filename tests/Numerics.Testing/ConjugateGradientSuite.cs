@@ -37,6 +37,29 @@ public abstract class ConjugateGradientSuite<TVector>
             $"reported residual {reported:E3}, recomputed on the host {truth:E3}");
     }
 
+    [Fact]
+    public void Tiny_and_subnormal_right_hand_sides_give_finite_answers_and_honest_statuses()
+    {
+        var a = Matrix<double>.Build.DenseOfDiagonalArray([1.0, 2, 3, 4]);
+        // Subnormal b, cold start: solved on b·2¹⁰⁰⁰ and scaled back.
+        double[] b = [1e-310, 0, -3e-310, 4e-310];
+        var cold = Solver.Solve(Operator(a), Backend.Upload(b));
+        var x = Backend.Download(cold.X);
+        Assert.Equal(SolverStatus.Converged, cold.Status);
+        for (int i = 0; i < 4; i++) Assert.True(Math.Abs(x[i] - b[i] / (i + 1)) <= 4 * double.Epsilon, $"x[{i}] = {x[i]:R}");
+
+        // b = 1e-300 with a warm start of ones, far larger than the answer: whatever the status,
+        // the answer is finite and the status is Converged only if the residual really meets it.
+        double[] tiny = [1e-300, 1e-300, 1e-300, 1e-300];
+        var warm = Solver.Solve(Operator(a), Backend.Upload(tiny), Backend.Upload([1.0, 1, 1, 1]));
+        var xw = Backend.Download(warm.X);
+        Assert.All(xw, v => Assert.True(double.IsFinite(v)));
+        double residual = 0;
+        for (int i = 0; i < 4; i++) residual = Math.Max(residual, Math.Abs(tiny[i] - (i + 1) * xw[i]));
+        if (warm.Status == SolverStatus.Converged) Assert.True(residual <= ConjugateGradientOptions<TVector>.DefaultTolerance * 2e-300);
+        Assert.True(double.IsFinite(warm.ResidualNorm));
+    }
+
     [Theory]
     [InlineData(1e160)]
     [InlineData(1e-170)]

@@ -57,6 +57,36 @@ public abstract class LbfgsSuite<TVector>
     protected static readonly double RosenbrockCurvature = (1002 - Math.Sqrt(1002.0 * 1002 - 1600)) / 2;
 
     [Theory]
+    [InlineData(1e150)]
+    [InlineData(1e-150)]
+    public void Rescaled_solves_report_a_fresh_value_and_gradient_at_X(double scale)
+    {
+        // A non-quadratic f = c·Σ(kᵢxᵢ²/2 + xᵢ⁴/4) with the default absolute tolerance: rescaled
+        // inside (‖∇f(x0)‖∞ is beyond 2^±450), yet Value, Gradient and Residual are f's own at X.
+        double[] k = [1, 3, 7];
+        Func<double[], double[], double> evaluate = (x, g) =>
+        {
+            double f0 = 0;
+            for (int i = 0; i < 3; i++) { g[i] = scale * (k[i] * x[i] + x[i] * x[i] * x[i]); f0 += scale * (k[i] * x[i] * x[i] / 2 + x[i] * x[i] * x[i] * x[i] / 4); }
+            return f0;
+        };
+        var r = Run(Objective(3, evaluate), [1.0, -0.8, 0.6]);
+        AssertHonest(r, evaluate);
+        if (r.Raw.Status == SolverStatus.Converged) Assert.True(r.Raw.Residual <= LbfgsOptions.DefaultTolerance);
+        else Assert.True(r.Raw.Residual > LbfgsOptions.DefaultTolerance);
+        Assert.NotEqual(SolverStatus.Breakdown, r.Raw.Status);
+    }
+
+    [Fact]
+    public void A_subnormal_gradient_at_the_start_is_reported_unchanged()
+    {
+        var r = Run(Objective(2, (x, g) => { g[0] = x[0]; g[1] = x[1]; return 0.5 * (x[0] * x[0] + x[1] * x[1]); }), [1e-310, 0.0]);
+        Assert.Equal(SolverStatus.Converged, r.Raw.Status);
+        Assert.Equal([1e-310, 0.0], r.Gradient);
+        Assert.Equal([1e-310, 0.0], r.X);
+    }
+
+    [Theory]
     [InlineData(1e160)]
     [InlineData(1e300)]
     [InlineData(1e-300)]

@@ -65,6 +65,13 @@ public class CancellationTests
         Assert.Throws<ArgumentException>("options", () => SpectralClip.Apply(SpectralMode.Soft, x, 1.0, new SpectralClipOptions { NewtonSchulz = new() { Steps = 81 } }));
         Assert.Throws<ArgumentException>("options", () => SpectralClip.Apply(SpectralMode.Polar, x, 1.0, new SpectralClipOptions { NewtonSchulz = new() { PolarSchedule = PolarSchedule.PolarExpress, Steps = 6 } }));
         Assert.Equal(81, SpectralClip.Apply(SpectralMode.Soft, x, 1.0, new SpectralClipOptions { NewtonSchulz = new() { Steps = 81, MaxIterations = 81 } }).Steps);
+        foreach (var schedule in Enum.GetValues<PolarSchedule>())
+        {
+            var limited = SpectralClip.Apply(SpectralMode.Polar, x + Matrix<double>.Build.DenseIdentity(3), 1.0,
+                new SpectralClipOptions { NewtonSchulz = new() { PolarSchedule = schedule, MaxIterations = 2 } });
+            Assert.Equal(2, limited.Steps);                          // the schedules' default five steps obey the limit
+            Assert.NotEqual(SolverStatus.Converged, limited.Status);
+        }
         var ops = HostArithmetic<double>.Instance;
         var h = new HostMatrix<double>(3, 3, new double[9]);
         Assert.Throws<ArgumentNullException>("options", () => NewtonSchulz.Polar(ops, h, null!, 1e-12));

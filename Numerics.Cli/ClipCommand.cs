@@ -5,7 +5,7 @@ using Numerics.Spectral;
 namespace Numerics.Cli;
 
 /// <summary>
-/// <c>numerics clip --in X.npy --c C --out Y.npy [--mode soft|hard|polar] [--method newton-schulz|svd]
+/// <c>numerics clip --in X.npy --c C --out Y.npy [--mode soft|hard|polar] [--method newton-schulz|eigen|svd]
 /// [--schedule adaptive|coupled] [--polar converged|polar-express|muon] [--steps K] [--tol T]
 /// [--float32]</c>: a function of the singular values of a matrix.
 /// </summary>
@@ -15,13 +15,13 @@ public sealed class ClipCommand : ICliCommand
     public string Name => "clip";
 
     /// <inheritdoc />
-    public string Summary => "spectral soft/hard clipping or the polar factor of a matrix, by Newton–Schulz or SVD";
+    public string Summary => "spectral soft/hard clipping or the polar factor of a matrix, by Newton–Schulz, eigendecomposition or SVD";
 
     /// <summary>The words of <c>--mode</c>.</summary>
     public static WordTable<SpectralMode> Modes { get; } = new(("soft", SpectralMode.Soft), ("hard", SpectralMode.Hard), ("polar", SpectralMode.Polar));
 
     /// <summary>The words of <c>--method</c>.</summary>
-    public static WordTable<SpectralMethod> Methods { get; } = new(("newton-schulz", SpectralMethod.NewtonSchulz), ("svd", SpectralMethod.Svd));
+    public static WordTable<SpectralMethod> Methods { get; } = new(("newton-schulz", SpectralMethod.NewtonSchulz), ("eigen", SpectralMethod.Eigen), ("svd", SpectralMethod.Svd));
 
     /// <summary>The words of <c>--schedule</c> (soft clipping).</summary>
     public static WordTable<SoftClipSchedule> Schedules { get; } = new(("adaptive", SoftClipSchedule.Adaptive), ("coupled", SoftClipSchedule.Coupled));
@@ -49,7 +49,7 @@ public sealed class ClipCommand : ICliCommand
         bool single = args.Flag("float32");
         args.Required("in");
         args.Required("out");
-        if (method == SpectralMethod.Svd && context.Device == CliDevice.Gpu) throw new CliUsageException("--method svd runs on the CPU; use --device cpu");
+        if (method != SpectralMethod.NewtonSchulz && context.Device == CliDevice.Gpu) throw new CliUsageException($"--method {Methods.WordOf(method)} runs on the CPU; use --device cpu");
         args.EnsureAllUsed();
 
         var x = context.LoadMatrix("in");
@@ -57,17 +57,15 @@ public sealed class ClipCommand : ICliCommand
         var started = context.Elapsed;
         Matrix<double> y;
         int stepsTaken;
-        double residual;
-        bool converged;
-        double maxOut;
+        double residual, maxOut;
+        string status;
+        var methodUsed = method;
         string device = "cpu";
         if (context.Device == CliDevice.Gpu)
         {
             using var gpu = GpuDevice.Create();
             device = gpu.ToString();
-            double alpha;
-            (y, stepsTaken, residual, converged, alpha) = single ? OnDevice<float>(gpu, mode, x, c, ns) : OnDevice<double>(gpu, mode, x, c, ns);
-            maxOut = SpectralClip.MaxSingularValueBound(mode, alpha, c, x.FrobeniusNorm() == 0);
+            (y, stepsTaken, residual, status, maxOut) = single ? OnDevice<float>(gpu, mode, x, c, ns) : OnDevice<double>(gpu, mode, x, c, ns);
         }
         else
         {
@@ -75,12 +73,12 @@ public sealed class ClipCommand : ICliCommand
             if (single)
             {
                 var r = SpectralClip.Apply(mode, x.Map(v => (float)v), c, options);
-                (y, stepsTaken, residual, converged, maxOut) = (r.Value.Map(v => (double)v), r.Steps, r.Residual, r.Converged, r.MaxSingularValue);
+                (y, stepsTaken, residual, status, maxOut, methodUsed) = (r.Value.Map(v => (double)v), r.Steps, r.Residual, r.Status.ToString(), r.MaxSingularValueBound, r.Method);
             }
             else
             {
                 var r = SpectralClip.Apply(mode, x, c, options);
-                (y, stepsTaken, residual, converged, maxOut) = (r.Value, r.Steps, r.Residual, r.Converged, r.MaxSingularValue);
+                (y, stepsTaken, residual, status, maxOut, methodUsed) = (r.Value, r.Steps, r.Residual, r.Status.ToString(), r.MaxSingularValueBound, r.Method);
             }
         }
         double seconds = context.Elapsed - started;
@@ -89,6 +87,7 @@ public sealed class ClipCommand : ICliCommand
         {
             ["mode"] = Modes.WordOf(mode),
             ["method"] = Methods.WordOf(method),
+            ["method_used"] = Methods.WordOf(methodUsed),
             ["c"] = mode == SpectralMode.Polar ? null : c,
             ["rows"] = x.RowCount,
             ["cols"] = x.ColumnCount,
@@ -96,9 +95,10 @@ public sealed class ClipCommand : ICliCommand
             ["device"] = device,
             ["steps"] = stepsTaken,
             ["seconds"] = seconds,
-            ["max_singular_value_out"] = maxOut,
+            ["max_singular_value_bound"] = maxOut,
             ["residual"] = residual,
-            ["converged"] = converged,
+            ["status"] = status,
+            ["converged"] = status == "Converged",
         });
         return 0;
     }
@@ -112,7 +112,7 @@ public sealed class ClipCommand : ICliCommand
         return c;
     }
 
-    private static (Matrix<double>, int, double, bool, double) OnDevice<T>(GpuDevice gpu, SpectralMode mode, Matrix<double> x, double c, NewtonSchulzOptions ns)
+    private static (Matrix<double>, int, double, string, double) OnDevice<T>(GpuDevice gpu, SpectralMode mode, Matrix<double> x, double c, NewtonSchulzOptions ns)
         where T : unmanaged, IEquatable<T>, IFormattable
     {
         var values = x.ToColumnMajorArray();
@@ -123,6 +123,6 @@ public sealed class ClipCommand : ICliCommand
         using var value = r.Value;
         var host = value.Download();
         var y = host is Matrix<double> d ? d : ((Matrix<float>)(object)host).Map(v => (double)v);
-        return (y, r.Steps, r.Residual, r.Converged, r.Alpha);
+        return (y, r.Steps, r.Residual, r.Status.ToString(), r.MaxSingularValueBound);
     }
 }

@@ -31,6 +31,9 @@ public sealed class GpuArithmetic<T> : IMatrixArithmetic<DeviceMatrix<T>> where 
     public GpuDevice Device { get; }
 
     /// <inheritdoc />
+    public double UnitRoundoff => SpanArithmetic.UnitRoundoff<T>();
+
+    /// <inheritdoc />
     public int Rows(DeviceMatrix<T> m) => m.Rows;
 
     /// <inheritdoc />

@@ -39,6 +39,9 @@ public sealed class GpuBatchArithmetic<T> : IMatrixArithmetic<DeviceMatrixBatch<
     public int Count { get; }
 
     /// <inheritdoc />
+    public double UnitRoundoff => SpanArithmetic.UnitRoundoff<T>();
+
+    /// <inheritdoc />
     public int Rows(DeviceMatrixBatch<T> m) => m.Rows;
 
     /// <inheritdoc />

@@ -30,7 +30,7 @@ public sealed class GpuSpectralClip
         using var batch = DeviceMatrixBatch<T>.Pack([x]);
         var r = ApplyBatch(mode, batch, c, options);
         using var value = r.Value;
-        return new(value.Unpack(0), r.Steps, r.Residual, r.Alpha, r.Status);
+        return new(value.Unpack(0), r.Steps, r.Residual, r.Alpha, r.Status, r.MaxSingularValueBound);
     }
 
     /// <summary>

@@ -28,6 +28,9 @@ public sealed class HostArithmetic<T> : IMatrixArithmetic<HostMatrix<T>> where T
     public LinearAlgebraBackend Backend { get; }
 
     /// <inheritdoc />
+    public double UnitRoundoff => SpanArithmetic.UnitRoundoff<T>();
+
+    /// <inheritdoc />
     public int Rows(HostMatrix<T> m) => m.Rows;
 
     /// <inheritdoc />

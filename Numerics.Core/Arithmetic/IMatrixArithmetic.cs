@@ -14,6 +14,12 @@ namespace Numerics.Arithmetic;
 /// <typeparam name="TMatrix">The matrix handle.</typeparam>
 public interface IMatrixArithmetic<TMatrix> : IVectorArithmetic<TMatrix>
 {
+    /// <summary>
+    /// The unit roundoff u of the element type (2⁻⁵³ for double, 2⁻²⁴ for float): solvers use it to
+    /// tell what accuracy the element type can certify.
+    /// </summary>
+    double UnitRoundoff { get; }
+
     /// <summary>Rows of <paramref name="m"/>.</summary>
     int Rows(TMatrix m);
 

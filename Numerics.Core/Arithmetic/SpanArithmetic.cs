@@ -17,6 +17,9 @@ namespace Numerics.Arithmetic;
 /// </remarks>
 public static class SpanArithmetic
 {
+    /// <summary>The unit roundoff of T: 2⁻²⁴ for float, 2⁻⁵³ for double.</summary>
+    public static double UnitRoundoff<T>() => typeof(T) == typeof(float) ? 5.9604644775390625e-8 : 1.1102230246251565e-16;
+
     /// <summary>Throws unless T is float or double (the two element types every backend supports).</summary>
     /// <exception cref="NotSupportedException">T is another type.</exception>
     public static void RequireSupported<T>()

@@ -22,11 +22,18 @@ public enum SpectralMode
 /// <summary>How the function is computed.</summary>
 public enum SpectralMethod
 {
-    /// <summary>GEMM-only Newton–Schulz iterations on the Gram matrix. Default.</summary>
+    /// <summary>GEMM-only Newton–Schulz iterations on the Gram matrix (the method that also runs on a GPU). Default.</summary>
     NewtonSchulz,
 
-    /// <summary>Exact: LAPACK SVD (gesdd) in double, then U·f(Σ)·Vᵀ. The oracle.</summary>
+    /// <summary>Exact: LAPACK SVD (gesdd) in double, then U·f(Σ)·Vᵀ. The oracle; the slowest.</summary>
     Svd,
+
+    /// <summary>
+    /// Exact CPU path: syrk, syevd of the k×k Gram matrix, then X·Q·g(Λ)·Qᵀ, in double (see
+    /// <see cref="SpectralEigen"/>). No iteration, every α, not fragile at σ ≈ c; several times faster
+    /// than the SVD.
+    /// </summary>
+    Eigen,
 }
 
 /// <summary>Options of <see cref="SpectralClip.Apply{T}"/>.</summary>
@@ -35,54 +42,59 @@ public sealed record SpectralClipOptions
     /// <summary>The method. Default <see cref="SpectralMethod.NewtonSchulz"/>.</summary>
     public SpectralMethod Method { get; init; } = SpectralMethod.NewtonSchulz;
 
-    /// <summary>The Newton–Schulz options (tolerance, schedule, fixed step count).</summary>
+    /// <summary>The Newton–Schulz options (tolerance, schedule, fixed step count). The tolerance also sets the bound checks of the exact methods.</summary>
     public NewtonSchulzOptions NewtonSchulz { get; init; } = new();
+
+    /// <summary>
+    /// When a result cannot be certified, compute it again by the next exact method: Newton–Schulz
+    /// that does not converge falls back to <see cref="SpectralMethod.Eigen"/>, and an eigen result
+    /// whose proven norm bound exceeds c(1 + 10·tol) (1 + 10·tol for the polar factor) falls back to
+    /// <see cref="SpectralMethod.Svd"/>. The result says which method produced it. Default true.
+    /// </summary>
+    public bool Fallback { get; init; } = true;
 }
 
 /// <summary>The outcome of <see cref="SpectralClip.Apply{T}"/>.</summary>
 /// <param name="Value">f applied to the singular values of the input (same shape).</param>
 /// <param name="Mode">The function.</param>
-/// <param name="Method">How it was computed.</param>
-/// <param name="Steps">Newton–Schulz steps (0 for the SVD).</param>
-/// <param name="Residual">The iteration's final residual (0 for the SVD).</param>
-/// <param name="Status">How the iteration stopped (<see cref="SolverStatus.Converged"/> only when the final residual met the tolerance; always converged for the SVD).</param>
-/// <param name="MaxSingularValue">
-/// ‖Value‖₂: exact for the SVD; for Newton–Schulz an upper estimate: f(√ŝ) with ŝ ≥ σ_max² for the
-/// soft clip (unconverged iterations only shrink), c for the hard clip, 1 for the polar factor.
+/// <param name="Method">The method that produced <paramref name="Value"/> (see <paramref name="RequestedMethod"/>).</param>
+/// <param name="Steps">Newton–Schulz steps of the requested method (0 when it was not Newton–Schulz).</param>
+/// <param name="Residual">The Newton–Schulz certificate (see <see cref="NewtonSchulzResult{TMatrix}"/>); 0 for the exact methods.</param>
+/// <param name="Status">
+/// <see cref="SolverStatus.Converged"/> when the value is certified: Newton–Schulz's certificate met the
+/// tolerance, or an exact method's result passed its norm bound check. Otherwise the status of the
+/// last method tried (with <see cref="SpectralClipOptions.Fallback"/> off, or on cancellation).
 /// </param>
+/// <param name="MaxSingularValueBound">
+/// A proven upper bound on ‖Value‖₂ (as stored, in T): from the eigenvalues of Value's Gram matrix,
+/// widened by the rounding of that computation.
+/// </param>
+/// <param name="RequestedMethod">The method the options asked for.</param>
 public sealed record SpectralClipResult<T>(Matrix<T> Value, SpectralMode Mode, SpectralMethod Method, int Steps,
-    double Residual, SolverStatus Status, double MaxSingularValue) where T : struct, IEquatable<T>, IFormattable
+    double Residual, SolverStatus Status, double MaxSingularValueBound, SpectralMethod RequestedMethod) where T : struct, IEquatable<T>, IFormattable
 {
     /// <summary>True when <see cref="Status"/> is <see cref="SolverStatus.Converged"/>.</summary>
     public bool Converged => Status == SolverStatus.Converged;
+
+    /// <summary>True when the value came from a fallback method rather than the requested one.</summary>
+    public bool FellBack => Method != RequestedMethod;
 }
 
 /// <summary>
 /// Spectral clipping and orthogonalisation of matrices of any shape (tall, wide, vectors, 1×1, zero,
-/// rank-deficient), in float or double, by Newton–Schulz (GEMMs only) or by SVD.
+/// rank-deficient), in float or double, by Newton–Schulz (GEMMs only), by one eigendecomposition of
+/// the Gram matrix, or by SVD.
 /// </summary>
 public static class SpectralClip
 {
     /// <summary>The soft-clip map f(σ) = σ/√(1 + σ²/c²).</summary>
-    public static double SoftValue(double sigma, double c) => sigma / Math.Sqrt(1 + sigma / c * (sigma / c));
-
-    /// <summary>
-    /// The upper estimate of ‖f(X)‖₂ that a Newton–Schulz run gives: f(√ŝ) with ŝ = (α − 1)·c² ≥ σ_max²
-    /// for the soft clip (an unconverged iteration only shrinks), c for the hard clip, 1 for the
-    /// polar factor, and 0 for a zero input.
-    /// </summary>
-    public static double MaxSingularValueBound(SpectralMode mode, double alpha, double c, bool zeroInput) => zeroInput ? 0 : mode switch
-    {
-        SpectralMode.Soft => SoftValue(Math.Sqrt((alpha - 1) * c * c), c),
-        SpectralMode.Hard => c,
-        _ => 1.0,
-    };
+    public static double SoftValue(double sigma, double c) => sigma <= c ? sigma / Math.Sqrt(1 + sigma / c * (sigma / c)) : c / Math.Sqrt(1 + c / sigma * (c / sigma));
 
     /// <summary>Applies <paramref name="mode"/> to the singular values of <paramref name="x"/> (input unchanged).</summary>
     /// <param name="mode">Soft, hard or polar.</param>
     /// <param name="x">The matrix (float or double).</param>
-    /// <param name="c">The clip level c &gt; 0 (ignored by <see cref="SpectralMode.Polar"/>).</param>
-    /// <param name="options">Method and iteration options.</param>
+    /// <param name="c">The clip level c &gt; 0 (positive and finite for every mode; the polar factor ignores it).</param>
+    /// <param name="options">Method, iteration and fallback options.</param>
     /// <exception cref="ArgumentException">x holds NaN/∞, c is not positive and finite, or an option is out of range.</exception>
     public static SpectralClipResult<T> Apply<T>(SpectralMode mode, Matrix<T> x, double c, SpectralClipOptions? options = null)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -90,32 +102,62 @@ public static class SpectralClip
         ArgumentNullException.ThrowIfNull(x);
         options ??= new SpectralClipOptions();
         if (!Enum.IsDefined(mode)) throw new ArgumentException($"Unknown mode {mode}.", nameof(mode));
-        if (mode != SpectralMode.Polar && (!(c > 0) || !double.IsFinite(c))) throw new ArgumentException($"c must be positive and finite, got {c}.", nameof(c));
+        if (!Enum.IsDefined(options.Method)) throw new ArgumentException($"Unknown method {options.Method}.", nameof(options));
+        if (!(c > 0) || !double.IsFinite(c)) throw new ArgumentException($"c must be positive and finite, got {c}.", nameof(c));
         var ns = options.NewtonSchulz ?? throw new ArgumentException("options.NewtonSchulz must not be null.", nameof(options));
         ns.Validate(nameof(options));
         var values = DenseStorage.ColumnMajor(x);
         DenseStorage.RequireFinite<T>(values, nameof(x));
-
-        if (options.Method == SpectralMethod.Svd) return Svd(mode, x, c);
         double tolerance = ns.Tolerance ?? NewtonSchulz.DefaultTolerance(typeof(T) == typeof(float));
-        var ops = HostArithmetic<T>.Instance;
-        var input = new HostMatrix<T>(x.RowCount, x.ColumnCount, values);
-        var r = NewtonSchulz.Apply(mode, ops, input, c, ns, tolerance);
-        return new SpectralClipResult<T>(Matrix<T>.Build.Dense(x.RowCount, x.ColumnCount, r.Value.Values), mode,
-            SpectralMethod.NewtonSchulz, r.Steps, r.Residual, r.Status,
-            MaxSingularValueBound(mode, r.Alpha, c, ops.Norm(input) == 0));
+        int rows = x.RowCount, cols = x.ColumnCount;
+        var requested = options.Method;
+        int steps = 0;
+        double residual = 0;
+
+        if (requested == SpectralMethod.NewtonSchulz)
+        {
+            var ops = HostArithmetic<T>.Instance;
+            var r = NewtonSchulz.Apply(mode, ops, new HostMatrix<T>(rows, cols, values), c, ns, tolerance);
+            (steps, residual) = (r.Steps, r.Residual);
+            var status = r.Status;
+            double bound = r.MaxSingularValueBound;
+            if (status != SolverStatus.Breakdown)
+            {
+                // The host can afford the exact bound; it also catches a clip whose certificate met the tolerance but whose norm did not.
+                bound = Math.Min(bound, SpectralEigen.SpectralNormBound(rows, cols, ToDouble(r.Value.Values)));
+                if (status == SolverStatus.Converged && !WithinBand(mode, bound, c, tolerance)) status = SolverStatus.Stalled;
+            }
+            if (status == SolverStatus.Converged || status == SolverStatus.Cancelled || !options.Fallback)
+                return new(Wrap(rows, cols, r.Value.Values), mode, SpectralMethod.NewtonSchulz, steps, residual, status, bound, requested);
+        }
+        if (requested != SpectralMethod.Svd)
+        {
+            var (value, _) = SpectralEigen.Apply(mode, rows, cols, ToDouble(values), c);
+            var converted = FromDouble<T>(value);
+            double bound = SpectralEigen.SpectralNormBound(rows, cols, ToDouble(converted));
+            bool certified = WithinBand(mode, bound, c, tolerance);
+            if (certified || !options.Fallback)
+                return new(Wrap(rows, cols, converted), mode, SpectralMethod.Eigen, steps, residual,
+                    certified ? SolverStatus.Converged : SolverStatus.Stalled, bound, requested);
+        }
+        var xd = Matrix<double>.Build.Dense(rows, cols, ToDouble(values));
+        var exact = FromDouble<T>(Reference(mode, xd, c).Value.AsColumnMajorArray());
+        return new(Wrap(rows, cols, exact), mode, SpectralMethod.Svd, steps, residual, SolverStatus.Converged,
+            SpectralEigen.SpectralNormBound(rows, cols, ToDouble(exact)), requested);
     }
 
-    /// <summary>The exact function by fp64 SVD: U·f(Σ)·Vᵀ.</summary>
-    private static SpectralClipResult<T> Svd<T>(SpectralMode mode, Matrix<T> x, double c) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var xd = Matrix<double>.Build.Dense(x.RowCount, x.ColumnCount,
-            Array.ConvertAll(DenseStorage.ColumnMajor(x), v => double.CreateTruncating(v)));
-        var (value, max) = Reference(mode, xd, c);
-        var converted = Matrix<T>.Build.Dense(x.RowCount, x.ColumnCount,
-            Array.ConvertAll(value.ToColumnMajorArray(), v => T.CreateTruncating(v)));
-        return new SpectralClipResult<T>(converted, mode, SpectralMethod.Svd, 0, 0, SolverStatus.Converged, max);
-    }
+    /// <summary>Whether a proven norm bound is inside the band the mode promises: c(1 + 10·tol), or 1 + 10·tol for the polar factor.</summary>
+    private static bool WithinBand(SpectralMode mode, double bound, double c, double tolerance) =>
+        bound <= (mode == SpectralMode.Polar ? 1 : c) * (1 + 10 * tolerance);
+
+    private static Matrix<T> Wrap<T>(int rows, int cols, T[] values) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Matrix<T>.Build.Dense(rows, cols, values);
+
+    private static double[] ToDouble<T>(T[] values) where T : unmanaged, IFloatingPointIeee754<T> =>
+        values is double[] d ? d : Array.ConvertAll(values, v => double.CreateTruncating(v));
+
+    private static T[] FromDouble<T>(double[] values) where T : unmanaged, IFloatingPointIeee754<T> =>
+        values is T[] same ? same : Array.ConvertAll(values, v => T.CreateTruncating(v));
 
     /// <summary>
     /// The SVD oracle in double: U·f(Σ)·Vᵀ and ‖f(Σ)‖∞. Polar maps singular values below

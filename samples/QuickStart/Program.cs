@@ -20,4 +20,4 @@ Console.WriteLine($"sketch: max |x − x*| ≤ {fast.LinfBound!.Max():E2}; preco
 // Spectral: soft-clip the singular values of a matrix at c = 2 with GEMMs only, checked against the SVD.
 var clipped = Numerics.Spectral.SpectralClip.Apply(Numerics.Spectral.SpectralMode.Soft, a, 2.0);
 var oracle = Numerics.Spectral.SpectralClip.Apply(Numerics.Spectral.SpectralMode.Soft, a, 2.0, new() { Method = Numerics.Spectral.SpectralMethod.Svd });
-Console.WriteLine($"soft clip: {clipped.Steps} Newton–Schulz steps, ‖H − H_svd‖ = {(clipped.Value - oracle.Value).FrobeniusNorm():E2}, ‖H‖₂ ≤ {clipped.MaxSingularValue:F3}");
+Console.WriteLine($"soft clip: {clipped.Steps} Newton–Schulz steps, ‖H − H_svd‖ = {(clipped.Value - oracle.Value).FrobeniusNorm():E2}, ‖H‖₂ ≤ {clipped.MaxSingularValueBound:F3} ({clipped.Status})");

@@ -255,7 +255,7 @@ public class ClipCliTests : CliCommandTests
         Assert.True(root.GetProperty("steps").GetInt32() > 0);
         Assert.True(root.GetProperty("seconds").GetDouble() >= 0);
         Assert.True(root.GetProperty("residual").GetDouble() >= 0);
-        double maxOut = root.GetProperty("max_singular_value_out").GetDouble();
+        double maxOut = root.GetProperty("max_singular_value_bound").GetDouble();
         Assert.True(Numerics.LinearAlgebra.DenseBaselines.SpectralNorm(y) <= maxOut * (1 + 1e-6));
     }
 

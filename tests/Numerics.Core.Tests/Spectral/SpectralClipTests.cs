@@ -56,7 +56,7 @@ public class SpectralClipTests
         Assert.True((r.Value - oracle).FrobeniusNorm() <= 1e-12 * oracle.FrobeniusNorm());
         var s = Lapack.Svd(r.Value, SvdVectors.None).S;
         Assert.True(s[0] < c);
-        Assert.True(s[0] <= r.MaxSingularValue * (1 + 1e-12));
+        Assert.True(s[0] <= r.MaxSingularValueBound * (1 + 1e-12));
         for (int i = 0; i < s.Count; i++) Assert.True(s[i] <= sigma[i] * (1 + 1e-12));   // never raised
     }
 
@@ -177,7 +177,7 @@ public class SpectralClipTests
         var zero = Matrix<double>.Build.Dense(7, 4);
         var rz = SpectralClip.Apply(mode, zero, 1.0);
         Assert.Equal(0.0, rz.Value.FrobeniusNorm());
-        Assert.Equal(0.0, rz.MaxSingularValue);
+        Assert.Equal(0.0, rz.MaxSingularValueBound);
         var sigma = new[] { 5.0, 2.0, 0.3, 0, 0 };
         var (x, u, v) = Known(12, 5, sigma, 14);
         var r = SpectralClip.Apply(mode, x, 1.0);

@@ -1,23 +1,20 @@
-using MathNet.Numerics.LinearAlgebra;
-
 namespace Numerics.Spectral;
 
 /// <summary>
 /// AdEMAMix: U = (m̂₁ + α_t·m₂)/(√v̂ + ε) with a fast EMA m₁ (bias-corrected), a slow EMA m₂ (β₃_t)
 /// and, over the warmup T, α_t = α·t/T and β₃_t rising from β₁ to β₃ as in the reference code.
+/// State: three moments (m₁, m₂, v) per parameter.
 /// </summary>
 public sealed class AdEMAMix : SpectralOptimizer
 {
     private readonly AdEMAMixOptions _o;
 
     /// <summary>An AdEMAMix optimizer (defaults when <paramref name="options"/> is null).</summary>
-    public AdEMAMix(AdEMAMixOptions? options = null) : base(options ?? new AdEMAMixOptions())
+    /// <exception cref="ArgumentException">An option is NaN, infinite or out of range (see <see cref="AdEMAMixOptions.Validate"/>).</exception>
+    public AdEMAMix(AdEMAMixOptions? options = null) : base(options ?? new AdEMAMixOptions(), OptimizerKind.AdEMAMix, momentCount: 3)
     {
-        _o = options ?? new AdEMAMixOptions();
-        if (!(_o.Beta1 is > 0 and < 1) || !(_o.Beta2 is >= 0 and < 1) || !(_o.Beta3 is > 0 and < 1) || !(_o.Alpha >= 0) || !(_o.Epsilon > 0) || _o.AlphaBetaWarmup < 0)
-            throw new ArgumentException("Betas must lie in (0, 1), Alpha ≥ 0, Epsilon > 0 and AlphaBetaWarmup ≥ 0.", nameof(options));
+        _o = (AdEMAMixOptions)Options;
     }
-    private readonly Dictionary<string, (Matrix<double> M1, Matrix<double> M2, Matrix<double> V)> _state = [];
 
     /// <summary>α_t = α·min(1, t/T).</summary>
     public double AlphaAt(int t) => _o.AlphaBetaWarmup == 0 ? _o.Alpha : _o.Alpha * Math.Min(1.0, (double)t / _o.AlphaBetaWarmup);
@@ -31,19 +28,17 @@ public sealed class AdEMAMix : SpectralOptimizer
         return Math.Min(Math.Exp(logStart * logEnd / ((1 - r) * logEnd + r * logStart)), _o.Beta3);
     }
 
-    /// <inheritdoc />
-    protected override Matrix<double> Direction(string name, Matrix<double> g, int t)
+    private protected override void Direction(ReadOnlySpan<double> g, int t, double[][] moments, Span<double> direction)
     {
-        if (!_state.TryGetValue(name, out var s)) _state[name] = s = (g * 0, g * 0, g * 0);
-        double b3 = Beta3At(t);
-        s.M1.Multiply(_o.Beta1, s.M1);
-        s.M1.Add((1 - _o.Beta1) * g, s.M1);
-        s.M2.Multiply(b3, s.M2);
-        s.M2.Add((1 - b3) * g, s.M2);
-        s.V.Multiply(_o.Beta2, s.V);
-        s.V.Add((1 - _o.Beta2) * g.PointwiseMultiply(g), s.V);
-        double c1 = 1 - Math.Pow(_o.Beta1, t), c2 = 1 - Math.Pow(_o.Beta2, t), alpha = AlphaAt(t);
-        var numerator = s.M1 / c1 + alpha * s.M2;
-        return numerator.Map2((n, v) => n / (Math.Sqrt(v / c2) + _o.Epsilon), s.V);
+        double[] m1 = moments[0], m2 = moments[1], v = moments[2];
+        double b1 = _o.Beta1, b2 = _o.Beta2, b3 = Beta3At(t), eps = _o.Epsilon;
+        double c1 = 1 - Math.Pow(b1, t), c2 = 1 - Math.Pow(b2, t), alpha = AlphaAt(t);
+        for (int i = 0; i < g.Length; i++)
+        {
+            m1[i] = b1 * m1[i] + (1 - b1) * g[i];
+            m2[i] = b3 * m2[i] + (1 - b3) * g[i];
+            v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+            direction[i] = (m1[i] / c1 + alpha * m2[i]) / (Math.Sqrt(v[i] / c2) + eps);
+        }
     }
 }

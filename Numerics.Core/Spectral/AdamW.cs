@@ -1,36 +1,32 @@
-using MathNet.Numerics.LinearAlgebra;
-using Numerics.LinearAlgebra;
-using Numerics.Optimization;
-
 namespace Numerics.Spectral;
 
 /// <summary>
-/// AdamW: U = m̂/(√v̂ + ε) with bias-corrected EMAs, formed by <see cref="Adam"/> (one per named
-/// parameter, over the matrix's column-major values); the decay and the step are applied by
-/// <see cref="SpectralOptimizer"/> after the direction is clipped.
+/// AdamW: U = m̂/(√v̂ + ε) with m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g² and the bias corrections
+/// m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ), per parameter over its column-major values (the same
+/// arithmetic as <see cref="Optimization.Adam"/>). Decay, clipping and the step are
+/// <see cref="SpectralOptimizer"/>'s. State: two moments (m, v) per parameter.
 /// </summary>
 public sealed class AdamW : SpectralOptimizer
 {
-    private readonly AdamOptions _adam;
-    private readonly Dictionary<string, Adam> _state = [];
+    private readonly double _beta1, _beta2, _epsilon;
 
     /// <summary>An AdamW optimizer (defaults when <paramref name="options"/> is null).</summary>
-    /// <exception cref="ArgumentException">Beta1 or Beta2 outside [0, 1), Epsilon not positive, or a shared option out of range.</exception>
-    public AdamW(AdamWOptions? options = null) : base(options ?? new AdamWOptions())
+    /// <exception cref="ArgumentException">An option is NaN, infinite or out of range (see <see cref="AdamWOptions.Validate"/>).</exception>
+    public AdamW(AdamWOptions? options = null) : base(options ?? new AdamWOptions(), OptimizerKind.AdamW, momentCount: 2)
     {
-        var o = options ?? new AdamWOptions();
-        // Only the moment update of Adam is used here: learning rate, warmup and decay belong to
-        // SpectralOptimizer, because the decay must stay outside the clip.
-        _adam = new AdamOptions { Beta1 = o.Beta1, Beta2 = o.Beta2, Epsilon = o.Epsilon };
-        _adam.Validate(nameof(options));
+        var o = (AdamWOptions)Options;
+        (_beta1, _beta2, _epsilon) = (o.Beta1, o.Beta2, o.Epsilon);
     }
 
-    /// <inheritdoc />
-    protected override Matrix<double> Direction(string name, Matrix<double> g, int t)
+    private protected override void Direction(ReadOnlySpan<double> g, int t, double[][] moments, Span<double> direction)
     {
-        if (!_state.TryGetValue(name, out var adam)) _state[name] = adam = new Adam(g.RowCount * g.ColumnCount, _adam);
-        var u = new double[adam.Length];
-        adam.Direction(DenseStorage.ColumnMajor(g), u);
-        return Matrix<double>.Build.Dense(g.RowCount, g.ColumnCount, u);
+        double[] m = moments[0], v = moments[1];
+        double b1 = _beta1, b2 = _beta2, c1 = 1 - Math.Pow(b1, t), c2 = 1 - Math.Pow(b2, t);
+        for (int i = 0; i < g.Length; i++)
+        {
+            double mi = m[i] = b1 * m[i] + (1 - b1) * g[i];
+            double vi = v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+            direction[i] = mi / c1 / (Math.Sqrt(vi / c2) + _epsilon);
+        }
     }
 }

@@ -1,26 +1,27 @@
-using MathNet.Numerics.LinearAlgebra;
-
 namespace Numerics.Spectral;
 
-/// <summary>Signum with Nesterov momentum: m ← βm + g, U = sign(g + βm).</summary>
+/// <summary>
+/// Signum with Nesterov momentum: m ← βm + g, U = sign(g + βm) (sign 0 = 0). State: one moment (m)
+/// per parameter. Note ‖sign(M)‖₂ ≥ √max(rows, cols), so the post clip is active for every matrix.
+/// </summary>
 public sealed class Signum : SpectralOptimizer
 {
-    private readonly SignumOptions _o;
+    private readonly double _beta;
 
     /// <summary>A Signum optimizer (defaults when <paramref name="options"/> is null).</summary>
-    public Signum(SignumOptions? options = null) : base(options ?? new SignumOptions())
+    /// <exception cref="ArgumentException">An option is NaN, infinite or out of range (see <see cref="SignumOptions.Validate"/>).</exception>
+    public Signum(SignumOptions? options = null) : base(options ?? new SignumOptions(), OptimizerKind.Signum, momentCount: 1)
     {
-        _o = options ?? new SignumOptions();
-        if (!(_o.Momentum is >= 0 and < 1)) throw new ArgumentException($"Momentum must lie in [0, 1), got {_o.Momentum}.", nameof(options));
+        _beta = ((SignumOptions)Options).Momentum;
     }
-    private readonly Dictionary<string, Matrix<double>> _momentum = [];
 
-    /// <inheritdoc />
-    protected override Matrix<double> Direction(string name, Matrix<double> g, int t)
+    private protected override void Direction(ReadOnlySpan<double> g, int t, double[][] moments, Span<double> direction)
     {
-        if (!_momentum.TryGetValue(name, out var m)) _momentum[name] = m = g * 0;
-        m.Multiply(_o.Momentum, m);
-        m.Add(g, m);
-        return (g + _o.Momentum * m).Map(v => (double)Math.Sign(v));
+        var m = moments[0];
+        for (int i = 0; i < g.Length; i++)
+        {
+            m[i] = _beta * m[i] + g[i];
+            direction[i] = Math.Sign(g[i] + _beta * m[i]);
+        }
     }
 }

@@ -41,10 +41,6 @@ namespace Numerics.Spectral;
 /// </remarks>
 public abstract partial class SpectralOptimizer
 {
-    // The exact method a non-converged Newton–Schulz result falls back to. SpectralMethod.Eigen (exact
-    // eigendecomposition of the Gram matrix on the CPU) is meant to replace the SVD here.
-    private static readonly SpectralMethod ExactMethod = SpectralMethod.Svd;
-
     private readonly OptimizerOptions _options;
     private readonly ParameterGroup[] _groups;
     private readonly OptimizerKind _kind;
@@ -267,28 +263,29 @@ public abstract partial class SpectralOptimizer
         foreach (ref var x in u) x *= factor;
     }
 
-    /// <summary>A Newton–Schulz spectral function, replaced by the exact method when it did not converge.</summary>
+    /// <summary>
+    /// A Newton–Schulz spectral function; <see cref="SpectralClip.Apply{T}"/> replaces a result it cannot
+    /// certify by the exact eigen path (then the SVD), and the step refuses anything still uncertified.
+    /// </summary>
     private double[] Spectral<T>(SpectralMode mode, Pending<T> p, double[] x, double c, Counters report)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var ns = _options.Spectra!.NewtonSchulz;
         var input = Matrix<double>.Build.Dense(p.Rows, p.Cols, x);
         report.Clips++;
-        var fast = SpectralClip.Apply(mode, input, c, new SpectralClipOptions { NewtonSchulz = ns });
-        if (fast.Converged && IsFinite(fast.Value)) return DenseStorage.ColumnMajor(fast.Value);
-        report.Names.Add(p.Name);
-        SpectralClipResult<double> exact;
+        SpectralClipResult<double> result;
         try
         {
-            exact = SpectralClip.Apply(mode, input, c, new SpectralClipOptions { Method = ExactMethod, NewtonSchulz = ns });
+            result = SpectralClip.Apply(mode, input, c, new SpectralClipOptions { NewtonSchulz = ns, Fallback = true });
         }
         catch (ArithmeticException e)
         {
-            throw new InvalidOperationException($"The {mode} function of '{p.Name}' did not converge ({fast.Status}) and the exact method failed: {e.Message} Nothing was changed.", e);
+            throw new InvalidOperationException($"The {mode} function of '{p.Name}' failed: {e.Message} Nothing was changed.", e);
         }
-        if (!exact.Converged || !IsFinite(exact.Value))
-            throw new InvalidOperationException($"The {mode} function of '{p.Name}' did not converge ({fast.Status}) nor did the exact method ({exact.Status}); nothing was changed.");
-        return DenseStorage.ColumnMajor(exact.Value);
+        if (result.FellBack) report.Names.Add(p.Name);
+        if (!result.Converged || !IsFinite(result.Value))
+            throw new InvalidOperationException($"The {mode} function of '{p.Name}' could not be certified ({result.Status} by {result.Method}); nothing was changed.");
+        return DenseStorage.ColumnMajor(result.Value);
     }
 
     private static bool IsFinite(Matrix<double> m) => double.IsFinite(SpanArithmetic.MaxAbs<double>(DenseStorage.ColumnMajor(m)));

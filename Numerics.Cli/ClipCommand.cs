@@ -55,10 +55,10 @@ public sealed class ClipCommand : ICliCommand
         var x = context.LoadMatrix("in");
         var ns = new NewtonSchulzOptions { SoftSchedule = schedule, PolarSchedule = polar, Steps = steps, Tolerance = tol };
         var started = context.Elapsed;
-        Matrix<double> y;
-        int stepsTaken;
-        double residual, maxOut;
-        string status;
+        Matrix<double> y = x;
+        int stepsTaken = 0;
+        double residual = 0, maxOut = 0;
+        string status = "";
         var methodUsed = method;
         string device = "cpu";
         if (context.Device == CliDevice.Gpu)
@@ -67,9 +67,12 @@ public sealed class ClipCommand : ICliCommand
             device = gpu.ToString();
             (y, stepsTaken, residual, status, maxOut) = single ? OnDevice<float>(gpu, mode, x, c, ns) : OnDevice<double>(gpu, mode, x, c, ns);
         }
-        else
+        if (context.Device != CliDevice.Gpu || status != "Converged")
         {
-            var options = new SpectralClipOptions { Method = method, NewtonSchulz = ns };
+            // On the CPU, or when the device iteration could not be certified: the host path with its exact fallback.
+            var hostMethod = method;
+            if (context.Device == CliDevice.Gpu) (hostMethod, device) = (SpectralMethod.Eigen, device + "; eigen fallback on the cpu");
+            var options = new SpectralClipOptions { Method = hostMethod, NewtonSchulz = ns };
             if (single)
             {
                 var r = SpectralClip.Apply(mode, x.Map(v => (float)v), c, options);

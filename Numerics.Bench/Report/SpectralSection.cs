@@ -28,57 +28,60 @@ internal sealed class SpectralSection : IReportSection
         var sizes = context.Sizes(SmokeSizes, FullSizes);
         w.WriteLine("## Spectral soft clip (Gaussian X, c = σ_max/3 so α ≈ 10; errors against the fp64 SVD oracle)");
         w.WriteLine();
-        var table = new ReportTable("m×n", "method", "precision", "steps", "seconds", "speed-up vs SVD", "rel. error", "GF/s", "GEMM share");
+        var table = new ReportTable("m×n", "method", "precision", "tolerance", "result by", "status", "steps", "seconds", "speed-up vs SVD", "rel. error");
         foreach (var (m, n) in sizes)
         {
             var values = new double[(long)m * n];
             new CounterRng(7).FillNormal(values);
             var x = Matrix<double>.Build.Dense(m, n, values);
+            var xf = x.Map(v => (float)v);
             double c = Lapack.Svd(x, SvdVectors.None).S[0] / 3;
             var oracle = SpectralClip.Reference(SpectralMode.Soft, x, c).Value;
-            double Error(Matrix<double> y) => (y - oracle).FrobeniusNorm() / oracle.FrobeniusNorm();
+            double Error<T>(Matrix<T> y) where T : struct, IEquatable<T>, IFormattable =>
+                (y.Map(v => Convert.ToDouble(v)) - oracle).FrobeniusNorm() / oracle.FrobeniusNorm();
             string size = $"{m}×{n}";
-            int k = Math.Min(m, n), big = Math.Max(m, n);
 
             SpectralClipResult<double> svd = null!;
             double tSvd = Timing.Best(() => svd = SpectralClip.Apply(SpectralMode.Soft, x, c, new() { Method = SpectralMethod.Svd }), 2);
-            table.Add(size, "SVD (dgesdd) baseline", "fp64", 0, tSvd, 1.0, Error(svd.Value), double.NaN, double.NaN);
-
-            var xf = x.Map(v => (float)v);
-            foreach (var schedule in new[] { SoftClipSchedule.Adaptive, SoftClipSchedule.Coupled })
+            table.Add(size, "SVD (dgesdd) baseline", "fp64", "exact", "svd", svd.Status, 0, tSvd, 1.0, Error(svd.Value));
+            foreach (var (label, options, tolerance64, tolerance32) in Variants)
             {
-                var ns = new SpectralClipOptions { NewtonSchulz = new() { SoftSchedule = schedule } };
+                var o64 = options with { NewtonSchulz = options.NewtonSchulz with { Tolerance = tolerance64 } };
                 SpectralClipResult<double> r64 = null!;
-                double t64 = Timing.Best(() => r64 = SpectralClip.Apply(SpectralMode.Soft, x, c, ns), 3);
-                double flops64 = Flops(k, big, r64.Steps);
-                double gemm64 = GemmRate<double>(k);
-                table.Add(size, $"Newton–Schulz {schedule}", "fp64", r64.Steps, t64, tSvd / t64, Error(r64.Value), flops64 / t64 / 1e9, flops64 / t64 / 1e9 / gemm64);
+                double t64 = Timing.Best(() => r64 = SpectralClip.Apply(SpectralMode.Soft, x, c, o64), 3);
+                table.Add(size, label, "fp64", tolerance64?.ToString("0e0") ?? "1e-12", Word(r64.Method), r64.Status, r64.Steps, t64, tSvd / t64, Error(r64.Value));
+                var o32 = options with { NewtonSchulz = options.NewtonSchulz with { Tolerance = tolerance32 } };
                 SpectralClipResult<float> r32 = null!;
-                double t32 = Timing.Best(() => r32 = SpectralClip.Apply(SpectralMode.Soft, xf, c, ns), 3);
-                double flops32 = Flops(k, big, r32.Steps);
-                double gemm32 = GemmRate<float>(k);
-                table.Add(size, $"Newton–Schulz {schedule}", "fp32", r32.Steps, t32, tSvd / t32, Error(r32.Value.Map(v => (double)v)), flops32 / t32 / 1e9, flops32 / t32 / 1e9 / gemm32);
+                double t32 = Timing.Best(() => r32 = SpectralClip.Apply(SpectralMode.Soft, xf, c, o32), 3);
+                table.Add(size, label, "fp32", tolerance32?.ToString("0e0") ?? "1e-5", Word(r32.Method), r32.Status, r32.Steps, t32, tSvd / t32, Error(r32.Value));
             }
         }
         table.Write(w);
-        w.WriteLine("GF/s counts 4k²n for the Gram and output products plus 6k³ per step; GEMM share = that rate over the backend's k×k GEMM rate measured in the same run.");
+        w.WriteLine("Eigen: syrk + syevd of the k×k Gram matrix, in double. Newton–Schulz alone reports Stalled where the tolerance lies below its rounding floor u·α·k;");
+        w.WriteLine("with the default fallback that case goes to the eigen path as soon as α is known.");
         w.WriteLine();
         Gpu(context);
     }
 
+    /// <summary>What the table compares with the SVD: the exact eigen path, Newton–Schulz alone (at the default and at a certifiable tolerance), and the default with fallback.</summary>
+    private static readonly (string Label, SpectralClipOptions Options, double? Tolerance64, double? Tolerance32)[] Variants =
+    [
+        ("eigen (syrk + syevd)", new() { Method = SpectralMethod.Eigen }, null, null),
+        ("Newton–Schulz adaptive, no fallback", new() { Fallback = false }, null, null),
+        ("Newton–Schulz adaptive, no fallback", new() { Fallback = false }, 1e-10, 1e-3),
+        ("Newton–Schulz coupled, no fallback", new() { Fallback = false, NewtonSchulz = new() { SoftSchedule = SoftClipSchedule.Coupled } }, 1e-10, 1e-3),
+        ("default (Newton–Schulz, fallback)", new(), null, null),
+    ];
+
+    private static string Word(SpectralMethod method) => method switch
+    {
+        SpectralMethod.NewtonSchulz => "newton-schulz",
+        SpectralMethod.Eigen => "eigen",
+        _ => "svd",
+    };
+
     /// <summary>On a GPU, steps predicted from α avoid a host synchronisation per step.</summary>
     private static readonly NewtonSchulzOptions Predicted = new() { StepRule = StepRule.Predicted };
-
-    private static double Flops(int k, int n, int steps) => 4.0 * k * k * n + 6.0 * k * k * (double)k * steps;
-
-    /// <summary>The backend's GF/s on a k×k×k GEMM, measured now.</summary>
-    private static double GemmRate<T>(int k) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
-    {
-        var (a, b) = GemmSection.Operands<T>(k);
-        var cc = new T[(long)k * k];
-        double t = Timing.Best(() => GemmSection.Gemm(LinearAlgebraBackend.Current, k, a, b, cc), 3);
-        return 2.0 * k * k * k / t / 1e9;
-    }
 
     private static void Gpu(ReportContext context)
     {

@@ -88,6 +88,10 @@ public sealed class HostArithmetic<T> : IMatrixArithmetic<HostMatrix<T>> where T
     }
 
     /// <inheritdoc />
+    public void SymmetricRankK(double alpha, HostMatrix<T> a, bool transpose, HostMatrix<T> c) =>
+        SpanArithmetic.SymmetricRankK<T>(Backend, transpose, c.Rows, transpose ? a.Rows : a.Columns, alpha, a.Values, Math.Max(1, a.Rows), c.Values, Math.Max(1, c.Rows));
+
+    /// <inheritdoc />
     public void AddToDiagonal(HostMatrix<T> m, double shift)
     {
         T s = T.CreateTruncating(shift);

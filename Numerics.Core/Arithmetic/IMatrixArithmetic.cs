@@ -32,6 +32,13 @@ public interface IMatrixArithmetic<TMatrix> : IVectorArithmetic<TMatrix>
     /// <summary>C ← α·op(A)·op(B) + β·C (β = 0 does not read C).</summary>
     void Gemm(Transpose transA, Transpose transB, double alpha, TMatrix a, TMatrix b, double beta, TMatrix c);
 
+    /// <summary>
+    /// The full symmetric Gram matrix c ← α·a·aᵀ (<paramref name="transpose"/> false) or α·aᵀ·a. The
+    /// default is one GEMM; a backend with a symmetric rank-k kernel does half the work.
+    /// </summary>
+    void SymmetricRankK(double alpha, TMatrix a, bool transpose, TMatrix c) =>
+        Gemm(transpose ? Transpose.Transpose : Transpose.NoTranspose, transpose ? Transpose.NoTranspose : Transpose.Transpose, alpha, a, a, 0.0, c);
+
     /// <summary>m ← m + shift·I on the min(rows, cols) diagonal.</summary>
     void AddToDiagonal(TMatrix m, double shift);
 

@@ -148,6 +148,23 @@ public static class SpanArithmetic
             backend.Gemm(transA, transB, m, n, k, (float)alpha, As<T, float>(a), lda, As<T, float>(b), ldb, (float)beta, AsWritable<T, float>(c), ldc);
     }
 
+    /// <summary>
+    /// The full symmetric n×n C ← α·A·Aᵀ (A n×k, <paramref name="transpose"/> false) or α·Aᵀ·A (A k×n):
+    /// one syrk into the lower triangle, then the upper triangle mirrored, so C is exactly symmetric.
+    /// </summary>
+    public static void SymmetricRankK<T>(LinearAlgebraBackend backend, bool transpose, int n, int k, double alpha,
+        ReadOnlySpan<T> a, int lda, Span<T> c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        var trans = transpose ? Transpose.Transpose : Transpose.NoTranspose;
+        if (typeof(T) == typeof(double))
+            backend.Syrk(TriangularPart.Lower, trans, n, k, alpha, As<T, double>(a), lda, 0.0, AsWritable<T, double>(c), ldc);
+        else
+            backend.Syrk(TriangularPart.Lower, trans, n, k, (float)alpha, As<T, float>(a), lda, 0f, AsWritable<T, float>(c), ldc);
+        for (int j = 1; j < n; j++)
+            for (int i = 0; i < j; i++) c[i + j * ldc] = c[j + i * ldc];
+    }
+
     /// <summary>sums[j] ← Σᵢ m[i, j] in double, for a rows×cols column-major m.</summary>
     public static void ColumnSums<T>(ReadOnlySpan<T> m, int rows, int cols, Span<T> sums) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -41,8 +41,7 @@ internal static class GramBounds
         bool wide = rows <= cols;
         int k = Math.Min(rows, cols);
         var g = ops.Create(k, k);
-        if (wide) ops.Gemm(Transpose.NoTranspose, Transpose.Transpose, scale, x, x, 0.0, g);
-        else ops.Gemm(Transpose.Transpose, Transpose.NoTranspose, scale, x, x, 0.0, g);
+        ops.SymmetricRankK(scale, x, transpose: !wide, g);
         return g;
     }
 

@@ -169,6 +169,12 @@ public static partial class NewtonSchulz
         double norm = ops.Norm(xs);
         double signTolerance = Math.Min(tolerance, tolerance * cs / (2 * norm));
         bool reachable = signTolerance >= 8 * k * ops.UnitRoundoff;
+        if (!reachable && options.StopWhenUncertifiable)
+        {
+            if (e != 0) ops.Release(xs);
+            ops.Fill(result, double.NaN);
+            return new(result, 0, double.NaN, 1, SolverStatus.Stalled, double.NaN);
+        }
         var signOptions = options with { PolarSchedule = PolarSchedule.Converged, Steps = null };
         // Below the rounding floor the sign iterations still run (to their floor) for the best answer.
         double signTarget = Math.Max(signTolerance, 8 * k * ops.UnitRoundoff);

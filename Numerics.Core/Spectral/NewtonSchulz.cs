@@ -116,7 +116,15 @@ public static partial class NewtonSchulz
         double inverseAlpha = 1 / alpha;
         ops.Axpby(1 / (cs * cs + s), y0, 0.0, y0);
         ops.AddToDiagonal(y0, inverseAlpha);
-        if (!(RoundingFloor(ops.UnitRoundoff, alpha, k) <= 1))
+        double floor = RoundingFloor(ops.UnitRoundoff, alpha, k);
+        if (options.StopWhenUncertifiable && !(floor <= tolerance))
+        {
+            ops.Release(y0);
+            if (e != 0) ops.Release(xs);
+            ops.Fill(result, double.NaN);
+            return new(result, 0, double.NaN, alpha, SolverStatus.Stalled, double.NaN);
+        }
+        if (!(floor <= 1))
         {
             // The slowest direction is below the element type's rounding (u·α·k > 1): the iteration
             // cannot resolve it and in low precision diverges; report that instead of iterating.
@@ -134,7 +142,7 @@ public static partial class NewtonSchulz
         var (steps, residual, status) = options.SoftSchedule == SoftClipSchedule.Coupled
             ? CoupledInverseRoot(ops, y0, ref z, k, alpha, options, tolerance)
             : AdaptiveInverseRoot(ops, y0, ref z, k, alpha, options, tolerance);
-        if (status == SolverStatus.Converged && RoundingFloor(ops.UnitRoundoff, alpha, k) > tolerance) status = SolverStatus.Stalled;
+        if (status == SolverStatus.Converged && floor > tolerance) status = SolverStatus.Stalled;
         // H = (Z/√α)·X̃ (wide) or X̃·(Z/√α) (tall), then ×t; Z is symmetric.
         double scale = Math.Sqrt(inverseAlpha);
         if (wide) ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, scale, z, xs, 0.0, result);

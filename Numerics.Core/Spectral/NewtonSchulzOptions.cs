@@ -26,6 +26,15 @@ public sealed record NewtonSchulzOptions : IterativeOptions
     /// <summary>The polar factor's schedule. Default <see cref="PolarSchedule.Converged"/>.</summary>
     public PolarSchedule PolarSchedule { get; init; } = PolarSchedule.Converged;
 
+    /// <summary>
+    /// Return at once, with <see cref="Optimization.SolverStatus.Stalled"/> and a NaN value, when the
+    /// element type's rounding already rules out certifying the tolerance (u·α·k &gt; tol for the soft
+    /// clip, the hard clip's sign tolerance below its floor), instead of iterating to a result that
+    /// cannot be certified. For callers with an exact fallback; <see cref="SpectralClip"/> sets it when
+    /// its fallback is on. Default false.
+    /// </summary>
+    public bool StopWhenUncertifiable { get; init; }
+
     /// <summary>The resolved step limit.</summary>
     public int StepLimit => MaxIterations ?? DefaultMaxIterations;
 

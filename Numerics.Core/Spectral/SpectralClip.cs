@@ -117,16 +117,18 @@ public static class SpectralClip
         if (requested == SpectralMethod.NewtonSchulz)
         {
             var ops = HostArithmetic<T>.Instance;
-            var r = NewtonSchulz.Apply(mode, ops, new HostMatrix<T>(rows, cols, values), c, ns, tolerance);
+            var r = NewtonSchulz.Apply(mode, ops, new HostMatrix<T>(rows, cols, values), c, ns with { StopWhenUncertifiable = options.Fallback }, tolerance);
             (steps, residual) = (r.Steps, r.Residual);
             var status = r.Status;
             double bound = r.MaxSingularValueBound;
-            if (status != SolverStatus.Breakdown)
+            if (mode == SpectralMode.Hard && status == SolverStatus.Converged)
             {
-                // The host can afford the exact bound; it also catches a clip whose certificate met the tolerance but whose norm did not.
+                // The soft clip's and the polar factor's bounds follow from their certificates; the hard
+                // clip's comes from Gram-matrix norms, so the host takes the exact one, which also catches a
+                // clip whose certificate met the tolerance but whose norm did not.
                 bound = Math.Min(bound, SpectralEigen.SpectralNormBound(rows, cols, ToDouble(r.Value.Values)));
-                if (status == SolverStatus.Converged && !WithinBand(mode, bound, c, tolerance)) status = SolverStatus.Stalled;
             }
+            if (status == SolverStatus.Converged && !WithinBand(mode, bound, c, tolerance)) status = SolverStatus.Stalled;
             if (status == SolverStatus.Converged || status == SolverStatus.Cancelled || !options.Fallback)
                 return new(Wrap(rows, cols, r.Value.Values), mode, SpectralMethod.NewtonSchulz, steps, residual, status, bound, requested);
         }
@@ -166,22 +168,23 @@ public static class SpectralClip
     public static (Matrix<double> Value, double MaxSingularValue) Reference(SpectralMode mode, Matrix<double> x, double c)
     {
         ArgumentNullException.ThrowIfNull(x);
-        if (x.RowCount == 0 || x.ColumnCount == 0) return (x.Clone(), 0);
-        if (x.FrobeniusNorm() == 0) return (x.Clone(), 0);
-        double cutoff = 0;
-        if (mode == SpectralMode.Polar)
-        {
-            var s = Lapack.Svd(x, SvdVectors.None).S;
-            cutoff = DenseBaselines.DefaultRelativeCutoff(x.RowCount, x.ColumnCount) * s[0];
-        }
+        DenseStorage.RequireFinite(x, nameof(x));
+        if (x.RowCount == 0 || x.ColumnCount == 0 || x.FrobeniusNorm() == 0) return (x.Clone(), 0);
+        // One thin SVD (gesdd) serves the cutoff, the function and the largest value.
+        var svd = Lapack.Svd(x);
+        double cutoff = mode == SpectralMode.Polar ? DenseBaselines.DefaultRelativeCutoff(x.RowCount, x.ColumnCount) * svd.S[0] : 0;
         Func<double, double> f = mode switch
         {
             SpectralMode.Soft => sigma => SoftValue(sigma, c),
             SpectralMode.Hard => sigma => Math.Min(sigma, c),
             _ => sigma => sigma > cutoff ? 1.0 : 0.0,
         };
-        var value = DenseBaselines.MatrixFunction(x, f);
-        var top = Lapack.Svd(x, SvdVectors.None).S[0];
-        return (value, f(top));
+        var us = svd.U!.Clone();
+        for (int j = 0; j < svd.S.Count; j++)
+        {
+            double fs = f(svd.S[j]);
+            for (int i = 0; i < us.RowCount; i++) us[i, j] *= fs;
+        }
+        return (Blas.Multiply(us, svd.VT!), f(svd.S[0]));
     }
 }

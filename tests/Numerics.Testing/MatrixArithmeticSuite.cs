@@ -172,6 +172,36 @@ public abstract class MatrixArithmeticSuite<TMatrix>
     }
 
     [Theory]
+    [InlineData(false, 1, 4)]
+    [InlineData(false, 7, 20)]
+    [InlineData(true, 33, 65)]
+    [InlineData(true, 66, 3)]
+    public void Symmetric_rank_k_is_the_full_exactly_symmetric_gram_matrix(bool transpose, int n, int k)
+    {
+        var (a, av) = transpose ? Make(k, n, 11) : Make(n, k, 11);
+        var (c, _) = Make(n, n, 12);
+        Ops.SymmetricRankK(0.75, a, transpose, c);
+        var got = Backend.Download(c);
+        int lda = transpose ? k : n;
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < n; i++)
+            {
+                double s = 0, bound = 0;
+                for (int p = 0; p < k; p++)
+                {
+                    double x = transpose ? av[p + i * lda] : av[i + p * lda];
+                    double y = transpose ? av[p + j * lda] : av[j + p * lda];
+                    s += x * y;
+                    bound += Math.Abs(x * y);
+                }
+                // Higham's γ_{k+1} bound, as for the GEMM above.
+                double tol = (k + 1) * Backend.UnitRoundoff * 1.01 * 0.75 * bound;
+                Assert.True(Math.Abs(got[i + j * n] - 0.75 * s) <= tol, $"C[{i},{j}]: expected {0.75 * s:R}, got {got[i + j * n]:R}");
+                Assert.Equal(got[j + i * n], got[i + j * n]);
+            }
+    }
+
+    [Theory]
     [InlineData(1, 1)]
     [InlineData(5, 3)]
     [InlineData(40, 70)]

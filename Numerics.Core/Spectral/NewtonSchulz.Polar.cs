@@ -38,23 +38,10 @@ public static partial class NewtonSchulz
         RequirePolarSteps(options);
         int rows = ops.Rows(x), cols = ops.Columns(x), k = Math.Min(rows, cols);
         bool wide = rows <= cols;
-        var result = ops.Create(rows, cols);
-        if (k == 0) return new(result, 0, 0, 1, SolverStatus.Converged, 0);
-        double maxAbs = ops.MaxAbs(x);
-        if (!double.IsFinite(maxAbs)) return NonFinite(ops, result);
-        if (maxAbs == 0)
-        {
-            ops.Fill(result, 0.0);
-            return new(result, 0, 0, 1, SolverStatus.Converged, 0);
-        }
         // msign(tX) = msign(X): work on X/2^e so the Gram matrix cannot overflow.
-        int e = GramBounds.ScalingExponent(maxAbs);
-        var xs = x;
-        if (e != 0)
-        {
-            xs = ops.Create(rows, cols);
-            GramBounds.ScaleBy(ops, x, -e, xs);
-        }
+        var prepared = Prepare(ops, x);
+        if (prepared.Done is { } done) return done;
+        var (result, xs, e) = (prepared.Result, prepared.Scaled, prepared.Exponent);
         var r = GramBounds.Gram(ops, xs, 1.0);
         // Muon normalises by ‖X‖_F (its coefficients were tuned for that); the others by a proven,
         // sharper bound on σ_max with Polar Express's 1.02 cushion.
@@ -148,23 +135,10 @@ public static partial class NewtonSchulz
         if (options.Steps is not null)
             throw new ArgumentException("The hard clip runs two converged sign iterations; NewtonSchulzOptions.Steps cannot be honoured.", nameof(options));
         int rows = ops.Rows(x), cols = ops.Columns(x), k = Math.Min(rows, cols);
-        var result = ops.Create(rows, cols);
-        if (k == 0) return new(result, 0, 0, 1, SolverStatus.Converged, 0);
-        double maxAbs = ops.MaxAbs(x);
-        if (!double.IsFinite(maxAbs)) return NonFinite(ops, result);
-        if (maxAbs == 0)
-        {
-            ops.Fill(result, 0.0);
-            return new(result, 0, 0, 1, SolverStatus.Converged, 0);
-        }
         // clip_c(tX) = t·clip_{c/t}(X) with t = 2^e.
-        int e = GramBounds.ScalingExponent(maxAbs);
-        var xs = x;
-        if (e != 0)
-        {
-            xs = ops.Create(rows, cols);
-            GramBounds.ScaleBy(ops, x, -e, xs);
-        }
+        var prepared = Prepare(ops, x);
+        if (prepared.Done is { } done) return done;
+        var (result, xs, e) = (prepared.Result, prepared.Scaled, prepared.Exponent);
         double cs = Math.ScaleB(c, -e);
         double norm = ops.Norm(xs);
         double signTolerance = Math.Min(tolerance, tolerance * cs / (2 * norm));

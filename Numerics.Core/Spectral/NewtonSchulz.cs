@@ -81,23 +81,10 @@ public static partial class NewtonSchulz
         RequirePositive(c);
         int rows = ops.Rows(x), cols = ops.Columns(x), k = Math.Min(rows, cols);
         bool wide = rows <= cols;
-        var result = ops.Create(rows, cols);
-        if (k == 0) return new(result, 0, 0, 1, SolverStatus.Converged, 0);
-        double maxAbs = ops.MaxAbs(x);
-        if (!double.IsFinite(maxAbs)) return NonFinite(ops, result);
-        if (maxAbs == 0)
-        {
-            ops.Fill(result, 0.0);
-            return new(result, 0, 0, 1, SolverStatus.Converged, 0);
-        }
         // H_c(X) = t·H_{c/t}(X/t) with t = 2^e: exact, and the Gram matrix of X/t cannot overflow.
-        int e = GramBounds.ScalingExponent(maxAbs);
-        var xs = x;
-        if (e != 0)
-        {
-            xs = ops.Create(rows, cols);
-            GramBounds.ScaleBy(ops, x, -e, xs);
-        }
+        var prepared = Prepare(ops, x);
+        if (prepared.Done is { } done) return done;
+        var (result, xs, e) = (prepared.Result, prepared.Scaled, prepared.Exponent);
         double cs = Math.ScaleB(c, -e);
         var y0 = GramBounds.Gram(ops, xs, 1.0);
         double s = GramBounds.LargestEigenvalue(ops, y0);
@@ -162,6 +149,33 @@ public static partial class NewtonSchulz
             : double.PositiveInfinity;
         return new(result, steps, residual, alpha, status, bound);
     }
+
+    /// <summary>
+    /// What every function starts with: the result matrix; the answers for an empty, non-finite or zero
+    /// input (<see cref="Prepared{TMatrix}.Done"/>); otherwise X/2^e when the entries lie outside
+    /// [2^-32, 2^32], so no finite input overflows the Gram matrix (the caller releases it when e ≠ 0).
+    /// </summary>
+    private static Prepared<TMatrix> Prepare<TMatrix>(IMatrixArithmetic<TMatrix> ops, TMatrix x)
+    {
+        int rows = ops.Rows(x), cols = ops.Columns(x);
+        var result = ops.Create(rows, cols);
+        if (rows == 0 || cols == 0) return new(result, x, 0, new(result, 0, 0, 1, SolverStatus.Converged, 0));
+        double maxAbs = ops.MaxAbs(x);
+        if (!double.IsFinite(maxAbs)) return new(result, x, 0, NonFinite(ops, result));
+        if (maxAbs == 0)
+        {
+            ops.Fill(result, 0.0);
+            return new(result, x, 0, new(result, 0, 0, 1, SolverStatus.Converged, 0));
+        }
+        int e = GramBounds.ScalingExponent(maxAbs);
+        if (e == 0) return new(result, x, 0, null);
+        var xs = ops.Create(rows, cols);
+        GramBounds.ScaleBy(ops, x, -e, xs);
+        return new(result, xs, e, null);
+    }
+
+    /// <summary>The outcome of <see cref="Prepare{TMatrix}"/>.</summary>
+    private readonly record struct Prepared<TMatrix>(TMatrix Result, TMatrix Scaled, int Exponent, NewtonSchulzResult<TMatrix>? Done);
 
     /// <summary>A result whose values are not finite: reported as a breakdown, never as an answer.</summary>
     private static NewtonSchulzResult<TMatrix> NonFinite<TMatrix>(IMatrixArithmetic<TMatrix> ops, TMatrix result, int steps = 0, double alpha = double.NaN)

@@ -14,7 +14,7 @@ public static partial class NewtonSchulz
     /// reached the rounding floor, has begun.
     /// </summary>
     private static (int Steps, double Residual, SolverStatus Status) CoupledInverseRoot<TMatrix>(
-        IMatrixArithmetic<TMatrix> ops, TMatrix y0, ref TMatrix z, int k, double alpha, NewtonSchulzOptions options, double tolerance)
+        IMatrixArithmetic<TMatrix> ops, TMatrix y0, ref TMatrix z, int k, double alpha, bool wide, NewtonSchulzOptions options, double tolerance)
     {
         var y = ops.Create(k, k);
         ops.Copy(y0, y);
@@ -34,10 +34,7 @@ public static partial class NewtonSchulz
             var decision = control.Next(steps, residual, quadratic: p >= 0.8);
             if (decision.Verify)
             {
-                // Certificate from Z and the unmodified Y₀: t = Z·Y₀, w = t·Z.
-                ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, z, y0, 0.0, t);
-                ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, t, z, 0.0, w);
-                double certified = ops.DistanceToIdentity(w);
+                double certified = Certificate(ops, y0, z, wide, t, w);
                 if (control.Accepts(certified, decision, steps, out status))
                 {
                     residual = certified;
@@ -73,7 +70,7 @@ public static partial class NewtonSchulz
     /// pushed away from 1 by a scaling meant for a wider interval.
     /// </summary>
     private static (int Steps, double Residual, SolverStatus Status) AdaptiveInverseRoot<TMatrix>(
-        IMatrixArithmetic<TMatrix> ops, TMatrix y0, ref TMatrix z, int k, double alpha, NewtonSchulzOptions options, double tolerance)
+        IMatrixArithmetic<TMatrix> ops, TMatrix y0, ref TMatrix z, int k, double alpha, bool wide, NewtonSchulzOptions options, double tolerance)
     {
         var r = ops.Create(k, k);
         ops.Copy(y0, r);
@@ -92,9 +89,7 @@ public static partial class NewtonSchulz
             var decision = control.Next(steps, residual, quadratic: ell >= 0.9);
             if (decision.Verify)
             {
-                ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, z, y0, 0.0, w);
-                ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, w, z, 0.0, h);
-                double certified = ops.DistanceToIdentity(h);
+                double certified = Certificate(ops, y0, z, wide, w, h);
                 if (control.Accepts(certified, decision, steps, out status))
                 {
                     residual = certified;
@@ -119,6 +114,26 @@ public static partial class NewtonSchulz
         ops.Release(h);
         ops.Release(w);
         return (steps, residual, status);
+    }
+
+    /// <summary>
+    /// ‖I − M·Y₀·Mᵀ‖_F with M = Z (wide: H = Z·X/√α, so H·Hᵀ = Z·G·Zᵀ/α) or M = Zᵀ (tall), from Z and
+    /// the unmodified Y₀, so the certificate is exactly the Gram matrix of the output whatever rounding
+    /// did to Z's symmetry; leaves M·Y₀ in <paramref name="product"/> and M·Y₀·Mᵀ in <paramref name="gram"/>.
+    /// </summary>
+    private static double Certificate<TMatrix>(IMatrixArithmetic<TMatrix> ops, TMatrix y0, TMatrix z, bool wide, TMatrix product, TMatrix gram)
+    {
+        if (wide)
+        {
+            ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, z, y0, 0.0, product);
+            ops.Gemm(Transpose.NoTranspose, Transpose.Transpose, 1.0, product, z, 0.0, gram);
+        }
+        else
+        {
+            ops.Gemm(Transpose.Transpose, Transpose.NoTranspose, 1.0, z, y0, 0.0, product);
+            ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, 1.0, product, z, 0.0, gram);
+        }
+        return ops.DistanceToIdentity(gram);
     }
 
     /// <summary>What the loop does after a residual check.</summary>

@@ -112,7 +112,7 @@ public static partial class NewtonSchulz
         work.Release();
         ops.Release(r);
         ops.Release(z);
-        if (ops.HasNonFinite(result)) return NonFinite(ops, result, steps);
+        if (status == SolverStatus.Breakdown || ops.HasNonFinite(result)) return NonFinite(ops, result, steps);
         // Every eigenvalue μ of N has |μ² − μ| ≤ ‖N² − N‖_F = ρ, so μ ≤ (1 + √(1 + 4ρ))/2; N itself
         // is accurate to about n·u.
         double bound = Math.Sqrt((1 + Math.Sqrt(1 + 4 * residual)) / 2 * (1 + 2 * Math.Max(rows, cols) * ops.UnitRoundoff));
@@ -140,6 +140,16 @@ public static partial class NewtonSchulz
         if (prepared.Done is { } done) return done;
         var (result, xs, e) = (prepared.Result, prepared.Scaled, prepared.Exponent);
         double cs = Math.ScaleB(c, -e);
+        var gram = GramBounds.Gram(ops, xs, 1.0);
+        double top = GramBounds.LargestEigenvalue(ops, gram);
+        ops.Release(gram);
+        if (Math.Sqrt(top) <= cs)
+        {
+            // Every σ ≤ c: the clip is X itself, exactly (the formula would add noise of size tol·c).
+            ops.Copy(x, result);
+            if (e != 0) ops.Release(xs);
+            return new(result, 0, 0, 1, SolverStatus.Converged, Math.ScaleB(Math.Sqrt(top), e) + SubnormalSpacing(ops, rows, cols));
+        }
         double norm = ops.Norm(xs);
         double signTolerance = Math.Min(tolerance, tolerance * cs / (2 * norm));
         bool reachable = signTolerance >= 8 * k * ops.UnitRoundoff;
@@ -174,15 +184,20 @@ public static partial class NewtonSchulz
             ops.Release(w);
         }
         GramBounds.ScaleBy(ops, result, e - 1, result);      // ½, and back to the input's scale
-        ops.Release(o.Value);
-        ops.Release(p.Value);
         ops.Release(d);
         if (e != 0) ops.Release(xs);
         int steps = o.Steps + p.Steps;
-        if (ops.HasNonFinite(result)) return NonFinite(ops, result, steps);
         var status = o.Status != SolverStatus.Converged ? o.Status : p.Status;
-        if (status == SolverStatus.Converged && !reachable) status = SolverStatus.Stalled;
-        return new(result, steps, Math.Max(o.Residual, p.Residual), 1, status, GramBounds.SpectralNorm(ops, result));
+        // A direction in either sign's null band (|σ| ≤ √(2·tol)) leaves up to c·√(tol/2) in the formula:
+        // certified only when both signs are full (‖O‖_F² = ‖P‖_F² = k to within their bands), that is
+        // X has no null direction and no σ within the sign's resolution of c.
+        double normO = ops.Norm(o.Value), normP = ops.Norm(p.Value);
+        bool full = normO * normO >= k - 0.5 && normP * normP >= k - 0.5;
+        ops.Release(o.Value);
+        ops.Release(p.Value);
+        if (status == SolverStatus.Breakdown || ops.HasNonFinite(result)) return NonFinite(ops, result, steps);
+        if (status == SolverStatus.Converged && (!reachable || !full || !Representable(ops, c, tolerance))) status = SolverStatus.Stalled;
+        return new(result, steps, Math.Max(o.Residual, p.Residual), 1, status, GramBounds.SpectralNorm(ops, result) + SubnormalSpacing(ops, rows, cols));
     }
 
     /// <summary>The step counts the polar schedules can honour.</summary>

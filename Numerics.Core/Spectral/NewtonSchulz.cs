@@ -127,9 +127,9 @@ public static partial class NewtonSchulz
             options = options with { Steps = Math.Min(options.StepLimit, predicted) };
         }
         var (steps, residual, status) = options.SoftSchedule == SoftClipSchedule.Coupled
-            ? CoupledInverseRoot(ops, y0, ref z, k, alpha, options, tolerance)
-            : AdaptiveInverseRoot(ops, y0, ref z, k, alpha, options, tolerance);
-        if (status == SolverStatus.Converged && floor > tolerance) status = SolverStatus.Stalled;
+            ? CoupledInverseRoot(ops, y0, ref z, k, alpha, wide, options, tolerance)
+            : AdaptiveInverseRoot(ops, y0, ref z, k, alpha, wide, options, tolerance);
+        if (status == SolverStatus.Converged && (floor > tolerance || !Representable(ops, c, tolerance))) status = SolverStatus.Stalled;
         // H = (Z/√α)·X̃ (wide) or X̃·(Z/√α) (tall), then ×t; Z is symmetric.
         double scale = Math.Sqrt(inverseAlpha);
         if (wide) ops.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, scale, z, xs, 0.0, result);
@@ -141,11 +141,12 @@ public static partial class NewtonSchulz
         }
         ops.Release(y0);
         ops.Release(z);
-        if (ops.HasNonFinite(result)) return NonFinite(ops, result, steps, alpha);
-        // HᵀH/c² = Z·Y₀·Z − Z²/α + Z·(G − G̃)·Z/(αc²) ≼ (1 + r)(1 + u·n·α)·I: a proven bound.
+        if (status == SolverStatus.Breakdown || ops.HasNonFinite(result)) return NonFinite(ops, result, steps, alpha);
+        // HᵀH/c² = MᵀY₀M − MᵀM/α + Mᵀ(G − G̃)M/(αc²) ≼ (1 + r)(1 + u·n·α)·I (M = Z or Zᵀ, Y₀ ≽ I/α);
+        // r itself is computed with rounding of about u·k·α, and the output is stored with subnormal spacing.
         int inner = Math.Max(rows, cols);
         double bound = double.IsFinite(residual)
-            ? c * Math.Sqrt((1 + residual) * (1 + ops.UnitRoundoff * inner * alpha))
+            ? c * Math.Sqrt((1 + residual + floor) * (1 + ops.UnitRoundoff * inner * alpha)) + SubnormalSpacing(ops, rows, cols)
             : double.PositiveInfinity;
         return new(result, steps, residual, alpha, status, bound);
     }
@@ -173,6 +174,21 @@ public static partial class NewtonSchulz
         GramBounds.ScaleBy(ops, x, -e, xs);
         return new(result, xs, e, null);
     }
+
+    /// <summary>
+    /// Whether outputs of size c keep their relative precision in the element type: c·tol at or above
+    /// the smallest subnormal number (below it the spacing of subnormals exceeds the tolerance).
+    /// </summary>
+    private static bool Representable<TMatrix>(IMatrixArithmetic<TMatrix> ops, double c, double tolerance) =>
+        c * tolerance >= SmallestSubnormal(ops);
+
+    /// <summary>The smallest positive subnormal number of the element type (told apart by its unit roundoff).</summary>
+    private static double SmallestSubnormal<TMatrix>(IMatrixArithmetic<TMatrix> ops) =>
+        ops.UnitRoundoff > 1e-10 ? float.Epsilon : double.Epsilon;
+
+    /// <summary>An absolute term that covers the rounding of stored outputs to subnormal spacing in every entry.</summary>
+    private static double SubnormalSpacing<TMatrix>(IMatrixArithmetic<TMatrix> ops, int rows, int cols) =>
+        Math.Sqrt((double)rows * cols) * SmallestSubnormal(ops);
 
     /// <summary>The outcome of <see cref="Prepare{TMatrix}"/>.</summary>
     private readonly record struct Prepared<TMatrix>(TMatrix Result, TMatrix Scaled, int Exponent, NewtonSchulzResult<TMatrix>? Done);

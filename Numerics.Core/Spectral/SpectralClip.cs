@@ -114,39 +114,70 @@ public static class SpectralClip
         int steps = 0;
         double residual = 0;
 
+        // Outputs of size c below the element type's normal range lose relative precision to the subnormal spacing.
+        bool representable = mode == SpectralMode.Polar || c * tolerance >= SmallestSubnormal<T>();
+
         if (requested == SpectralMethod.NewtonSchulz)
         {
             var ops = HostArithmetic<T>.Instance;
-            var r = NewtonSchulz.Apply(mode, ops, new HostMatrix<T>(rows, cols, values), c, ns with { StopWhenUncertifiable = options.Fallback }, tolerance);
+            var r = NewtonSchulz.Apply(mode, ops, new HostMatrix<T>(rows, cols, values), c, ns with { StopWhenUncertifiable = ns.StopWhenUncertifiable || options.Fallback }, tolerance);
             (steps, residual) = (r.Steps, r.Residual);
             var status = r.Status;
             double bound = r.MaxSingularValueBound;
-            if (mode == SpectralMode.Hard && status == SolverStatus.Converged)
+            if (status == SolverStatus.Converged && (mode == SpectralMode.Hard || !WithinBand(mode, bound, c, tolerance)))
             {
-                // The soft clip's and the polar factor's bounds follow from their certificates; the hard
-                // clip's comes from Gram-matrix norms, so the host takes the exact one, which also catches a
-                // clip whose certificate met the tolerance but whose norm did not.
+                // The soft clip's and the polar factor's bounds follow from their certificates (with a
+                // worst-case rounding term); the hard clip's from Gram-matrix norms. The host can afford
+                // the eigenvalues of the output's Gram matrix, which also catch a certificate that met
+                // the tolerance while the norm did not.
                 bound = Math.Min(bound, SpectralEigen.SpectralNormBound(rows, cols, ToDouble(r.Value.Values)));
+                if (!WithinBand(mode, bound, c, tolerance)) status = SolverStatus.Stalled;
             }
-            if (status == SolverStatus.Converged && !WithinBand(mode, bound, c, tolerance)) status = SolverStatus.Stalled;
             if (status == SolverStatus.Converged || status == SolverStatus.Cancelled || !options.Fallback)
                 return new(Wrap(rows, cols, r.Value.Values), mode, SpectralMethod.NewtonSchulz, steps, residual, status, bound, requested);
         }
         if (requested != SpectralMethod.Svd)
         {
-            var (value, _) = SpectralEigen.Apply(mode, rows, cols, ToDouble(values), c);
-            var converted = FromDouble<T>(value);
-            double bound = SpectralEigen.SpectralNormBound(rows, cols, ToDouble(converted));
-            bool certified = WithinBand(mode, bound, c, tolerance);
+            var eigen = SpectralEigen.Apply(mode, rows, cols, ToDouble(values), c);
+            var converted = FromDouble<T>(eigen.Value);
+            var (bound, band) = Check(mode, rows, cols, converted, c, tolerance);
+            bool certified = representable && band && eigen.AccuracyFloor <= tolerance;
             if (certified || !options.Fallback)
                 return new(Wrap(rows, cols, converted), mode, SpectralMethod.Eigen, steps, residual,
                     certified ? SolverStatus.Converged : SolverStatus.Stalled, bound, requested);
         }
         var xd = Matrix<double>.Build.Dense(rows, cols, ToDouble(values));
         var exact = FromDouble<T>(Reference(mode, xd, c).Value.AsColumnMajorArray());
-        return new(Wrap(rows, cols, exact), mode, SpectralMethod.Svd, steps, residual, SolverStatus.Converged,
-            SpectralEigen.SpectralNormBound(rows, cols, ToDouble(exact)), requested);
+        var (exactBound, _) = Check(mode, rows, cols, exact, c, tolerance);
+        return new(Wrap(rows, cols, exact), mode, SpectralMethod.Svd, steps, residual,
+            representable ? SolverStatus.Converged : SolverStatus.Stalled, exactBound, requested);
     }
+
+    /// <summary>
+    /// The proven norm bound of an exact method's output, and whether the output lies in the band the
+    /// mode promises: ‖V‖₂ ≤ c(1 + 10·tol) for the clips; for the polar factor every singular value
+    /// within 10·tol of 1 or of 0 (its Gram matrix's eigenvalues, from one syevd).
+    /// </summary>
+    private static (double Bound, bool InBand) Check<T>(SpectralMode mode, int rows, int cols, T[] value, double c, double tolerance)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var v = ToDouble(value);
+        double bound = SpectralEigen.SpectralNormBound(rows, cols, v);
+        if (mode != SpectralMode.Polar) return (bound, WithinBand(mode, bound, c, tolerance));
+        var (lambda, e) = SpectralEigen.GramEigenvalues(rows, cols, v);
+        double band = 10 * tolerance;
+        bool inBand = true;
+        foreach (double scaled in lambda)
+        {
+            double sigma = Math.ScaleB(Math.Sqrt(Math.Max(scaled, 0)), e);
+            inBand &= Math.Abs(sigma - 1) <= band || sigma <= band;
+        }
+        return (bound, inBand && WithinBand(mode, bound, c, tolerance));
+    }
+
+    /// <summary>The smallest positive subnormal number of T.</summary>
+    private static double SmallestSubnormal<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float) ? float.Epsilon : double.Epsilon;
 
     /// <summary>Whether a proven norm bound is inside the band the mode promises: c(1 + 10·tol), or 1 + 10·tol for the polar factor.</summary>
     private static bool WithinBand(SpectralMode mode, double bound, double c, double tolerance) =>
@@ -168,23 +199,28 @@ public static class SpectralClip
     public static (Matrix<double> Value, double MaxSingularValue) Reference(SpectralMode mode, Matrix<double> x, double c)
     {
         ArgumentNullException.ThrowIfNull(x);
-        DenseStorage.RequireFinite(x, nameof(x));
-        if (x.RowCount == 0 || x.ColumnCount == 0 || x.FrobeniusNorm() == 0) return (x.Clone(), 0);
-        // One thin SVD (gesdd) serves the cutoff, the function and the largest value.
-        var svd = Lapack.Svd(x);
-        double cutoff = mode == SpectralMode.Polar ? DenseBaselines.DefaultRelativeCutoff(x.RowCount, x.ColumnCount) * svd.S[0] : 0;
-        Func<double, double> f = mode switch
+        var values = DenseStorage.ColumnMajor(x);
+        DenseStorage.RequireFinite<double>(values, nameof(x));
+        double maxAbs = 0;
+        foreach (double v in values) maxAbs = Math.Max(maxAbs, Math.Abs(v));
+        if (x.RowCount == 0 || x.ColumnCount == 0 || maxAbs == 0) return (x.Clone(), 0);
+        // One thin SVD (gesdd) of X/2^e serves the cutoff, the function and the largest value; each
+        // σ is taken back to true units (σ = σ̃·2^e) before f, so no scale under- or overflows.
+        int e = Math.ILogB(maxAbs);
+        var svd = Lapack.Svd(x * Math.ScaleB(1.0, -e / 2) * Math.ScaleB(1.0, -e + e / 2));
+        double cutoff = DenseBaselines.DefaultRelativeCutoff(x.RowCount, x.ColumnCount) * svd.S[0];
+        double F(double scaled) => mode switch
         {
-            SpectralMode.Soft => sigma => SoftValue(sigma, c),
-            SpectralMode.Hard => sigma => Math.Min(sigma, c),
-            _ => sigma => sigma > cutoff ? 1.0 : 0.0,
+            SpectralMode.Soft => SoftValue(Math.ScaleB(scaled, e), c),
+            SpectralMode.Hard => Math.Min(Math.ScaleB(scaled, e), c),
+            _ => scaled > cutoff ? 1.0 : 0.0,
         };
         var us = svd.U!.Clone();
         for (int j = 0; j < svd.S.Count; j++)
         {
-            double fs = f(svd.S[j]);
+            double fs = F(svd.S[j]);
             for (int i = 0; i < us.RowCount; i++) us[i, j] *= fs;
         }
-        return (Blas.Multiply(us, svd.VT!), f(svd.S[0]));
+        return (Blas.Multiply(us, svd.VT!), F(svd.S[0]));
     }
 }

@@ -5,127 +5,178 @@ namespace Numerics.Spectral;
 /// <summary>
 /// The exact CPU path: one symmetric eigendecomposition of the k×k Gram matrix G = Q·Λ·Qᵀ (syrk,
 /// then syevd) and H = X·Q·g(Λ)·Qᵀ with g(λ) = f(√λ)/√λ, so soft, hard and polar are one pass each,
-/// with no iteration, for every α, and without the hard clip's sign of c − σ. Computed in double
-/// whatever the caller's element type.
+/// with no iteration and without the hard clip's sign of c − σ. Computed in double whatever the
+/// caller's element type.
 /// </summary>
 /// <remarks>
-/// Accuracy: the Gram matrix carries rounding of about u·k·‖X‖₂², so singular values below
-/// √(u·k)·σ_max are not resolved (the polar factor maps them to zero, <see cref="PolarCutoff"/>), and
-/// the result is accurate to about u·k·‖X‖₂ in norm. <see cref="SpectralClip"/> checks every result
-/// against a proven bound on its spectral norm and falls back to the SVD when the bound is violated.
+/// Accuracy: the Gram matrix carries rounding of about u·k·‖X‖₂², so the eigenvalue of a direction
+/// with singular value σᵢ is known to a relative u·k·σ_max²/σᵢ². That makes the relative error of
+/// each output singular value about u·k·α, with α = 1 + σ_max²/c² for the clips and σ_max²/σ_min² over
+/// the kept directions for the polar factor (<see cref="EigenResult.AccuracyFloor"/>);
+/// <see cref="SpectralClip"/> certifies a result only when that floor is within the tolerance, and
+/// falls back to the SVD otherwise. Singular values below √(max(rows, cols)·u)·σ_max are not resolved
+/// at all: the polar factor maps them to zero (<see cref="PolarCutoff"/>).
 /// </remarks>
 public static class SpectralEigen
 {
+    private const double UnitRoundoff = 1.1102230246251565e-16;
+
     /// <summary>
     /// Singular values at or below this fraction of σ_max are null for the polar factor:
     /// √(max(rows, cols)·u), where the Gram matrix stops resolving them.
     /// </summary>
-    public static double PolarCutoff(int rows, int cols) => Math.Sqrt(Math.Max(rows, cols) * 1.1102230246251565e-16);
+    public static double PolarCutoff(int rows, int cols) => Math.Sqrt(Math.Max(rows, cols) * UnitRoundoff);
 
-    /// <summary>
-    /// f applied to the singular values of the rows×cols column-major <paramref name="x"/>, into a
-    /// new array; also returns α = 1 + λ_max/c² (soft clip; 1 otherwise).
-    /// </summary>
+    /// <summary>The value of <see cref="Apply"/> and the accuracy its Gram matrix allows.</summary>
+    /// <param name="Value">f of the singular values, rows×cols column-major.</param>
+    /// <param name="Alpha">The condition of the computation: 1 + σ_max²/c² (soft, hard) or σ_max²/σ_min² over the kept directions (polar).</param>
+    /// <param name="AccuracyFloor">u·k·α: the relative accuracy of each output singular value that the Gram matrix's rounding allows.</param>
+    public sealed record EigenResult(double[] Value, double Alpha, double AccuracyFloor);
+
+    /// <summary>f applied to the singular values of the rows×cols column-major <paramref name="x"/>, into a new array.</summary>
     /// <exception cref="ArgumentException">Shape and length disagree, c is not positive and finite (soft, hard), or x is not finite.</exception>
     /// <exception cref="ArithmeticException">syevd did not converge.</exception>
-    public static (double[] Value, double Alpha) Apply(SpectralMode mode, int rows, int cols, ReadOnlySpan<double> x, double c, LinearAlgebraBackend? backend = null)
+    public static EigenResult Apply(SpectralMode mode, int rows, int cols, ReadOnlySpan<double> x, double c, LinearAlgebraBackend? backend = null)
     {
         backend ??= LinearAlgebraBackend.Current;
         if (rows < 0 || cols < 0 || (long)rows * cols != x.Length) throw new ArgumentException($"x holds {x.Length} values, not {rows}×{cols}.", nameof(x));
-        if (mode != SpectralMode.Polar && (!(c > 0) || !double.IsFinite(c))) throw new ArgumentException($"c must be positive and finite, got {c}.", nameof(c));
         if (!Enum.IsDefined(mode)) throw new ArgumentException($"Unknown mode {mode}.", nameof(mode));
+        if (mode != SpectralMode.Polar && (!(c > 0) || !double.IsFinite(c))) throw new ArgumentException($"c must be positive and finite, got {c}.", nameof(c));
         int k = Math.Min(rows, cols);
         var result = new double[x.Length];
-        double maxAbs = 0;
-        foreach (double v in x)
-        {
-            if (!double.IsFinite(v)) throw new ArgumentException("x contains NaN or infinite values.", nameof(x));
-            maxAbs = Math.Max(maxAbs, Math.Abs(v));
-        }
-        if (k == 0 || maxAbs == 0) return (result, 1);
+        double maxAbs = MaxAbs(x, nameof(x));
+        if (k == 0 || maxAbs == 0) return new(result, 1, 0);
 
-        // f(tX) = t·f_{c/t}(X) for the clips (and msign(tX) = msign(X)): work on X/2^e, entries in [1, 2).
+        // Work on X̃ = X/2^e (entries in [1, 2)); each direction's output σ is formed in true units.
         int e = Math.ILogB(maxAbs);
-        var xs = new double[x.Length];
-        double down = Math.ScaleB(1.0, -e / 2), down2 = Math.ScaleB(1.0, -e + e / 2);
-        for (int i = 0; i < xs.Length; i++) xs[i] = x[i] * down * down2;
-        double cs = Math.ScaleB(c, -e);
-
+        var xs = Scaled(x, -e);
         bool wide = rows <= cols;
         var q = new double[k * k];
-        if (wide) backend.Syrk(TriangularPart.Lower, Transpose.NoTranspose, k, cols, 1.0, xs, rows, 0.0, q, k);
-        else backend.Syrk(TriangularPart.Lower, Transpose.Transpose, k, rows, 1.0, xs, rows, 0.0, q, k);
+        Gram(backend, rows, cols, xs, q);
         var lambda = new double[k];
         int info = backend.Syevd(true, TriangularPart.Lower, k, q, k, lambda);
         if (info > 0) throw new ArithmeticException($"syevd did not converge (info = {info}).");
         double top = Math.Max(lambda[k - 1], 0);
 
-        // W = Q·g(Λ)·Qᵀ = (Q·√g)(Q·√g)ᵀ: a syrk keeps W exactly symmetric and halves the flops.
-        double polarFloor = PolarCutoff(rows, cols);
-        polarFloor *= polarFloor * top;
+        // m_j = f(σ_j)/σ̃_j, the factor that takes X̃·q_j (norm σ̃_j) to norm f(σ_j); for the clips
+        // it is formed as 2^p·(f(σ_j)·2^-p/σ̃_j) so that neither c/σ nor 2^e has to be representable.
+        var m = new double[k];
+        double polarFloor = PolarCutoff(rows, cols) * PolarCutoff(rows, cols) * top;
+        double smallestKept = top;
+        int p = 0;
+        if (mode == SpectralMode.Polar)
+        {
+            for (int j = 0; j < k; j++)
+                if (lambda[j] > polarFloor && lambda[j] > 0)
+                {
+                    m[j] = 1 / Math.Sqrt(lambda[j]);
+                    smallestKept = Math.Min(smallestKept, lambda[j]);
+                }
+        }
+        else
+        {
+            var output = new double[k];
+            for (int j = 0; j < k; j++)
+            {
+                double sigmaScaled = Math.Sqrt(Math.Max(lambda[j], 0));
+                // f(σ)/σ → 1 as σ → 0: such a direction passes unchanged (factor 2^e in scaled units).
+                output[j] = sigmaScaled > 0 ? F(mode, Math.ScaleB(sigmaScaled, e), c) : 0;
+                int exponent = sigmaScaled > 0 && output[j] > 0 ? Math.ILogB(output[j]) - Math.ILogB(sigmaScaled) : e;
+                p = j == 0 ? exponent : Math.Max(p, exponent);
+            }
+            for (int j = 0; j < k; j++)
+            {
+                double sigmaScaled = Math.Sqrt(Math.Max(lambda[j], 0));
+                m[j] = sigmaScaled > 0 && output[j] > 0 ? ScaleB(output[j], -p) / sigmaScaled : Math.ScaleB(1.0, e - p);
+            }
+        }
+
+        // W = Q·diag(m)·Qᵀ = (Q·√m)(Q·√m)ᵀ: a syrk keeps W exactly symmetric and halves the flops.
         for (int j = 0; j < k; j++)
         {
-            double root = Math.Sqrt(G(mode, Math.Max(lambda[j], 0), cs, polarFloor));
+            double root = Math.Sqrt(m[j]);
             for (int i = 0; i < k; i++) q[i + j * k] *= root;
         }
         var w = new double[k * k];
         backend.Syrk(TriangularPart.Lower, Transpose.NoTranspose, k, k, 1.0, q, k, 0.0, w, k);
         for (int j = 0; j < k; j++)
             for (int i = 0; i < j; i++) w[i + j * k] = w[j + i * k];
-
         if (wide) backend.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, k, cols, k, 1.0, w, k, xs, rows, 0.0, result, rows);
         else backend.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, rows, k, k, 1.0, xs, rows, w, k, 0.0, result, rows);
-        if (mode != SpectralMode.Polar && e != 0)
-        {
-            double up = Math.ScaleB(1.0, e / 2), up2 = Math.ScaleB(1.0, e - e / 2);
-            for (int i = 0; i < result.Length; i++) result[i] = result[i] * up * up2;
-        }
-        double ratio = Math.Sqrt(top) / cs;
-        return (result, mode == SpectralMode.Soft ? 1 + ratio * ratio : 1);
+        if (p != 0)
+            for (int i = 0; i < result.Length; i++) result[i] = ScaleB(result[i], p);
+
+        double alpha = mode == SpectralMode.Polar
+            ? (smallestKept > 0 ? top / smallestKept : 1)
+            : 1 + Square(Math.ScaleB(Math.Sqrt(top), e) / c);
+        return new(result, alpha, UnitRoundoff * k * alpha);
     }
 
     /// <summary>
-    /// A proven upper bound on ‖V‖₂ for the rows×cols column-major <paramref name="v"/>: √λ̂_max of
-    /// VᵀV (or VVᵀ) by syevd, widened by the rounding of the Gram product and of the eigenvalue
-    /// solver (both at most a few (rows + cols)·u relative).
+    /// The eigenvalues (ascending) of VᵀV (or VVᵀ) for the rows×cols column-major <paramref name="v"/>,
+    /// each the square of a singular value of V, as (mantissas, exponent): λᵢ = mantissasᵢ·4^e. Computed
+    /// by syrk and syevd on V/2^e, so no finite V overflows or underflows.
     /// </summary>
-    public static double SpectralNormBound(int rows, int cols, ReadOnlySpan<double> v, LinearAlgebraBackend? backend = null)
+    public static (double[] Scaled, int Exponent) GramEigenvalues(int rows, int cols, ReadOnlySpan<double> v, LinearAlgebraBackend? backend = null)
     {
         backend ??= LinearAlgebraBackend.Current;
         int k = Math.Min(rows, cols);
-        if (k == 0) return 0;
-        double maxAbs = 0;
-        foreach (double value in v) maxAbs = Math.Max(maxAbs, Math.Abs(value));
-        if (!double.IsFinite(maxAbs)) return double.NaN;
-        if (maxAbs == 0) return 0;
+        if (k == 0) return ([], 0);
+        double maxAbs = MaxAbs(v, nameof(v));
+        if (maxAbs == 0) return (new double[k], 0);
         int e = Math.ILogB(maxAbs);
-        var scaled = new double[v.Length];
-        double down = Math.ScaleB(1.0, -e / 2), down2 = Math.ScaleB(1.0, -e + e / 2);
-        for (int i = 0; i < scaled.Length; i++) scaled[i] = v[i] * down * down2;
         var g = new double[k * k];
-        if (rows <= cols) backend.Syrk(TriangularPart.Lower, Transpose.NoTranspose, k, cols, 1.0, scaled, rows, 0.0, g, k);
-        else backend.Syrk(TriangularPart.Lower, Transpose.Transpose, k, rows, 1.0, scaled, rows, 0.0, g, k);
+        Gram(backend, rows, cols, Scaled(v, -e), g);
         var lambda = new double[k];
         int info = backend.Syevd(false, TriangularPart.Lower, k, g, k, lambda);
         if (info > 0) throw new ArithmeticException($"syevd did not converge (info = {info}).");
-        const double u = 1.1102230246251565e-16;
-        double bound = Math.Sqrt(Math.Max(lambda[k - 1], 0) * (1 + 4 * (rows + cols) * u));
-        return bound * Math.ScaleB(1.0, e / 2) * Math.ScaleB(1.0, e - e / 2);
+        return (lambda, e);
     }
 
-    /// <summary>g(λ) = f(√λ)/√λ, written so that no intermediate overflows for any λ/c².</summary>
-    private static double G(SpectralMode mode, double lambda, double c, double polarFloor)
+    /// <summary>
+    /// A proven upper bound on ‖V‖₂: √λ̂_max of V's Gram matrix (<see cref="GramEigenvalues"/>),
+    /// widened by the rounding of the Gram product and of the eigenvalue solver (a few (rows + cols)·u
+    /// relative) and by the spacing of the smallest subnormal numbers (absolute).
+    /// </summary>
+    public static double SpectralNormBound(int rows, int cols, ReadOnlySpan<double> v, LinearAlgebraBackend? backend = null)
     {
-        double sigma = Math.Sqrt(lambda);
-        switch (mode)
-        {
-            case SpectralMode.Soft:
-                double s = sigma / c;
-                return s <= 1 ? 1 / Math.Sqrt(1 + s * s) : 1 / s / Math.Sqrt(1 + 1 / (s * s));
-            case SpectralMode.Hard:
-                return sigma <= c ? 1 : c / sigma;
-            default:
-                return lambda > polarFloor && lambda > 0 ? 1 / sigma : 0;
-        }
+        var (lambda, e) = GramEigenvalues(rows, cols, v, backend);
+        if (lambda.Length == 0) return 0;
+        double top = Math.Sqrt(Math.Max(lambda[^1], 0) * (1 + 4 * (rows + cols) * UnitRoundoff));
+        return ScaleB(top, e) + Math.Sqrt((double)rows * cols) * double.Epsilon;
     }
+
+    /// <summary>f(σ) in true units, for σ of any magnitude (∞ included: the clips give c).</summary>
+    private static double F(SpectralMode mode, double sigma, double c) =>
+        mode == SpectralMode.Soft ? SpectralClip.SoftValue(sigma, c) : Math.Min(sigma, c);
+
+    private static void Gram(LinearAlgebraBackend backend, int rows, int cols, double[] xs, double[] g)
+    {
+        int k = Math.Min(rows, cols);
+        if (rows <= cols) backend.Syrk(TriangularPart.Lower, Transpose.NoTranspose, k, cols, 1.0, xs, rows, 0.0, g, k);
+        else backend.Syrk(TriangularPart.Lower, Transpose.Transpose, k, rows, 1.0, xs, rows, 0.0, g, k);
+    }
+
+    private static double MaxAbs(ReadOnlySpan<double> x, string name)
+    {
+        double maxAbs = 0;
+        foreach (double v in x)
+        {
+            if (!double.IsFinite(v)) throw new ArgumentException($"{name} contains NaN or infinite values.", name);
+            maxAbs = Math.Max(maxAbs, Math.Abs(v));
+        }
+        return maxAbs;
+    }
+
+    /// <summary>x·2^e, exact (in two halves, so neither factor over- or underflows).</summary>
+    private static double[] Scaled(ReadOnlySpan<double> x, int e)
+    {
+        var y = new double[x.Length];
+        for (int i = 0; i < y.Length; i++) y[i] = ScaleB(x[i], e);
+        return y;
+    }
+
+    private static double ScaleB(double v, int e) => v * Math.ScaleB(1.0, e / 2) * Math.ScaleB(1.0, e - e / 2);
+
+    private static double Square(double v) => v * v;
 }

@@ -108,4 +108,35 @@ public static class Tolerances
     /// operations in possibly another association, a few units of round-off relative to |θ| + η.
     /// </summary>
     public const double AdamStep = 1e-15;
+
+    /// <summary>
+    /// The accuracy band of a certified spectral clip, in units of its tolerance tol: the library
+    /// documents that a Converged result has every singular value within about tol (relative for the
+    /// soft clip, relative to c for the hard clip, absolute for the polar factor), and its fallback
+    /// rule rejects norm bounds above c(1 + 10·tol). 10·tol is that documented band.
+    /// </summary>
+    public const double SpectralBand = 10;
+
+    /// <summary>
+    /// Factor a of the rounding term a·u_T·k·scale that a spectral result stored in T carries on top
+    /// of the tolerance band: the last product (Z/√α)·X with ‖Z/√α‖₂ ≤ 1 (soft clip), the last
+    /// product of the sign iteration (polar) or the exact result rounded to T (fallback), each
+    /// rounding by about k·u_T relative to the scale of its operands (σ_max for the soft clip,
+    /// c for the hard clip, 1 for the polar factor), plus one rounding on storing.
+    /// </summary>
+    public const double SpectralOutputRounding = 2;
+
+    /// <summary>
+    /// Relative accuracy of the largest singular value from LAPACK's SVD in double (gesdd): a few
+    /// (m + n)·u for m, n ≤ 200. Used as the slack when a proven upper bound is compared with
+    /// ‖H‖₂ computed that way.
+    /// </summary>
+    public const double SvdNormRounding = 1e-13;
+
+    /// <summary>
+    /// The polar factor's null band, in units of √(2·tol): a certified output Gram matrix N with
+    /// ‖N² − N‖_F ≤ 2·tol has every eigenvalue μ with μ ≤ 2·tol/(1 − μ), so every small output
+    /// singular value is at most √(2·tol)·(1 + O(tol)); the factor 2 covers the rounding of N in T.
+    /// </summary>
+    public const double PolarNullBand = 2;
 }

@@ -46,7 +46,7 @@ public class CliTests
     [Theory]
     [InlineData("--device must be one of cpu, gpu, got 'tpu'", "info", "--device", "tpu")]
     [InlineData("--mode must be one of soft, hard, polar, got 'medium'", "clip", "--mode", "medium")]
-    [InlineData("--method must be one of newton-schulz, svd, got 'eig'", "clip", "--method", "eig")]
+    [InlineData("--method must be one of newton-schulz, eigen, svd, got 'eig'", "clip", "--method", "eig")]
     [InlineData("--schedule must be one of adaptive, coupled, got 'fast'", "clip", "--schedule", "fast")]
     [InlineData("--polar must be one of converged, polar-express, muon, got 'Muon'", "clip", "--polar", "Muon")]
     [InlineData("--method must be one of sketch, precondition, qr, svd, got 'fast'", "lstsq", "--method", "fast")]
@@ -60,7 +60,7 @@ public class CliTests
     }
 
     [Theory]
-    [InlineData("clip", "[--mode soft|hard|polar] [--method newton-schulz|svd] [--schedule adaptive|coupled] [--polar converged|polar-express|muon]")]
+    [InlineData("clip", "[--mode soft|hard|polar] [--method newton-schulz|eigen|svd] [--schedule adaptive|coupled] [--polar converged|polar-express|muon]")]
     [InlineData("lstsq", "[--method sketch|precondition|qr|svd] [--sketch srht|gaussian|countsketch]")]
     [InlineData("info", "numerics info")]
     public void Command_help_lists_the_words_from_the_tables(string command, string expected)

@@ -148,7 +148,9 @@ public static partial class NewtonSchulz
             // Every σ ≤ c: the clip is X itself, exactly (the formula would add noise of size tol·c).
             ops.Copy(x, result);
             if (e != 0) ops.Release(xs);
-            return new(result, 0, 0, 1, SolverStatus.Converged, Math.ScaleB(Math.Sqrt(top), e) + SubnormalSpacing(ops, rows, cols));
+            // The Gram product itself is accurate to about n·u relative (n the long side).
+            double bound = Math.ScaleB(Math.Sqrt(top * (1 + 2 * Math.Max(rows, cols) * ops.UnitRoundoff)), e);
+            return new(result, 0, 0, 1, SolverStatus.Converged, bound + SubnormalSpacing(ops, rows, cols));
         }
         double norm = ops.Norm(xs);
         double signTolerance = Math.Min(tolerance, tolerance * cs / (2 * norm));

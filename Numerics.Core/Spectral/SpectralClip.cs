@@ -164,13 +164,15 @@ public static class SpectralClip
         var v = ToDouble(value);
         double bound = SpectralEigen.SpectralNormBound(rows, cols, v);
         if (mode != SpectralMode.Polar) return (bound, WithinBand(mode, bound, c, tolerance));
+        // μ = σ² from the output's Gram matrix, known to about 4(rows + cols)·u·μ_max: within that, each
+        // must be 1 ± 20·tol (σ = 1 ± 10·tol) or 0 (a null direction, resolved down to √noise).
         var (lambda, e) = SpectralEigen.GramEigenvalues(rows, cols, v);
-        double band = 10 * tolerance;
+        double noise = 4 * (rows + cols) * 1.1102230246251565e-16 * Math.Max(1, Math.ScaleB(Math.Max(lambda.Length > 0 ? lambda[^1] : 0, 0), 2 * e));
         bool inBand = true;
         foreach (double scaled in lambda)
         {
-            double sigma = Math.ScaleB(Math.Sqrt(Math.Max(scaled, 0)), e);
-            inBand &= Math.Abs(sigma - 1) <= band || sigma <= band;
+            double mu = Math.ScaleB(Math.Max(scaled, 0), 2 * e);
+            inBand &= Math.Abs(mu - 1) <= 20 * tolerance + noise || mu <= noise + Math.Pow(10 * tolerance, 2);
         }
         return (bound, inBand && WithinBand(mode, bound, c, tolerance));
     }

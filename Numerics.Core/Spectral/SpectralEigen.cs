@@ -10,9 +10,10 @@ namespace Numerics.Spectral;
 /// </summary>
 /// <remarks>
 /// Accuracy: the Gram matrix carries rounding of about u·k·‖X‖₂², so the eigenvalue of a direction
-/// with singular value σᵢ is known to a relative u·k·σ_max²/σᵢ². That makes the relative error of
-/// each output singular value about u·k·α, with α = 1 + σ_max²/c² for the clips and σ_max²/σ_min² over
-/// the kept directions for the polar factor (<see cref="EigenResult.AccuracyFloor"/>);
+/// with singular value σᵢ is known to a relative u·k·σ_max²/σᵢ². The relative error of an output
+/// singular value is that times |d log g/d log λ| (<see cref="EigenResult.AccuracyFloor"/>): at most
+/// about u·k·α with α = 1 + σ_max²/c² for the clips (reached by σ ≪ c), u·k·σ_max²/σ_min² for the kept
+/// directions of the polar factor, and only u·k·κ² for clips of well-conditioned inputs far above c;
 /// <see cref="SpectralClip"/> certifies a result only when that floor is within the tolerance, and
 /// falls back to the SVD otherwise. Singular values below √(max(rows, cols)·u)·σ_max are not resolved
 /// at all: the polar factor maps them to zero (<see cref="PolarCutoff"/>).
@@ -30,7 +31,7 @@ public static class SpectralEigen
     /// <summary>The value of <see cref="Apply"/> and the accuracy its Gram matrix allows.</summary>
     /// <param name="Value">f of the singular values, rows×cols column-major.</param>
     /// <param name="Alpha">The condition of the computation: 1 + σ_max²/c² (soft, hard) or σ_max²/σ_min² over the kept directions (polar).</param>
-    /// <param name="AccuracyFloor">u·k·α: the relative accuracy of each output singular value that the Gram matrix's rounding allows.</param>
+    /// <param name="AccuracyFloor">The relative accuracy of each output singular value that the Gram matrix's rounding allows (at most about u·k·α; see the remarks).</param>
     public sealed record EigenResult(double[] Value, double Alpha, double AccuracyFloor);
 
     /// <summary>f applied to the singular values of the rows×cols column-major <paramref name="x"/>, into a new array.</summary>
@@ -109,7 +110,37 @@ public static class SpectralEigen
         double alpha = mode == SpectralMode.Polar
             ? (smallestKept > 0 ? top / smallestKept : 1)
             : 1 + Square(Math.ScaleB(Math.Sqrt(top), e) / c);
-        return new(result, alpha, UnitRoundoff * k * alpha);
+        return new(result, alpha, AccuracyFloor(mode, lambda, e, c, polarFloor, k));
+    }
+
+    /// <summary>
+    /// The largest relative error of an output singular value that the Gram matrix's rounding
+    /// δλ = u·k·λ_max allows: |d log g/d log λ|·δλ/λⱼ per direction, that is ½·δλ/(c² + λⱼ) for the soft
+    /// clip, ½·δλ/λⱼ above c² for the hard clip (and ½·δλ/c² for a direction that δλ could move across
+    /// c²), ½·δλ/λⱼ for the kept directions of the polar factor. Well-conditioned inputs far above c
+    /// stay accurate however large α is; small σ far below c at large α do not.
+    /// </summary>
+    private static double AccuracyFloor(SpectralMode mode, double[] lambda, int e, double c, double polarFloor, int k)
+    {
+        double top = Math.Max(lambda[^1], 0);
+        if (top == 0) return 0;
+        double delta = UnitRoundoff * k;                       // δλ/λ_max
+        double worst = 0;
+        // ρⱼ² = λⱼ/c² in true units; ρ_max² = λ_max/c² (either may be ∞).
+        double rhoTop = Square(Math.ScaleB(Math.Sqrt(top), e) / c);
+        foreach (double l in lambda)
+        {
+            double lj = Math.Max(l, 0);
+            double rho = Square(Math.ScaleB(Math.Sqrt(lj), e) / c);
+            double error = mode switch
+            {
+                SpectralMode.Soft => 0.5 * delta * rhoTop / (1 + rho),
+                SpectralMode.Hard => rho > 1 ? 0.5 * delta * top / lj : rho > 1 - delta * rhoTop ? 0.5 * delta * rhoTop : 0,
+                _ => lj > polarFloor && lj > 0 ? 0.5 * delta * top / lj : 0,
+            };
+            worst = Math.Max(worst, double.IsNaN(error) ? double.PositiveInfinity : error);
+        }
+        return worst;
     }
 
     /// <summary>

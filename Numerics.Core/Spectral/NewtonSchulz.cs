@@ -20,9 +20,10 @@ namespace Numerics.Spectral;
 /// u·α·k exceeds the tolerance (u the unit roundoff of the element type, k = min(rows, cols)). The polar
 /// factor V is certified on its own Gram matrix N = VᵀV by ‖N² − N‖_F ≤ 2·tol: every output singular
 /// value then lies within about tol of 1 or below √(2·tol) (an input direction that small after the
-/// iteration's gain counts as null). The hard clip needs both of its sign computations certified to
-/// tol·c/(2‖X‖_F), because the formula subtracts terms of size ‖X‖ to leave one of size c; when that
-/// lies below the rounding floor of the element type the status is Stalled.</para>
+/// iteration's gain counts as null). The hard clip returns X itself when every σ ≤ c; otherwise it
+/// needs both of its sign computations certified to tol·c/(2‖X‖_F), because the formula subtracts
+/// terms of size ‖X‖ to leave one of size c, and both signs full (no null direction and no σ within
+/// the sign's resolution of c); otherwise the status is Stalled.</para>
 /// <para>Inputs of any finite magnitude work: the Gram matrix is formed from X/2^e when the entries
 /// lie outside [2^-32, 2^32] (H_c(tX) = t·H_{c/t}(X)), and a non-finite value anywhere gives
 /// <see cref="SolverStatus.Breakdown"/>, never a silent NaN.</para>

@@ -37,11 +37,26 @@ public sealed record SpectraClipping
 
     /// <summary>
     /// Newton–Schulz options of the clip and the polar factor (default: the adaptive schedule to
-    /// 1e-12). A run that does not converge is replaced by the exact method; see <see cref="SpectralOptimizer"/>.
+    /// 1e-12). A result Newton–Schulz cannot certify is recomputed by <see cref="SpectralClip.Apply{T}"/>'s
+    /// fallback chain (eigen path, then SVD); see <see cref="SpectralOptimizer"/>.
     /// </summary>
     public NewtonSchulzOptions NewtonSchulz { get; init; } = new();
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming <paramref name="paramName"/> when a field is NaN, infinite or out of range.</summary>
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> naming <paramref name="paramName"/> when a field is NaN,
+    /// infinite or out of range, or when <see cref="NewtonSchulz"/> asks for a step count that the
+    /// function in use cannot run (so that no such options reach a step).
+    /// </summary>
+    /// <remarks>
+    /// The soft clip (pre-clip, and the post clip unless matrices are orthogonalised) accepts any
+    /// <see cref="NewtonSchulzOptions.Steps"/> up to the step limit, which
+    /// <see cref="NewtonSchulzOptions.Validate"/> checks. With <see cref="SpectraTransform.Orthogonalize"/>
+    /// the polar factor's rules apply as well: the <see cref="PolarSchedule.Converged"/> schedule stops
+    /// on its certificate, so Steps must be null; <see cref="PolarSchedule.PolarExpress"/> runs 1 to
+    /// <see cref="Spectral.NewtonSchulz.PolarExpressSteps"/> steps; <see cref="PolarSchedule.Muon"/> at
+    /// least one; and the fixed part of the schedule (Steps, else five steps, which is also the
+    /// converged schedule's Polar Express warm-up) must not exceed <see cref="NewtonSchulzOptions.StepLimit"/>.
+    /// </remarks>
     public void Validate(string paramName)
     {
         if (PostClip is { } c && (!(c > 0) || !double.IsFinite(c)))
@@ -52,5 +67,24 @@ public sealed record SpectraClipping
         if (!Enum.IsDefined(OrthogonalScale)) throw new ArgumentException($"SpectraClipping.OrthogonalScale {OrthogonalScale} is undefined.", paramName);
         if (NewtonSchulz is null) throw new ArgumentException("SpectraClipping.NewtonSchulz must not be null.", paramName);
         NewtonSchulz.Validate(paramName);
+        if (Transform == SpectraTransform.Orthogonalize) ValidatePolarSteps(NewtonSchulz, paramName);
+    }
+
+    /// <summary>The step counts the polar factor's schedules can run (the same rules as <see cref="Spectral.NewtonSchulz.Polar{TMatrix}"/>).</summary>
+    private static void ValidatePolarSteps(NewtonSchulzOptions ns, string paramName)
+    {
+        const string Prefix = "SpectraClipping.NewtonSchulz with Transform = Orthogonalize:";
+        switch (ns.PolarSchedule)
+        {
+            case PolarSchedule.Converged when ns.Steps is not null:
+                throw new ArgumentException($"{Prefix} the converged polar schedule stops on its certificate, so Steps must be null (got {ns.Steps}); use PolarExpress or Muon for a fixed count.", paramName);
+            case PolarSchedule.PolarExpress when ns.Steps is < 1 or > Spectral.NewtonSchulz.PolarExpressSteps:
+                throw new ArgumentException($"{Prefix} the Polar Express schedule runs 1 to {Spectral.NewtonSchulz.PolarExpressSteps} steps, got Steps = {ns.Steps}.", paramName);
+            case PolarSchedule.Muon when ns.Steps is < 1:
+                throw new ArgumentException($"{Prefix} Muon's schedule needs at least one step, got Steps = {ns.Steps}.", paramName);
+        }
+        int fixedSteps = ns.Steps ?? (ns.PolarSchedule == PolarSchedule.Muon ? Spectral.NewtonSchulz.MuonDefaultSteps : Spectral.NewtonSchulz.PolarExpressSteps);
+        if (fixedSteps > ns.StepLimit)
+            throw new ArgumentException($"{Prefix} the {ns.PolarSchedule} schedule runs {fixedSteps} fixed steps, above the step limit MaxIterations = {ns.StepLimit}.", paramName);
     }
 }

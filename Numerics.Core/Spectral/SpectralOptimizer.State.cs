@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 
 namespace Numerics.Spectral;
@@ -146,20 +147,43 @@ public abstract partial class SpectralOptimizer
             long length = (long)rows * cols;
             if (rows < 0 || cols < 0 || length > Array.MaxLength)
                 throw new InvalidDataException($"Parameter '{name}': shape {rows}×{cols} is out of range.");
-            if (stream.CanSeek && stream.Length - stream.Position < length * 8 * moments) throw new EndOfStreamException();
+            bool lengthChecked = stream.CanSeek;
+            if (lengthChecked && stream.Length - stream.Position < length * 8 * moments) throw new EndOfStreamException();
             var arrays = new double[moments][];
-            for (int k = 0; k < moments; k++)
-            {
-                var a = arrays[k] = new double[length];
-                for (int i = 0; i < a.Length; i++)
-                {
-                    a[i] = reader.ReadDouble();
-                    if (!double.IsFinite(a[i])) throw new InvalidDataException($"Parameter '{name}': moment {k} holds {a[i]} at flat index {i}.");
-                }
-            }
+            for (int k = 0; k < moments; k++) arrays[k] = ReadMoment(stream, (int)length, lengthChecked, name, k);
             if (!state.TryAdd(name, new ParameterState(rows, cols, arrays)))
                 throw new InvalidDataException($"Parameter '{name}' appears twice in the state.");
         }
         return (steps, state);
+    }
+
+    /// <summary>Doubles read per chunk of a moment array (512 KiB).</summary>
+    private const int ReadChunk = 1 << 16;
+
+    /// <summary>
+    /// Reads one moment array of <paramref name="length"/> little-endian doubles in chunks of
+    /// <see cref="ReadChunk"/>. When the stream's length could not be checked beforehand
+    /// (<paramref name="lengthChecked"/> false: a non-seekable stream) the array starts at one chunk
+    /// and doubles as data arrives, so a header that declares a huge shape over a short stream costs
+    /// at most about twice the bytes actually present, plus one chunk, before the
+    /// <see cref="EndOfStreamException"/>.
+    /// </summary>
+    private static double[] ReadMoment(Stream stream, int length, bool lengthChecked, string name, int k)
+    {
+        var values = new double[lengthChecked ? length : Math.Min(length, ReadChunk)];
+        var bytes = new byte[8 * Math.Min(length, ReadChunk)];
+        for (int done = 0; done < length;)
+        {
+            int n = Math.Min(ReadChunk, length - done);
+            if (done + n > values.Length) Array.Resize(ref values, (int)Math.Min(length, 2L * values.Length));
+            stream.ReadExactly(bytes, 0, 8 * n);   // EndOfStreamException when truncated
+            for (int i = 0; i < n; i++)
+            {
+                double x = values[done + i] = BinaryPrimitives.ReadDoubleLittleEndian(bytes.AsSpan(8 * i));
+                if (!double.IsFinite(x)) throw new InvalidDataException($"Parameter '{name}': moment {k} holds {x} at flat index {done + i}.");
+            }
+            done += n;
+        }
+        return values;
     }
 }

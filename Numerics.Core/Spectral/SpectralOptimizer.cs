@@ -26,11 +26,13 @@ namespace Numerics.Spectral;
 /// ‖W_{t+1}‖₂ ≤ max(‖W_t‖₂, s·c_t/λ) (soft clip; for the polar factor replace c_t by 1 and s by the
 /// orthogonal scale). During warmup c_t &gt; c, so ‖W‖₂ may exceed s·c/λ then, and afterwards it
 /// decays toward that radius geometrically (factor 1 − ηλ per step) rather than being below it at
-/// once. A converged Newton–Schulz clip is within its tolerance (1e-12 relative by default) of H_c,
-/// so the bound holds to that accuracy.</para>
-/// <para><b>Convergence guard.</b> Each Newton–Schulz result is checked: one that did not converge
-/// (or is not finite) is recomputed by the exact method, counted in <see cref="LastStep"/>; if that
-/// fails too, <see cref="InvalidOperationException"/> is thrown and nothing has changed.</para>
+/// once. Every clip the step accepts is certified to ‖s·P(U)‖₂ ≤ s·c_t·(1 + 10·tol) (tol = 1e-12 by
+/// default), so the bound holds to that relative accuracy.</para>
+/// <para><b>Convergence guard.</b> Each matrix function goes through <see cref="SpectralClip.Apply{T}"/>
+/// with its fallback chain (Newton–Schulz, then the exact eigen path, then the SVD); a value that
+/// did not come from Newton–Schulz is counted in <see cref="LastStep"/>. A result that is not
+/// <see cref="Optimization.SolverStatus.Converged"/> or not finite makes the step throw
+/// <see cref="InvalidOperationException"/>, and nothing has changed.</para>
 /// <para><b>Atomic steps.</b> A step validates every input, computes all new weights and moments into
 /// scratch arrays, checks that they are finite, and only then writes them. A rejected step leaves
 /// the weights, the moments and <see cref="StepCount"/> as they were.</para>
@@ -96,7 +98,7 @@ public abstract partial class SpectralOptimizer
     /// state for that name) or holds NaN/∞; a gradient has no parameter; or the step would make a
     /// weight or moment non-finite. The message names the parameter; nothing is changed.
     /// </exception>
-    /// <exception cref="InvalidOperationException">A clip failed by both methods (nothing is changed).</exception>
+    /// <exception cref="InvalidOperationException">A clip or polar factor could not be certified by any method of the fallback chain (nothing is changed).</exception>
     public void Step(IReadOnlyDictionary<string, Matrix<double>> parameters, IReadOnlyDictionary<string, Matrix<double>> gradients) =>
         StepCore(parameters, gradients);
 
@@ -107,7 +109,7 @@ public abstract partial class SpectralOptimizer
     /// <param name="parameters">The parameters by name, updated in place.</param>
     /// <param name="gradients">Their gradients, by the same names (read only).</param>
     /// <exception cref="ArgumentException">As for the double overload; also when a new weight overflows float.</exception>
-    /// <exception cref="InvalidOperationException">A clip failed by both methods (nothing is changed).</exception>
+    /// <exception cref="InvalidOperationException">A clip or polar factor could not be certified by any method of the fallback chain (nothing is changed).</exception>
     public void Step(IReadOnlyDictionary<string, Matrix<float>> parameters, IReadOnlyDictionary<string, Matrix<float>> gradients) =>
         StepCore(parameters, gradients);
 

@@ -1,4 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
+using Numerics.LinearAlgebra;
 using Numerics.Spectral;
 using static Numerics.Core.Tests.Spectral.SpectralOptimizerTests;
 
@@ -131,6 +132,67 @@ public class SpectralOptimizerStateTests
         public override bool CanRead => false;
     }
 
+    /// <summary>A read-only, non-seekable stream over bytes that hands out at most 4 KiB per read, like a pipe.</summary>
+    private sealed class NonSeekable(byte[] bytes) : Stream
+    {
+        private int _position;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            int n = Math.Min(Math.Min(buffer.Length, 4096), bytes.Length - _position);
+            bytes.AsSpan(_position, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Fact]
+    public void Loading_from_a_non_seekable_stream_restores_large_moments()
+    {
+        // 300×300 = 90 000 doubles per moment: more than one read chunk, so the array grows while reading.
+        var source = new AdamW(new AdamWOptions { Spectra = null });
+        var p = new Dictionary<string, Matrix<double>> { ["big"] = RandomMatrix(300, 300, 11), ["small"] = RandomMatrix(2, 2, 12) };
+        source.Step(p, Gradients(p, 1));
+        var bytes = Saved(source);
+        var target = new AdamW(new AdamWOptions { Spectra = null });
+        target.Load(new NonSeekable(bytes));
+        Assert.Equal(bytes, Saved(target));
+    }
+
+    [Fact]
+    public void A_huge_declared_shape_on_a_non_seekable_stream_allocates_about_what_arrives()
+    {
+        // The header of "w" claims 20000×20000 (3.2 GB per moment); 4 MiB of moment data follow.
+        var options = new SignumOptions { Spectra = null };
+        var source = new Signum(options);
+        var p = new Dictionary<string, Matrix<double>> { ["w"] = RandomMatrix(2, 3, 5) };
+        source.Step(p, Gradients(p, 1));
+        var header = Patch(Patch(Saved(source), 41, BitConverter.GetBytes(20000)), 45, BitConverter.GetBytes(20000));
+        var bytes = header.Concat(new byte[4 << 20]).ToArray();
+        var target = new Signum(options);
+        var before = Saved(target);
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<InvalidDataException>(() => target.Load(new NonSeekable(bytes)));
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        Assert.Contains("truncated", e.Message);
+        // Growing by doubling from 512 KiB: at most 2 × 4 MiB held plus the copies and one chunk (≈ 17 MiB).
+        Assert.True(allocated < 64 << 20, $"Load allocated {allocated:N0} bytes for 4 MiB of data");
+        Assert.Equal(before, Saved(target));
+        Assert.Equal(0, target.StepCount);
+    }
+
     [Fact]
     public void A_rejected_step_changes_nothing()
     {
@@ -199,7 +261,7 @@ public class SpectralOptimizerStateTests
         var w = w0.Clone();
         opt.Step(One(w), One(g));
 
-        var oneStep = SpectralClip.Apply(SpectralMode.Soft, g, c, new() { NewtonSchulz = ns });
+        var oneStep = SpectralClip.Apply(SpectralMode.Soft, g, c, new() { NewtonSchulz = ns, Fallback = false });
         Assert.False(oneStep.Converged);
         Assert.True((oneStep.Value - ExactSoft(g, c)).InfinityNorm() > 1e-3, "the unconverged clip must differ visibly");
         var report = opt.LastStep!;
@@ -208,6 +270,73 @@ public class SpectralOptimizerStateTests
         var expected = (1 - eta * lambda) * w0 - eta * Math.Sqrt(6.0 / 4) * ExactSoft(FirstAdamDirection(ExactSoft(g, c)), c);
         Assert.True((w - expected).InfinityNorm() < Reordered);
     }
+
+    /// <summary>
+    /// An 8×4 direction U = Q₁·diag(σ)·Q₂ᵀ with the given singular values, scaled so that its largest
+    /// entry is 0.5, and the gradient g = U/(1 − |U|) whose first AdamW direction at ε = 1,
+    /// g/(|g| + 1), is U up to rounding.
+    /// </summary>
+    private static (Matrix<double> Gradient, Matrix<double> Direction) Graded(double[] sigma, int seed)
+    {
+        var q1 = RandomMatrix(8, 4, seed).QR(MathNet.Numerics.LinearAlgebra.Factorization.QRMethod.Thin).Q;
+        var q2 = RandomMatrix(4, 4, seed + 1).QR().Q;
+        var u = q1 * Matrix<double>.Build.DenseOfDiagonalArray(sigma) * q2.Transpose();
+        u *= 0.5 / u.Enumerate().Max(Math.Abs);
+        var g = u.Map(x => x / (1 - Math.Abs(x)));
+        return (g, FirstAdamDirection(g, eps: 1));
+    }
+
+    /// <summary>One AdamW step (ε = 1) from W₀ = 0, so W₁ = −η·s·P(U) exactly rounded; returns W₁ and the report.</summary>
+    private static (Matrix<double> Weights, SpectralStepReport Report) FirstStep(Matrix<double> gradient, SpectraClipping spectra, double eta)
+    {
+        var opt = new AdamW(new AdamWOptions { LearningRate = eta, WeightDecay = 0.1, Epsilon = 1, Spectra = spectra });
+        var w = Matrix<double>.Build.Dense(gradient.RowCount, gradient.ColumnCount);
+        opt.Step(One(w), One(gradient));
+        return (w, opt.LastStep!);
+    }
+
+    [Fact]
+    public void At_large_alpha_the_weights_take_the_exact_soft_clip()
+    {
+        // σ = σ_max·(1, 0.1, 0.01, 0.001) at c = σ_max/10³: α ≈ 10⁶, so u·α·k ≈ 4e-10 exceeds the 1e-12
+        // tolerance, Newton–Schulz cannot certify it and the fallback chain has to deliver an accurate clip
+        // over the whole range, σ/c from 10³ down to 1.
+        const double eta = 0.05;
+        var (g, u) = Graded([1, 0.1, 0.01, 1e-3], 30);
+        double c = Lapack.Svd(u, SvdVectors.None).S[0] / 1e3;
+        var (w, report) = FirstStep(g, new SpectraClipping { PostClip = c }, eta);
+        Assert.Equal(1, report.Fallbacks);
+        AssertRelative(-eta * Math.Sqrt(2.0) * SpectralClip.Reference(SpectralMode.Soft, u, c).Value, w, ClipAgainstSvd, "W₁ = −η·s·H_c(U)");
+    }
+
+    [Fact]
+    public void An_unconverged_polar_schedule_never_reaches_the_weights()
+    {
+        // Muon's five steps leave σ in about [0.7, 1.2] and 10⁻⁴ far below 1: not converged, so the
+        // fallback chain must give the exact polar factor, every σ set to 1 including the smallest.
+        const double eta = 0.05;
+        var (g, u) = Graded([1, 0.7, 0.3, 1e-4], 31);
+        var spectra = new SpectraClipping { Transform = SpectraTransform.Orthogonalize, NewtonSchulz = new() { PolarSchedule = PolarSchedule.Muon } };
+        var (w, report) = FirstStep(g, spectra, eta);
+        Assert.Equal(1, report.Fallbacks);
+        AssertRelative(-eta * Math.Sqrt(2.0) * SpectralClip.Reference(SpectralMode.Polar, u, 1).Value, w, ClipAgainstSvd, "W₁ = −η·s·polar(U)");
+    }
+
+    [Theory]
+    [InlineData(SpectraTransform.SoftClip, PolarSchedule.PolarExpress, 8, 10)]    // the soft clip runs any Steps ≤ MaxIterations
+    [InlineData(SpectraTransform.Orthogonalize, PolarSchedule.Muon, 7, null)]
+    [InlineData(SpectraTransform.Orthogonalize, PolarSchedule.PolarExpress, 3, 3)]
+    [InlineData(SpectraTransform.Orthogonalize, PolarSchedule.Converged, null, 5)]
+    public void Newton_Schulz_options_the_transform_can_run_are_accepted_and_step(SpectraTransform transform, PolarSchedule schedule, int? steps, int? maxIterations)
+    {
+        var ns = new NewtonSchulzOptions { PolarSchedule = schedule, Steps = steps, MaxIterations = maxIterations };
+        var opt = new AdamW(new AdamWOptions { Spectra = new SpectraClipping { Transform = transform, PreClip = 0.1, NewtonSchulz = ns } });
+        var p = Model();
+        opt.Step(p, Gradients(p, 1));
+        Assert.Equal(1, opt.StepCount);
+    }
+
+    private static SpectraClipping Orthogonal(NewtonSchulzOptions ns) => new() { Transform = SpectraTransform.Orthogonalize, NewtonSchulz = ns };
 
     public static TheoryData<string, Func<SpectralOptimizer>> BadOptions => new()
     {
@@ -228,6 +357,15 @@ public class SpectralOptimizerStateTests
         { "scale", () => new AdamW(new AdamWOptions { Spectra = new SpectraClipping { OrthogonalScale = (OrthogonalScale)7 } }) },
         { "NS null", () => new AdamW(new AdamWOptions { Spectra = new SpectraClipping { NewtonSchulz = null! } }) },
         { "NS steps −1", () => new AdamW(new AdamWOptions { Spectra = new SpectraClipping { NewtonSchulz = new() { Steps = -1 } } }) },
+        { "soft steps > limit", () => new AdamW(new AdamWOptions { Spectra = new SpectraClipping { NewtonSchulz = new() { Steps = 11, MaxIterations = 10 } } }) },
+        { "polar converged with steps", () => new AdamW(new AdamWOptions { Spectra = Orthogonal(new() { Steps = 10 }) }) },
+        { "polar express 8 steps", () => new AdamW(new AdamWOptions { Spectra = Orthogonal(new() { PolarSchedule = PolarSchedule.PolarExpress, Steps = 8, MaxIterations = 10 }) }) },
+        { "polar express 0 steps", () => new AdamW(new AdamWOptions { Spectra = Orthogonal(new() { PolarSchedule = PolarSchedule.PolarExpress, Steps = 0 }) }) },
+        { "muon 0 steps", () => new Signum(new SignumOptions { Spectra = Orthogonal(new() { PolarSchedule = PolarSchedule.Muon, Steps = 0 }) }) },
+        { "muon limit 3", () => new AdEMAMix(new AdEMAMixOptions { Spectra = Orthogonal(new() { PolarSchedule = PolarSchedule.Muon, MaxIterations = 3 }) }) },
+        { "polar express limit 3", () => new AdamW(new AdamWOptions { Spectra = Orthogonal(new() { PolarSchedule = PolarSchedule.PolarExpress, MaxIterations = 3 }) }) },
+        { "converged warm-up over limit 3", () => new AdamW(new AdamWOptions { Spectra = Orthogonal(new() { MaxIterations = 3 }) }) },
+        { "muon 6 steps, limit 5", () => new AdamW(new AdamWOptions { Spectra = Orthogonal(new() { PolarSchedule = PolarSchedule.Muon, Steps = 6, MaxIterations = 5 }) }) },
         { "β₁ = 1", () => new AdamW(new AdamWOptions { Beta1 = 1 }) },
         { "β₂ NaN", () => new AdamW(new AdamWOptions { Beta2 = double.NaN }) },
         { "ε 0", () => new AdamW(new AdamWOptions { Epsilon = 0 }) },

@@ -6,12 +6,16 @@ namespace Numerics.Core.Tests.Spectral;
 
 public class SpectralOptimizerTests
 {
+    /// <summary>The fp64 default Newton–Schulz tolerance, <see cref="NewtonSchulz.DefaultTolerance"/>(false).</summary>
+    internal const double Tolerance = 1e-12;
+
     /// <summary>
-    /// A converged Newton–Schulz clip against the SVD oracle: each singular value to 1e-12 relative
-    /// (the fp64 default tolerance of NewtonSchulzOptions), on directions with entries of order 1 and
-    /// ≤ 10 singular values, times η ≤ 0.1; 1e-10 absolute on the weights leaves a margin of 10×.
+    /// A clipped (or orthogonalised) matrix the optimizer formed against the SVD oracle, relative in the
+    /// Frobenius norm: 10·tol, the band <see cref="SpectralClip.Apply{T}"/> certifies (its norm bound
+    /// within c(1 + 10·tol), <see cref="SpectralClipOptions.Fallback"/>). Recovering the matrix from the
+    /// weights or the moments adds a few roundings of 2⁻⁵³ relative, far below it.
     /// </summary>
-    internal const double ClipAgainstSvd = 1e-10;
+    internal const double ClipAgainstSvd = 10 * Tolerance;
 
     /// <summary>
     /// The same closed-form or elementwise arithmetic evaluated in a different order (a few roundings
@@ -19,16 +23,46 @@ public class SpectralOptimizerTests
     /// </summary>
     internal const double Reordered = 1e-14;
 
-    /// <summary>‖W‖₂ against its Frank–Wolfe bound: the clip's 1e-12 relative accuracy plus the SVD's rounding.</summary>
-    private const double InvariantSlack = 1e-10;
+    /// <summary>
+    /// ‖W‖₂ against its Frank–Wolfe bound, relative: the accepted clip is certified to
+    /// ‖s·H‖₂ ≤ s·c_t(1 + 10·tol) (<see cref="ClipAgainstSvd"/>), and the two spectral norms of
+    /// 10×6 matrices by SVD plus the rounding of the update add a few 2⁻⁵³ (1e-14 covers them).
+    /// </summary>
+    private const double InvariantSlack = 10 * Tolerance + 1e-14;
 
     internal static Dictionary<string, Matrix<double>> One(Matrix<double> m) => new() { ["w"] = m };
 
     internal static Matrix<double> RandomMatrix(int rows, int cols, int seed, double scale = 1) =>
         Matrix<double>.Build.Dense(rows, cols, TestData.Random(rows * cols, seed, scale));
 
-    internal static Matrix<double> ExactSoft(Matrix<double> x, double c) =>
-        SpectralClip.Apply(SpectralMode.Soft, x, c, new() { Method = SpectralMethod.Svd }).Value;
+    internal static Matrix<double> ExactSoft(Matrix<double> x, double c) => SpectralClip.Reference(SpectralMode.Soft, x, c).Value;
+
+    /// <summary>Asserts ‖actual − expected‖_F ≤ relative·‖expected‖_F.</summary>
+    internal static void AssertRelative(Matrix<double> expected, Matrix<double> actual, double relative, string what)
+    {
+        double error = (actual - expected).FrobeniusNorm(), size = expected.FrobeniusNorm();
+        Assert.True(error <= relative * size, $"{what}: ‖Δ‖_F/‖expected‖_F = {error / size:E3} > {relative:E1}");
+    }
+
+    /// <summary>The moments of one parameter as the optimizer holds them, read from <see cref="SpectralOptimizer.Save"/>'s format.</summary>
+    internal static Matrix<double>[] Moments(SpectralOptimizer opt, string name)
+    {
+        using var stream = new MemoryStream();
+        opt.Save(stream);
+        stream.Position = 28;
+        using var reader = new BinaryReader(stream);
+        int moments = reader.ReadInt32(), count = reader.ReadInt32();
+        for (int p = 0; p < count; p++)
+        {
+            string key = System.Text.Encoding.UTF8.GetString(reader.ReadBytes(reader.ReadInt32()));
+            int rows = reader.ReadInt32(), cols = reader.ReadInt32();
+            var values = new Matrix<double>[moments];
+            for (int k = 0; k < moments; k++)
+                values[k] = Matrix<double>.Build.Dense(rows, cols, Enumerable.Range(0, rows * cols).Select(_ => reader.ReadDouble()).ToArray());
+            if (key == name) return values;
+        }
+        throw new KeyNotFoundException(name);
+    }
 
     /// <summary>AdamW's first direction m̂/(√v̂ + ε) = g/(|g| + ε) (bias corrections cancel).</summary>
     internal static Matrix<double> FirstAdamDirection(Matrix<double> g, double eps = 1e-8) => g.Map(x => x / (Math.Abs(x) + eps));
@@ -91,8 +125,10 @@ public class SpectralOptimizerTests
         var g = RandomMatrix(6, 3, 2);
         var w = w0.Clone();
         opt.Step(One(w), One(g));
-        var expected = (1 - eta * lambda) * w0 - eta * Math.Sqrt(6.0 / 3) * ExactSoft(FirstAdamDirection(g), c);
-        Assert.True((w - expected).InfinityNorm() < ClipAgainstSvd);
+        // The scaled clipped direction, recovered from the weights as the optimizer formed them:
+        // W₁ = (1 − ηλ)·W₀ − η·s·H_c(U). A clipped decay would show here as a difference of order ηλ.
+        var direction = ((1 - eta * lambda) * w0 - w) / eta;
+        AssertRelative(Math.Sqrt(6.0 / 3) * ExactSoft(FirstAdamDirection(g), c), direction, ClipAgainstSvd, "s·H_c(U)");
         var report = opt.LastStep!;
         Assert.Equal((1, 1.0, 1, 0), (report.Step, report.GradientScale, report.Clips, report.Fallbacks));
         Assert.Empty(report.FallbackParameters);
@@ -154,18 +190,30 @@ public class SpectralOptimizerTests
         var b = RandomMatrix(5, 1, 4);
         var parameters = new Dictionary<string, Matrix<double>> { ["a"] = a.Clone(), ["b"] = b.Clone() };
         Matrix<double>[] ga = [RandomMatrix(4, 5, 5, 10), RandomMatrix(4, 5, 6, 10)], gb = [RandomMatrix(5, 1, 7, 10), RandomMatrix(5, 1, 8, 10)];
+        // The optimizer's pre-clipped gradient of "a", recovered from its first moment
+        // m_t = β₁·m_{t−1} + (1 − β₁)·H_{c_pre,t}(g_t), against the SVD oracle at c_pre,t = c_pre·T/t.
+        var clipped = new Matrix<double>[2];
+        var previous = Matrix<double>.Build.Dense(4, 5);
         for (int k = 0; k < 2; k++)
+        {
             opt.Step(parameters, new Dictionary<string, Matrix<double>> { ["a"] = ga[k], ["b"] = gb[k] });
-        Assert.Equal(1, opt.LastStep!.Clips);   // one pre-clip per step, on the matrix only
+            Assert.Equal(1, opt.LastStep!.Clips);   // one pre-clip per step, on the matrix only
+            var m = Moments(opt, "a")[0];
+            clipped[k] = (m - b1 * previous) / (1 - b1);
+            previous = m;
+            AssertRelative(ExactSoft(ga[k], cPre * warmup / (k + 1)), clipped[k], ClipAgainstSvd, $"pre-clip at step {k + 1}");
+        }
+        // A fixed c_pre (no warmup scaling) would have given a visibly different pre-clipped gradient.
+        Assert.True((clipped[0] - ExactSoft(ga[0], cPre)).InfinityNorm() > 1e-3);
 
-        // By hand: AdamW over H_{c_pre,t}(g) for the matrix (oracle: the SVD) and over g for the vector.
-        Matrix<double> Expected(Matrix<double> w, Matrix<double>[] gs, bool clip)
+        // By hand: AdamW over the optimizer's pre-clipped gradients for the matrix and over g for the vector.
+        Matrix<double> Expected(Matrix<double> w, Matrix<double>[] gs)
         {
             var m = w * 0;
             var v = w * 0;
             for (int t = 1; t <= 2; t++)
             {
-                var g = clip ? ExactSoft(gs[t - 1], cPre * warmup / t) : gs[t - 1];
+                var g = gs[t - 1];
                 m = b1 * m + (1 - b1) * g;
                 v = b2 * v + (1 - b2) * g.PointwiseMultiply(g);
                 double c1 = 1 - Math.Pow(b1, t), c2 = 1 - Math.Pow(b2, t), etaT = eta * t / warmup;
@@ -175,11 +223,8 @@ public class SpectralOptimizerTests
             }
             return w;
         }
-        Assert.True((parameters["a"] - Expected(a, ga, clip: true)).InfinityNorm() < ClipAgainstSvd);
-        Assert.True((parameters["b"] - Expected(b, gb, clip: false)).InfinityNorm() < Reordered);
-        // A fixed c_pre (no warmup scaling) gives a visibly different matrix update.
-        var fixedLevel = ExactSoft(ga[0], cPre);
-        Assert.True((fixedLevel - ExactSoft(ga[0], cPre * warmup)).InfinityNorm() > 1e-3);
+        Assert.True((parameters["a"] - Expected(a, clipped)).InfinityNorm() < Reordered);
+        Assert.True((parameters["b"] - Expected(b, gb)).InfinityNorm() < Reordered);
     }
 
     [Fact]
@@ -301,7 +346,8 @@ public class SpectralOptimizerTests
         var opt = Create(name, lr: 0.05, lambda, new SpectraClipping { PostClip = c }, warmup: 100);
         var (tightest, largest) = RunWithInvariant(opt, model, p, 300, lambda, opt.ClipLevelAt, Math.Sqrt(10.0 / 6));
         Assert.True(tightest > 0.5, $"{name}: the bound never came into play (max ratio {tightest:E3})");
-        Assert.True(largest > 1.1, $"{name}: ‖W‖₂ never exceeded s·c/λ during warmup (max ratio {largest:E3})");
+        // docs/spectral.md states the overshoot as "about 20 %" (measured: 1.198 to 1.200 for the three optimizers).
+        Assert.True(largest is > 1.15 and < 1.25, $"{name}: ‖W‖₂ peaked at {largest:F3}·s·c/λ during warmup, not about 1.2");
     }
 
     [Theory]
@@ -333,9 +379,9 @@ public class SpectralOptimizerTests
         double s = scale == OrthogonalScale.Muon ? Math.Sqrt(Math.Max(1.0, (double)rows / cols)) : 0.2 * Math.Sqrt(Math.Max(rows, cols));
         var sigma = Lapack.Svd(update, SvdVectors.None).S;
         Assert.Equal(Math.Min(rows, cols), sigma.Count);
-        // Converged polar factor: each σ to the 1e-12 default tolerance; 1e-10 relative leaves 100×
-        // for the rounding of forming the update from the weights.
-        Assert.All(sigma, x => Assert.Equal(s, x, 1e-10 * s));
+        // Every σ of the accepted polar factor is certified within 10·tol of 1 (ClipAgainstSvd); the
+        // update recovered from the weights adds about 1e-14 (roundings of 2⁻⁵³ on O(1) weights over η).
+        Assert.All(sigma, x => Assert.Equal(s, x, ClipAgainstSvd * s));
     }
 
     [Fact]

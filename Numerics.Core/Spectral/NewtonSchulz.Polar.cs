@@ -35,7 +35,7 @@ public static partial class NewtonSchulz
     public static NewtonSchulzResult<TMatrix> Polar<TMatrix>(IMatrixArithmetic<TMatrix> ops, TMatrix x, NewtonSchulzOptions options, double tolerance)
     {
         RequireArguments(ops, options, tolerance);
-        RequirePolarSteps(options);
+        RequirePolarSteps(options, nameof(options));
         int rows = ops.Rows(x), cols = ops.Columns(x), k = Math.Min(rows, cols);
         bool wide = rows <= cols;
         // msign(tX) = msign(X): work on X/2^e so the Gram matrix cannot overflow.
@@ -202,25 +202,28 @@ public static partial class NewtonSchulz
         return new(result, steps, Math.Max(o.Residual, p.Residual), 1, status, GramBounds.SpectralNorm(ops, result) + SubnormalSpacing(ops, rows, cols));
     }
 
-    /// <summary>The step counts the polar schedules can honour.</summary>
-    private static void RequirePolarSteps(NewtonSchulzOptions options)
+    /// <summary>
+    /// The step counts the polar schedules can honour: the converged schedule stops on its certificate
+    /// (Steps must be null), Polar Express runs 1 to 5 of its steps, Muon at least one, and the fixed
+    /// part (Steps, else five, also the converged schedule's warm-up) must fit the step limit.
+    /// </summary>
+    /// <param name="options">The options to check.</param>
+    /// <param name="paramName">The parameter the exception names.</param>
+    /// <param name="context">Prepended to the message (the caller's setting).</param>
+    internal static void RequirePolarSteps(NewtonSchulzOptions options, string paramName, string context = "")
     {
         switch (options.PolarSchedule)
         {
             case PolarSchedule.Converged when options.Steps is not null:
-                throw new ArgumentException("The converged polar schedule stops on its certificate; NewtonSchulzOptions.Steps cannot be honoured (use PolarExpress or Muon for a fixed count).", nameof(options));
+                throw new ArgumentException($"{context}The converged polar schedule stops on its certificate; NewtonSchulzOptions.Steps cannot be honoured (got {options.Steps}; use PolarExpress or Muon for a fixed count).", paramName);
             case PolarSchedule.PolarExpress when options.Steps is < 1 or > PolarExpressSteps:
-                throw new ArgumentException($"The Polar Express schedule runs 1 to {PolarExpressSteps} of its steps; Steps = {options.Steps}.", nameof(options));
+                throw new ArgumentException($"{context}The Polar Express schedule runs 1 to {PolarExpressSteps} of its steps; Steps = {options.Steps}.", paramName);
             case PolarSchedule.Muon when options.Steps is < 1:
-                throw new ArgumentException($"Muon's schedule needs at least one step; Steps = {options.Steps}.", nameof(options));
+                throw new ArgumentException($"{context}Muon's schedule needs at least one step; Steps = {options.Steps}.", paramName);
         }
-        int fixedSteps = options.PolarSchedule switch
-        {
-            PolarSchedule.Muon => options.Steps ?? MuonDefaultSteps,
-            _ => options.Steps ?? PolarExpressSteps,
-        };
+        int fixedSteps = options.Steps ?? (options.PolarSchedule == PolarSchedule.Muon ? MuonDefaultSteps : PolarExpressSteps);
         if (fixedSteps > options.StepLimit)
-            throw new ArgumentException($"The {options.PolarSchedule} schedule runs {fixedSteps} steps, above the step limit MaxIterations = {options.StepLimit}.", nameof(options));
+            throw new ArgumentException($"{context}The {options.PolarSchedule} schedule runs {fixedSteps} fixed steps, above the step limit MaxIterations = {options.StepLimit}.", paramName);
     }
 
     /// <summary>Scratch for the polar iteration's odd polynomial steps on the Gram form.</summary>

@@ -67,24 +67,7 @@ public sealed record SpectraClipping
         if (!Enum.IsDefined(OrthogonalScale)) throw new ArgumentException($"SpectraClipping.OrthogonalScale {OrthogonalScale} is undefined.", paramName);
         if (NewtonSchulz is null) throw new ArgumentException("SpectraClipping.NewtonSchulz must not be null.", paramName);
         NewtonSchulz.Validate(paramName);
-        if (Transform == SpectraTransform.Orthogonalize) ValidatePolarSteps(NewtonSchulz, paramName);
-    }
-
-    /// <summary>The step counts the polar factor's schedules can run (the same rules as <see cref="Spectral.NewtonSchulz.Polar{TMatrix}"/>).</summary>
-    private static void ValidatePolarSteps(NewtonSchulzOptions ns, string paramName)
-    {
-        const string Prefix = "SpectraClipping.NewtonSchulz with Transform = Orthogonalize:";
-        switch (ns.PolarSchedule)
-        {
-            case PolarSchedule.Converged when ns.Steps is not null:
-                throw new ArgumentException($"{Prefix} the converged polar schedule stops on its certificate, so Steps must be null (got {ns.Steps}); use PolarExpress or Muon for a fixed count.", paramName);
-            case PolarSchedule.PolarExpress when ns.Steps is < 1 or > Spectral.NewtonSchulz.PolarExpressSteps:
-                throw new ArgumentException($"{Prefix} the Polar Express schedule runs 1 to {Spectral.NewtonSchulz.PolarExpressSteps} steps, got Steps = {ns.Steps}.", paramName);
-            case PolarSchedule.Muon when ns.Steps is < 1:
-                throw new ArgumentException($"{Prefix} Muon's schedule needs at least one step, got Steps = {ns.Steps}.", paramName);
-        }
-        int fixedSteps = ns.Steps ?? (ns.PolarSchedule == PolarSchedule.Muon ? Spectral.NewtonSchulz.MuonDefaultSteps : Spectral.NewtonSchulz.PolarExpressSteps);
-        if (fixedSteps > ns.StepLimit)
-            throw new ArgumentException($"{Prefix} the {ns.PolarSchedule} schedule runs {fixedSteps} fixed steps, above the step limit MaxIterations = {ns.StepLimit}.", paramName);
+        if (Transform == SpectraTransform.Orthogonalize)
+            Spectral.NewtonSchulz.RequirePolarSteps(NewtonSchulz, paramName, "SpectraClipping.NewtonSchulz with Transform = Orthogonalize: ");
     }
 }

@@ -35,7 +35,7 @@ public static class Lsqr
         int maxIterations = options.MaxIterations ?? Math.Max(100, 4 * n);
         double atol = options.Tolerance ?? LsqrOptions.DefaultTolerance;
         var rules = new StoppingRules(atol, options.Btol ?? atol, options.Conlim, options.Tolerance is null,
-            GolubKahan.Norm(b), Math.Sqrt(a.Rows));
+            GolubKahan.Norm(b), Math.Sqrt(a.Rows), options.FloorMagnitude);
 
         ILinearOperator op = options.Damp > 0 ? new DampedOperator(a, options.Damp) : a;
         var bBar = new double[op.Rows];
@@ -130,13 +130,13 @@ public static class Lsqr
     }
 
     /// <summary>The tests of <see cref="LsqrOptions"/> on given values of ‖Ā‖, ‖r̄‖, ‖Āᵀr̄‖ and ‖x‖.</summary>
-    private readonly record struct StoppingRules(double Atol, double Btol, double Conlim, bool AcceptFloor, double BNorm, double FloorFactor)
+    private readonly record struct StoppingRules(double Atol, double Btol, double Conlim, bool AcceptFloor, double BNorm, double FloorFactor, double? FloorMagnitude)
     {
         public LsqrStopTest Test(double normA, double r, double g, double xNorm)
         {
             if (r <= Btol * BNorm + Atol * normA * xNorm) return LsqrStopTest.Residual;
             if (g <= Atol * normA * r) return LsqrStopTest.NormalResidual;
-            if (AcceptFloor && g <= FloorFactor * U * normA * (normA * xNorm + BNorm)) return LsqrStopTest.RoundingFloor;
+            if (AcceptFloor && g <= FloorFactor * U * normA * (FloorMagnitude ?? normA * xNorm + BNorm)) return LsqrStopTest.RoundingFloor;
             return LsqrStopTest.None;
         }
     }

@@ -44,6 +44,13 @@ public sealed record LsqrOptions : IterativeOptions
     /// <summary>The ridge term: LSQR solves min ‖A·x − b‖² + Damp²·‖x‖². Default 0.</summary>
     public double Damp { get; init; }
 
+    /// <summary>
+    /// Replaces ‖Ā‖·‖x‖ + ‖b‖ in the rounding-floor rule. A preconditioned caller (LSQR on B = A·N)
+    /// passes the magnitudes of its own evaluation of Bᵀr = Nᵀ·Aᵀ(b − A·x): ‖A‖·‖x‖ + ‖b‖ in the
+    /// original variables plus (‖N‖_F/√d)·‖A‖·‖r‖, which can be far above ‖B‖·‖z‖ + ‖b‖ when A is ill conditioned.
+    /// </summary>
+    internal double? FloorMagnitude { get; init; }
+
     /// <inheritdoc />
     /// <remarks>Also rejects a negative, infinite or NaN <see cref="Btol"/>, <see cref="Conlim"/> or <see cref="Damp"/>.</remarks>
     public override void Validate(string paramName)

@@ -28,6 +28,9 @@ internal sealed class SketchPreconditioner
     /// <summary>The numerical rank of the sketch; N has this many columns.</summary>
     public int Rank { get; }
 
+    /// <summary>‖S·b − S·A·x′‖ = |r_{d+1,d+1}| of the augmented QR: an estimate of ‖r*‖ (within the sketch's distortion) at no cost.</summary>
+    public double SketchResidualNorm { get; private init; }
+
     /// <summary>The singular values of R (= those of S·A), descending.</summary>
     public double[] SingularValues { get; private init; } = [];
 
@@ -46,13 +49,14 @@ internal sealed class SketchPreconditioner
         for (int j = 0; j < d; j++)
             for (int i = 0; i <= j; i++) r[i + j * d] = qr[i + j * m];
         for (int i = 0; i < d; i++) c[i] = qr[i + d * m];
+        double sketchResidual = m > d ? Math.Abs(qr[d + d * m]) : 0;
 
         var s = new double[d];
         if (backend.Gesdd(SvdVectors.None, d, d, (double[])r.Clone(), d, s, [], 1, [], 1) > 0)
             throw new ArithmeticException("The SVD of the sketch's R factor did not converge.");
         int rank = 0;
         while (rank < d && s[rank] > rcond * s[0]) rank++;
-        if (rank == d) return new SketchPreconditioner(d, d, r, null, c) { SingularValues = s };
+        if (rank == d) return new SketchPreconditioner(d, d, r, null, c) { SingularValues = s, SketchResidualNorm = sketchResidual };
 
         var u = new double[d * d];
         var vt = new double[d * d];
@@ -67,7 +71,7 @@ internal sealed class SketchPreconditioner
             for (int i = 0; i < d; i++) dot += u[i + k * d] * c[i];
             z0[k] = dot;
         }
-        return new SketchPreconditioner(d, rank, r, n, z0) { SingularValues = s };
+        return new SketchPreconditioner(d, rank, r, n, z0) { SingularValues = s, SketchResidualNorm = sketchResidual };
     }
 
     /// <summary>C·N for the column-major rows×d matrix C (leading dimension rows): rows×rank.</summary>

@@ -80,9 +80,18 @@ public static class SketchedLeastSquares
         double[] x;
         if (method == LeastSquaresMethod.SketchAndPrecondition && pre.Rank > 0)
         {
+            // The floor of evaluating Bᵀr = Nᵀ·Aᵀ(b − A·x): ‖A‖·‖x‖ + ‖b‖ from r, in the original variables,
+            // plus (‖N‖_F/√d)·‖A‖·‖r‖ from the rounding of Aᵀr, a random-direction error seen through Nᵀ
+            // (σ(R) ≈ σ(A), x′ ≈ x, the sketch's residual ≈ ‖r‖).
+            var sigma = pre.SingularValues;
+            double inverseFrobenius = 0;
+            for (int k = 0; k < pre.Rank; k++) inverseFrobenius = double.Hypot(inverseFrobenius, 1 / sigma[k]);
+            double floorMagnitude = sigma[0] * GolubKahan.Norm(pre.SketchSolution()) + GolubKahan.Norm(problem.B)
+                + sigma[0] * inverseFrobenius / Math.Sqrt(pre.Rank) * pre.SketchResidualNorm;
             lsqr = Lsqr.Solve(new PreconditionedOperator(op, pre), problem.B, pre.SketchCoordinates(), new LsqrOptions
             {
                 Tolerance = options.Tolerance,
+                FloorMagnitude = floorMagnitude,
                 MaxIterations = options.MaxIterations ?? SketchedLeastSquaresOptions.DefaultMaxIterations,
                 CancellationToken = options.CancellationToken,
                 Progress = options.Progress,

@@ -6,7 +6,8 @@ namespace Numerics.Cli;
 /// <summary>
 /// <c>numerics lstsq --a A.npy --b b.npy --out x.npy [--method sketch|precondition|qr|svd]
 /// [--sketch srht|gaussian|countsketch] [--rows M] [--epsilon E] [--delta D] [--tol T]
-/// [--max-iterations K] [--no-certificate] [--float32]</c>: tall least squares min ‖A·x − b‖.
+/// [--max-iterations K] [--rcond R] [--no-certificate] [--float32]</c>: tall least squares min ‖A·x − b‖.
+/// <c>--tol</c> absent means the solver's default rule (1e-14 or the rounding floor).
 /// </summary>
 public sealed class LstsqCommand : ICliCommand
 {
@@ -26,7 +27,7 @@ public sealed class LstsqCommand : ICliCommand
     /// <inheritdoc />
     public string Usage =>
         $"numerics lstsq --a A.npy --b b.npy --out x.npy [--method {Methods.Usage}] [--sketch {Sketches.Usage}] "
-        + "[--rows M] [--epsilon E] [--delta D] [--tol T] [--max-iterations K] [--no-certificate] [--float32]";
+        + "[--rows M] [--epsilon E] [--delta D] [--tol T] [--max-iterations K] [--rcond R] [--no-certificate] [--float32]";
 
     /// <inheritdoc />
     public int Run(CliContext context)
@@ -38,7 +39,8 @@ public sealed class LstsqCommand : ICliCommand
         int? rows = args.Optional("rows") is null ? null : args.Int("rows", 0, min: 1);
         double epsilon = args.Double("epsilon", defaults.Epsilon, positive: true);
         double delta = args.Double("delta", defaults.Delta, positive: true);
-        double tol = args.Double("tol", SketchedLeastSquaresOptions.DefaultTolerance);
+        double? tol = args.Optional("tol") is null ? null : args.Double("tol", 0);
+        double? rcond = args.Optional("rcond") is null ? null : args.Double("rcond", 0);
         int maxIterations = args.Int("max-iterations", SketchedLeastSquaresOptions.DefaultMaxIterations, min: 0);
         bool certificate = !args.Flag("no-certificate");
         bool single = args.Flag("float32");
@@ -46,9 +48,10 @@ public sealed class LstsqCommand : ICliCommand
         args.Required("b");
         args.Required("out");
         if (tol < 0) throw new CliUsageException($"--tol must be non-negative, got {tol}");
+        if (rcond is { } rc && !(rc >= 0 && rc < 1)) throw new CliUsageException($"--rcond must lie in [0, 1), got {rc}");
         if (single && context.Device != CliDevice.Gpu) throw new CliUsageException("--float32 applies to the GPU sketch (--device gpu)");
-        bool sketched = method is LeastSquaresMethod.SketchAndSolve or LeastSquaresMethod.SketchAndPrecondition;
-        if (context.Device == CliDevice.Gpu && sketched && kind == SketchKind.CountSketch)
+        bool sketchRequested = method is LeastSquaresMethod.SketchAndSolve or LeastSquaresMethod.SketchAndPrecondition;
+        if (context.Device == CliDevice.Gpu && sketchRequested && kind == SketchKind.CountSketch)
             throw new CliUsageException("--sketch countsketch has no GPU kernel; use --device cpu or --sketch srht|gaussian");
         args.EnsureAllUsed();
 
@@ -58,20 +61,22 @@ public sealed class LstsqCommand : ICliCommand
         if (a.RowCount < a.ColumnCount) throw new CliUsageException($"--a must be tall (rows ≥ columns), got {a.RowCount}×{a.ColumnCount}");
         if (rows is { } m && m < a.ColumnCount) throw new CliUsageException($"--rows must be at least the column count {a.ColumnCount}, got {m}");
 
-        using var device = context.Device == CliDevice.Gpu && sketched ? GpuDevice.Create() : null;
+        using var device = context.Device == CliDevice.Gpu && sketchRequested ? GpuDevice.Create() : null;
         var started = context.Elapsed;
         var result = SketchedLeastSquares.Solve(a, b, new SketchedLeastSquaresOptions
         {
             Method = method, Sketch = kind, Rows = rows, Epsilon = epsilon, Delta = delta, Seed = context.Seed,
-            Tolerance = tol, MaxIterations = maxIterations, Certificate = certificate,
+            Tolerance = tol, MaxIterations = maxIterations, Certificate = certificate, Rcond = rcond,
             Backend = device is null ? null : new GpuSketchBackend(device, single),
             Progress = new ImmediateProgress(p => context.Progress(p.Iteration, p.Objective, p.Residual)),
         });
         double seconds = context.Elapsed - started;
+        bool sketched = result.Sketch is not null;
         context.Save(result.X);
         context.Summary(new Dictionary<string, object?>
         {
-            ["method"] = Methods.WordOf(method),
+            ["method"] = Methods.WordOf(result.Method),
+            ["method_reason"] = result.MethodReason,
             ["sketch"] = sketched ? kind.ToString().ToLowerInvariant() : null,
             ["rows"] = sketched ? result.SketchRows : null,
             ["n"] = a.RowCount,
@@ -81,10 +86,15 @@ public sealed class LstsqCommand : ICliCommand
             ["sketch_seconds"] = sketched ? result.SketchSeconds : null,
             ["residual_norm"] = result.ResidualNorm,
             ["normal_residual_norm"] = result.NormalResidualNorm,
+            ["relative_normal_residual"] = result.RelativeNormalResidual,
             ["linf_bound"] = result.LinfBound?.Max(),
+            ["certificate_failure_probability"] = result.CertificateFailureProbability,
             ["iterations"] = result.Iterations,
             ["status"] = result.Status.ToString(),
+            ["stop_test"] = result.StopTest.ToString(),
             ["rank"] = result.Rank,
+            ["rcond"] = result.Rcond,
+            ["singular_values"] = result.SingularValues,
             ["preconditioned_condition"] = result.PreconditionedCondition,
         });
         return 0;

@@ -23,7 +23,14 @@ public static class DenseBaselines
     /// <paramref name="relativeCutoff"/>·σ_max treated as zero (default <see cref="DefaultRelativeCutoff"/>).
     /// Handles rank-deficient and wide A.
     /// </summary>
-    public static Vector<double> LeastSquaresSvd(Matrix<double> a, Vector<double> b, double? relativeCutoff = null)
+    public static Vector<double> LeastSquaresSvd(Matrix<double> a, Vector<double> b, double? relativeCutoff = null) =>
+        MinimumNormSolution(a, b, relativeCutoff).X;
+
+    /// <summary>
+    /// <see cref="LeastSquaresSvd"/> with the singular values of A (descending) and the rank it kept
+    /// (those above relativeCutoff·σ_max).
+    /// </summary>
+    internal static (Vector<double> X, Vector<double> SingularValues, int Rank) MinimumNormSolution(Matrix<double> a, Vector<double> b, double? relativeCutoff)
     {
         DenseStorage.RequireFinite(a, nameof(a));
         ArgumentNullException.ThrowIfNull(b);
@@ -32,8 +39,14 @@ public static class DenseBaselines
         var svd = Lapack.Svd(a);
         double cut = Cutoff(svd.S, a, relativeCutoff);
         var utb = Blas.Multiply(svd.U!, b, Transpose.Transpose);
-        for (int i = 0; i < utb.Count; i++) utb[i] = svd.S[i] > cut ? utb[i] / svd.S[i] : 0.0;
-        return Blas.Multiply(svd.VT!, utb, Transpose.Transpose);
+        int rank = 0;
+        for (int i = 0; i < utb.Count; i++)
+        {
+            bool kept = svd.S[i] > cut;
+            if (kept) rank++;
+            utb[i] = kept ? utb[i] / svd.S[i] : 0.0;
+        }
+        return (Blas.Multiply(svd.VT!, utb, Transpose.Transpose), svd.S, rank);
     }
 
     /// <summary>Least-squares solution of a full-rank tall system by Householder QR (LAPACK dgels).</summary>

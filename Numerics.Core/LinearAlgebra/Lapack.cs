@@ -113,7 +113,16 @@ public static class Lapack
     /// Least-squares solution of min‖A·x − b‖ for full-rank A with m ≥ n, or the minimum-norm
     /// solution when m &lt; n, by Householder QR/LQ (dgels).
     /// </summary>
-    /// <exception cref="ArgumentException">Shapes differ, or A is exactly rank deficient (use <see cref="DenseBaselines.LeastSquaresSvd"/>).</exception>
+    /// <remarks>
+    /// A is declared numerically rank deficient, and rejected, when a diagonal entry of the
+    /// triangular factor is at most max(m, n)·ε·max|rⱼⱼ| (the cut-off of
+    /// <see cref="DenseBaselines.DefaultRelativeCutoff"/>). κ(R) ≥ max|rⱼⱼ|/min|rᵢᵢ|, so every
+    /// rejected A is rank deficient to that tolerance; the converse does not hold for unpivoted QR
+    /// (matrices such as Kahan's pass with κ beyond the cut-off). For a rank decision use
+    /// <c>SketchedLeastSquares.Solve</c> with the pivoted-QR or SVD method, or
+    /// <see cref="DenseBaselines.LeastSquaresSvd"/> for the minimum-norm answer.
+    /// </remarks>
+    /// <exception cref="ArgumentException">Shapes differ, or A is numerically rank deficient (use <see cref="DenseBaselines.LeastSquaresSvd"/>).</exception>
     public static Vector<double> LeastSquares(Matrix<double> a, Vector<double> b)
     {
         DenseStorage.RequireFinite(a, nameof(a));
@@ -127,6 +136,17 @@ public static class Lapack
         bv.AsSpan().CopyTo(rhs);
         int info = Backend.Gels(m, n, 1, work, m, rhs, rhs.Length);
         if (info > 0) throw new ArgumentException($"a is rank deficient (R[{info - 1},{info - 1}] = 0).", nameof(a));
+        int r = Math.Min(m, n);
+        double largest = 0, smallest = double.PositiveInfinity;
+        for (int i = 0; i < r; i++)
+        {
+            double v = Math.Abs(work[i + i * m]);
+            largest = Math.Max(largest, v);
+            smallest = Math.Min(smallest, v);
+        }
+        double cutoff = DenseBaselines.DefaultRelativeCutoff(m, n) * largest;
+        if (smallest <= cutoff)
+            throw new ArgumentException($"a is numerically rank deficient: min|rᵢᵢ| = {smallest:E3} ≤ {cutoff:E3} = max(m, n)·ε·max|rⱼⱼ|.", nameof(a));
         return Vector<double>.Build.Dense(rhs[..n]);
     }
 }

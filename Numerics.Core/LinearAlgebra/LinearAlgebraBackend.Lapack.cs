@@ -18,6 +18,23 @@ public abstract partial class LinearAlgebraBackend
     }
 
     /// <summary>
+    /// Householder QR with column pivoting A·P = Q·R (LAPACK dgeqp3): at step k the remaining column
+    /// of largest norm is moved to position k, so |r₁₁| ≥ |r₂₂| ≥ … and the diagonal reveals the
+    /// numerical rank. R and the reflectors are stored as by <see cref="Geqrf"/>; jpvt[j] (1-based,
+    /// as LAPACK) is the column of A that became column j of A·P. Every column is free to move (jpvt
+    /// is overwritten on entry).
+    /// </summary>
+    public void Geqp3(int m, int n, Span<double> a, int lda, Span<int> jpvt, Span<double> tau)
+    {
+        Dimension(m, "m"); Dimension(n, "n");
+        Matrix(a.Length, m, n, lda, "a", "lda");
+        Length(jpvt.Length, n, "jpvt", "n pivots");
+        Length(tau.Length, Math.Min(m, n), "tau", "min(m, n) reflectors");
+        jpvt[..n].Clear();
+        Expect(Geqp3Core(m, n, a, lda, jpvt, tau), "geqp3");
+    }
+
+    /// <summary>
     /// Overwrites A (m×n, m ≥ n ≥ k) with the first n columns of Q = H₁⋯H_k from <see cref="Geqrf"/> (LAPACK dorgqr).
     /// </summary>
     public void Orgqr(int m, int n, int k, Span<double> a, int lda, ReadOnlySpan<double> tau)
@@ -157,6 +174,7 @@ public abstract partial class LinearAlgebraBackend
         : throw new ArgumentException($"{routine} rejected its argument number {-info} (LAPACK numbering): the input contains NaN or is otherwise invalid.");
 
     private protected abstract int GeqrfCore(int m, int n, Span<double> a, int lda, Span<double> tau);
+    private protected abstract int Geqp3Core(int m, int n, Span<double> a, int lda, Span<int> jpvt, Span<double> tau);
     private protected abstract int OrgqrCore(int m, int n, int k, Span<double> a, int lda, ReadOnlySpan<double> tau);
     private protected abstract int OrmqrCore(Side side, Transpose trans, int m, int n, int k, Span<double> a, int lda,
         ReadOnlySpan<double> tau, Span<double> c, int ldc);

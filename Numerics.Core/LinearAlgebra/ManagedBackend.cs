@@ -87,6 +87,9 @@ internal sealed class ManagedBackend : LinearAlgebraBackend
     private protected override int GesvdCore(SvdVectors vectors, int m, int n, Span<double> a, int lda, Span<double> s,
         Span<double> u, int ldu, Span<double> vt, int ldvt) => ManagedLapack.Svd(vectors, m, n, a, lda, s, u, ldu, vt, ldvt);
 
+    private protected override int Geqp3Core(int m, int n, Span<double> a, int lda, Span<int> jpvt, Span<double> tau) =>
+        ManagedLapack.Geqp3(m, n, a, lda, jpvt, tau);
+
     private protected override int GelsCore(int m, int n, int nrhs, Span<double> a, int lda, Span<double> b, int ldb) =>
         ManagedLapack.Gels(m, n, nrhs, a, lda, b, ldb);
 

@@ -24,11 +24,25 @@ internal static class ManagedLapack
         return tau;
     }
 
-    public static int Geqrf(int m, int n, Span<double> a, int lda, Span<double> tau)
+    public static int Geqrf(int m, int n, Span<double> a, int lda, Span<double> tau) => Householder(m, n, a, lda, null, tau);
+
+    /// <summary>
+    /// Column-pivoted Householder QR (LAPACK dgeqp3's contract, unblocked): before step i the
+    /// remaining column with the largest trailing norm (recomputed, not downdated) is swapped in.
+    /// </summary>
+    public static int Geqp3(int m, int n, Span<double> a, int lda, Span<int> jpvt, Span<double> tau)
+    {
+        for (int j = 0; j < n; j++) jpvt[j] = j + 1;
+        return Householder(m, n, a, lda, jpvt, tau);
+    }
+
+    /// <summary>Householder QR, with column pivoting when <paramref name="jpvt"/> is given.</summary>
+    private static int Householder(int m, int n, Span<double> a, int lda, Span<int> jpvt, Span<double> tau)
     {
         int r = Math.Min(m, n);
         for (int i = 0; i < r; i++)
         {
+            if (!jpvt.IsEmpty) Pivot(i, m, n, a, lda, jpvt);
             var col = a.Slice(i + i * lda, m - i);
             tau[i] = Reflector(ref col[0], col[1..]);
             if (tau[i] == 0) continue;
@@ -44,6 +58,21 @@ internal static class ManagedLapack
             col[0] = diag;
         }
         return 0;
+    }
+
+    /// <summary>Swaps the column of largest trailing norm (rows i..) into position i.</summary>
+    private static void Pivot(int i, int m, int n, Span<double> a, int lda, Span<int> jpvt)
+    {
+        int pivot = i;
+        double largest = -1;
+        for (int j = i; j < n; j++)
+        {
+            double norm = ManagedBlas.Nrm2<double>(m - i, a.Slice(i + j * lda, m - i), 1);
+            if (norm > largest) (largest, pivot) = (norm, j);
+        }
+        if (pivot == i) return;
+        for (int k = 0; k < m; k++) (a[k + i * lda], a[k + pivot * lda]) = (a[k + pivot * lda], a[k + i * lda]);
+        (jpvt[i], jpvt[pivot]) = (jpvt[pivot], jpvt[i]);
     }
 
     /// <summary>Applies Hᵢ (stored in column i of A from row i down) to C from the given side.</summary>

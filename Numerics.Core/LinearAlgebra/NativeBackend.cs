@@ -149,6 +149,13 @@ internal sealed unsafe class NativeBackend : LinearAlgebraBackend
         fixed (double* pa = a, pt = tau) return LAPACKE_dgeqrf(ColMajor, m, n, pa, lda, pt);
     }
 
+    private protected override int Geqp3Core(int m, int n, Span<double> a, int lda, Span<int> jpvt, Span<double> tau)
+    {
+        fixed (double* pa = a, pt = tau)
+        fixed (int* pj = jpvt)
+            return LAPACKE_dgeqp3(ColMajor, m, n, pa, lda, pj, pt);
+    }
+
     private protected override int OrgqrCore(int m, int n, int k, Span<double> a, int lda, ReadOnlySpan<double> tau)
     {
         fixed (double* pa = a, pt = tau) return LAPACKE_dorgqr(ColMajor, m, n, k, pa, lda, pt);

@@ -10,6 +10,9 @@ internal static unsafe partial class NativeMethods
     internal static partial int LAPACKE_dgeqrf(int layout, int m, int n, double* a, int lda, double* tau);
 
     [LibraryImport(LapackLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    internal static partial int LAPACKE_dgeqp3(int layout, int m, int n, double* a, int lda, int* jpvt, double* tau);
+
+    [LibraryImport(LapackLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     internal static partial int LAPACKE_dorgqr(int layout, int m, int n, int k, double* a, int lda, double* tau);
 
     [LibraryImport(LapackLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]

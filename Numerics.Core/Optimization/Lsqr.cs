@@ -1,47 +1,26 @@
 namespace Numerics.Optimization;
 
 /// <summary>
-/// Options of <see cref="Lsqr.Solve"/>. <see cref="IterativeOptions.Tolerance"/>: stop when
-/// ‖Aᵀr‖ ≤ Tolerance·‖A‖·‖r‖ (the relative normal-equation residual; ‖A‖ is the running estimate
-/// σ̂_max); null means 1e-14. <see cref="IterativeOptions.MaxIterations"/>: null means 4·Columns, at
-/// least 100. Progress reports (iteration, ‖r‖, ‖Aᵀr‖).
+/// LSQR (Paige &amp; Saunders 1982): min ‖A·x − b‖² + damp²·‖x‖² by Golub–Kahan bidiagonalisation,
+/// with a warm start. Mathematically CG on the normal equations, but it never forms AᵀA.
 /// </summary>
-public sealed record LsqrOptions : IterativeOptions
-{
-    /// <summary>The tolerance when <see cref="IterativeOptions.Tolerance"/> is null.</summary>
-    public const double DefaultTolerance = 1e-14;
-
-    /// <summary>Also stop when ‖r‖ ≤ ResidualTolerance·‖b‖ (consistent systems). Default 1e-15.</summary>
-    public double ResidualTolerance { get; init; } = 1e-15;
-
-    /// <inheritdoc />
-    /// <remarks>Also rejects a negative, infinite or NaN <see cref="ResidualTolerance"/>.</remarks>
-    public override void Validate(string paramName)
-    {
-        base.Validate(paramName);
-        if (!(ResidualTolerance >= 0) || !double.IsFinite(ResidualTolerance))
-            throw new ArgumentException($"LsqrOptions.ResidualTolerance must be non-negative and finite, got {ResidualTolerance}.", paramName);
-    }
-}
-
-/// <summary>The outcome of <see cref="Lsqr.Solve"/>.</summary>
-/// <param name="X">The solution estimate.</param>
-/// <param name="Status">Converged, or MaxIterations / Breakdown / Cancelled with the last iterate.</param>
-/// <param name="Iterations">Iterations taken.</param>
-/// <param name="ResidualNorm">The recurrence's estimate of ‖b − A·x‖.</param>
-/// <param name="NormalResidualNorm">The recurrence's estimate of ‖Aᵀ(b − A·x)‖.</param>
-/// <param name="SmallestSingularValue">σ_min of the Golub–Kahan bidiagonal: an estimate of σ_min(A) from above (exact arithmetic).</param>
-/// <param name="LargestSingularValue">σ_max of the bidiagonal: an estimate of ‖A‖₂ from below.</param>
-public sealed record LsqrResult(double[] X, SolverStatus Status, int Iterations, double ResidualNorm,
-    double NormalResidualNorm, double SmallestSingularValue, double LargestSingularValue);
-
-/// <summary>
-/// LSQR (Paige &amp; Saunders 1982): min ‖A·x − b‖₂ by Golub–Kahan bidiagonalisation, with a warm
-/// start. Mathematically CG on the normal equations, but it never forms AᵀA.
-/// </summary>
+/// <remarks>
+/// <para><b>An earned status.</b> The recurrence's estimates of ‖r̄‖ and ‖Āᵀr̄‖ only <i>propose</i> a
+/// stop. The solver then recomputes r̄ = b̄ − Ā·x and Āᵀr̄ by explicit products (one fused pass) and
+/// applies the same test (<see cref="LsqrOptions"/>) to them: <see cref="SolverStatus.Converged"/>
+/// only when it holds. When it does not (at large κ the recurrence drifts from the true residual),
+/// LSQR restarts from the recomputed residual (iterative refinement); when a restart fails to halve
+/// the recomputed ‖Āᵀr̄‖ the result is <see cref="SolverStatus.Stalled"/> with the best x and the
+/// values it reached.</para>
+/// <para><b>Damping.</b> With damp &gt; 0 LSQR runs on Ā = [A; damp·I], b̄ = [b; 0], which is
+/// Paige and Saunders' damped LSQR in exact arithmetic and keeps warm starts and restarts exact
+/// (the ridge applies to x, not to the correction).</para>
+/// </remarks>
 public static class Lsqr
 {
-    /// <summary>Solves min ‖A·x − b‖₂ starting from <paramref name="x0"/> (zero when null).</summary>
+    private const double U = 2.220446049250313e-16;
+
+    /// <summary>Solves min ‖A·x − b‖² + damp²‖x‖² starting from <paramref name="x0"/> (zero when null).</summary>
     /// <exception cref="ArgumentException">Lengths do not match A, inputs hold NaN/∞, or an option is out of range.</exception>
     public static LsqrResult Solve(ILinearOperator a, ReadOnlySpan<double> b, ReadOnlySpan<double> x0 = default, LsqrOptions? options = null)
     {
@@ -54,35 +33,79 @@ public static class Lsqr
         LinearAlgebra.DenseStorage.RequireFinite(x0, nameof(x0));
         options.Validate(nameof(options));
         int maxIterations = options.MaxIterations ?? Math.Max(100, 4 * n);
-        double tolerance = options.Tolerance ?? LsqrOptions.DefaultTolerance;
+        double atol = options.Tolerance ?? LsqrOptions.DefaultTolerance;
+        var rules = new StoppingRules(atol, options.Btol ?? atol, options.Conlim, options.Tolerance is null,
+            GolubKahan.Norm(b), Math.Sqrt(a.Rows), options.FloorMagnitude);
 
+        ILinearOperator op = options.Damp > 0 ? new DampedOperator(a, options.Damp) : a;
+        var bBar = new double[op.Rows];
+        b.CopyTo(bBar);
         var x = x0.IsEmpty ? new double[n] : x0.ToArray();
-        // Warm start: solve A·δ = b − A·x0 and add.
-        var r0 = b.ToArray();
-        if (!x0.IsEmpty)
+        var current = Checkpoint.Recompute(op, bBar, x, a.Rows);
+        var best = current;
+        double normA = 0, sMin = double.NaN, previousCheck = double.PositiveInfinity;
+        int iterations = 0, restarts = 0, longestRun = -1;
+        SolverStatus status;
+        LsqrStopTest test;
+        while (true)
         {
-            var ax = new double[a.Rows];
-            a.Multiply(x, ax);
-            for (int i = 0; i < r0.Length; i++) r0[i] -= ax[i];
+            var run = Recurrence(op, current.Residual, x, maxIterations - iterations, iterations, rules, normA, options);
+            iterations += run.Steps;
+            normA = Math.Max(normA, run.SMax);
+            if (run.Steps > longestRun) (longestRun, sMin) = (run.Steps, run.SMin);
+            current = Checkpoint.Recompute(op, bBar, x, a.Rows);
+            test = rules.Test(normA, current.DampedResidualNorm, current.NormalResidualNorm, GolubKahan.Norm(x));
+            if (test != LsqrStopTest.None || current.NormalResidualNorm < best.NormalResidualNorm) best = current;
+            if (test != LsqrStopTest.None) { status = SolverStatus.Converged; break; }
+            if (run.End == RunEnd.Proposed && current.NormalResidualNorm <= 0.5 * previousCheck)
+            {
+                // The recomputed test failed but the residual improves: restart from it (refinement).
+                previousCheck = current.NormalResidualNorm;
+                restarts++;
+                continue;
+            }
+            (status, test) = run.End switch
+            {
+                RunEnd.Proposed => (SolverStatus.Stalled, LsqrStopTest.None),
+                RunEnd.ConditionLimit => (SolverStatus.Stalled, LsqrStopTest.ConditionLimit),
+                RunEnd.Cancelled => (SolverStatus.Cancelled, LsqrStopTest.None),
+                RunEnd.Breakdown => (SolverStatus.Breakdown, LsqrStopTest.None),
+                _ => (SolverStatus.MaxIterations, LsqrStopTest.None),
+            };
+            break;
         }
-        double bNorm = GolubKahan.Norm(b);
-        var gk = new GolubKahan(a, r0);
-        double phiBar = gk.Beta, rhoBar = gk.Alpha;
-        double residual = gk.Beta, normalResidual = gk.Alpha * gk.Beta;
-        var w = (double[])gk.V.Clone();
-        int iterations = 0;
-        var status = SolverStatus.MaxIterations;
-        double sMin = gk.Alpha, sMax = gk.Alpha;
-
-        if (normalResidual == 0 || residual <= options.ResidualTolerance * bNorm) status = SolverStatus.Converged;
-        while (status != SolverStatus.Converged && iterations < maxIterations)
+        double relative = best.NormalResidualNorm == 0 ? 0 : best.NormalResidualNorm / (normA * best.DampedResidualNorm);
+        return new LsqrResult(best.X, status, iterations, best.ResidualNorm, best.NormalResidualNorm, sMin, normA)
         {
-            if (options.CancellationToken.IsCancellationRequested) { status = SolverStatus.Cancelled; break; }
+            StopTest = test, RelativeNormalResidual = relative, Restarts = restarts,
+        };
+    }
+
+    private enum RunEnd { Proposed, ConditionLimit, MaxIterations, Cancelled, Breakdown }
+
+    private readonly record struct Run(int Steps, RunEnd End, double SMin, double SMax);
+
+    /// <summary>
+    /// One LSQR recurrence on min ‖Ā·δ − r̄‖ from δ = 0, accumulating δ into x, until its estimates
+    /// propose a stop (tests 1, 2 or the floor, or an exact zero α or β), test 3 fires, the limit is
+    /// reached or the token fires.
+    /// </summary>
+    private static Run Recurrence(ILinearOperator op, double[] start, double[] x, int limit, int offset,
+        StoppingRules rules, double normA, LsqrOptions options)
+    {
+        var gk = new GolubKahan(op, start);
+        if (gk.Beta == 0 || gk.Alpha == 0) return new Run(0, RunEnd.Proposed, gk.Alpha, gk.Alpha);
+        double phiBar = gk.Beta, rhoBar = gk.Alpha;
+        var w = (double[])gk.V.Clone();
+        double sMin = gk.Alpha, sMax = gk.Alpha;
+        int n = x.Length;
+        for (int k = 1; k <= limit; k++)
+        {
+            if (options.CancellationToken.IsCancellationRequested) return new Run(k - 1, RunEnd.Cancelled, sMin, sMax);
             gk.Step();
-            iterations++;
             double alpha = gk.Alpha, beta = gk.Beta;
             double rho = Math.Sqrt(rhoBar * rhoBar + beta * beta);
-            if (!(rho > 0) || !double.IsFinite(rho)) { status = SolverStatus.Breakdown; break; }
+            if (!(rho > 0) || !double.IsFinite(rho)) return new Run(k, RunEnd.Breakdown, sMin, sMax);
             double c = rhoBar / rho, s = beta / rho;
             double theta = s * alpha;
             rhoBar = -c * alpha;
@@ -95,13 +118,71 @@ public static class Lsqr
                 x[i] += step * w[i];
                 w[i] = v[i] - wScale * w[i];
             }
-            residual = phiBar;
-            normalResidual = phiBar * alpha * Math.Abs(c);
             (sMin, sMax) = gk.SingularValueEstimates();
-            options.Progress?.Report(new IterationProgress(iterations, residual, normalResidual));
-            if (normalResidual <= tolerance * sMax * residual || residual <= options.ResidualTolerance * bNorm || alpha == 0)
-                status = SolverStatus.Converged;
+            double residual = phiBar, normalResidual = phiBar * alpha * Math.Abs(c);
+            options.Progress?.Report(new IterationProgress(offset + k, residual, normalResidual));
+            if (alpha == 0 || beta == 0
+                || rules.Test(Math.Max(normA, sMax), residual, normalResidual, GolubKahan.Norm(x)) != LsqrStopTest.None)
+                return new Run(k, RunEnd.Proposed, sMin, sMax);
+            if (rules.Conlim > 0 && sMax >= rules.Conlim * sMin) return new Run(k, RunEnd.ConditionLimit, sMin, sMax);
         }
-        return new LsqrResult(x, status, iterations, residual, normalResidual, sMin, sMax);
+        return new Run(Math.Max(0, limit), RunEnd.MaxIterations, sMin, sMax);
+    }
+
+    /// <summary>The tests of <see cref="LsqrOptions"/> on given values of ‖Ā‖, ‖r̄‖, ‖Āᵀr̄‖ and ‖x‖.</summary>
+    private readonly record struct StoppingRules(double Atol, double Btol, double Conlim, bool AcceptFloor, double BNorm, double FloorFactor, double? FloorMagnitude)
+    {
+        public LsqrStopTest Test(double normA, double r, double g, double xNorm)
+        {
+            if (r <= Btol * BNorm + Atol * normA * xNorm) return LsqrStopTest.Residual;
+            if (g <= Atol * normA * r) return LsqrStopTest.NormalResidual;
+            if (AcceptFloor && g <= FloorFactor * U * normA * (FloorMagnitude ?? normA * xNorm + BNorm)) return LsqrStopTest.RoundingFloor;
+            return LsqrStopTest.None;
+        }
+    }
+
+    /// <summary>An iterate with its recomputed residual r̄ = b̄ − Ā·x and normal residual Āᵀr̄.</summary>
+    private sealed record Checkpoint(double[] X, double[] Residual, double ResidualNorm, double DampedResidualNorm, double NormalResidualNorm)
+    {
+        /// <summary>One fused pass: y ← Ā·x − b̄ = −r̄, z ← Āᵀy = −Āᵀr̄.</summary>
+        public static Checkpoint Recompute(ILinearOperator op, double[] bBar, double[] x, int rows)
+        {
+            var y = (double[])bBar.Clone();
+            var z = new double[op.Columns];
+            op.MultiplyThenTransposed(x, 1.0, y, z);
+            for (int i = 0; i < y.Length; i++) y[i] = -y[i];
+            return new Checkpoint((double[])x.Clone(), y, GolubKahan.Norm(y.AsSpan(0, rows)), GolubKahan.Norm(y), GolubKahan.Norm(z));
+        }
+    }
+}
+
+/// <summary>Ā = [A; damp·I]: the ridge problem as plain least squares.</summary>
+internal sealed class DampedOperator(ILinearOperator a, double damp) : ILinearOperator
+{
+    public int Rows => a.Rows + a.Columns;
+
+    public int Columns => a.Columns;
+
+    public void Multiply(ReadOnlySpan<double> x, Span<double> y)
+    {
+        a.Multiply(x, y[..a.Rows]);
+        for (int i = 0; i < x.Length; i++) y[a.Rows + i] = damp * x[i];
+    }
+
+    public void MultiplyTransposed(ReadOnlySpan<double> y, Span<double> x)
+    {
+        a.MultiplyTransposed(y[..a.Rows], x);
+        for (int i = 0; i < x.Length; i++) x[i] += damp * y[a.Rows + i];
+    }
+
+    public void MultiplyThenTransposed(ReadOnlySpan<double> x, double alpha, Span<double> y, Span<double> z)
+    {
+        a.MultiplyThenTransposed(x, alpha, y[..a.Rows], z);
+        for (int i = 0; i < x.Length; i++)
+        {
+            double bottom = damp * x[i] - alpha * y[a.Rows + i];
+            y[a.Rows + i] = bottom;
+            z[i] += damp * bottom;
+        }
     }
 }

@@ -60,7 +60,16 @@ public sealed class SketchOperator
     public int PaddedRows { get; }
 
     /// <summary>SRHT: the padded row Π(i) that input row i moves to (length n).</summary>
-    internal int[] Positions => _positions ??= PositionsOf(Seed, InputRows, PaddedRows);
+    internal int[] Positions => _positions ??= Unpermuted ? Enumerable.Range(0, InputRows).ToArray() : PositionsOf(Seed, InputRows, PaddedRows);
+
+    /// <summary>
+    /// Tests only: an SRHT with Π = I, the plain sketch that fails on coherent inputs (the
+    /// permutation tests show that they can fail). Not part of any public definition.
+    /// </summary>
+    internal bool Unpermuted { get; private init; }
+
+    /// <summary>This sketch with the SRHT's permutation removed (see <see cref="Unpermuted"/>).</summary>
+    internal SketchOperator WithoutPermutation() => new(Kind, Rows, InputRows, Seed) { Unpermuted = true };
 
     /// <summary>SRHT: the sampled Hadamard rows in ascending order (length m); row k of S·A is row SampledRows[k] of H·D·Π·A.</summary>
     internal int[] SampledRows => _sampledRows ??= SampledRowsOf(Seed, PaddedRows, Rows);

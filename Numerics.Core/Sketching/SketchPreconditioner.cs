@@ -28,8 +28,18 @@ internal sealed class SketchPreconditioner
     /// <summary>The numerical rank of the sketch; N has this many columns.</summary>
     public int Rank { get; }
 
-    /// <summary>QR of the augmented sketch (its last column becomes Qᵀ·S·b), rank test, and SVD of R only when the test fails.</summary>
-    public static SketchPreconditioner Factor(double[] sab, int m, int d, double rankTolerance)
+    /// <summary>‖S·b − S·A·x′‖ = |r_{d+1,d+1}| of the augmented QR: an estimate of ‖r*‖ (within the sketch's distortion) at no cost.</summary>
+    public double SketchResidualNorm { get; private init; }
+
+    /// <summary>The singular values of R (= those of S·A), descending.</summary>
+    public double[] SingularValues { get; private init; } = [];
+
+    /// <summary>
+    /// QR of the augmented sketch (its last column becomes Qᵀ·S·b), the singular values of R, and
+    /// the rank: the number of σᵢ(R) above <paramref name="rcond"/>·σ_max(R). Only a
+    /// rank-deficient sketch pays for the singular vectors.
+    /// </summary>
+    public static SketchPreconditioner Factor(double[] sab, int m, int d, double rcond)
     {
         var backend = LinearAlgebraBackend.Current;
         var qr = (double[])sab.Clone();
@@ -39,18 +49,19 @@ internal sealed class SketchPreconditioner
         for (int j = 0; j < d; j++)
             for (int i = 0; i <= j; i++) r[i + j * d] = qr[i + j * m];
         for (int i = 0; i < d; i++) c[i] = qr[i + d * m];
+        double sketchResidual = m > d ? Math.Abs(qr[d + d * m]) : 0;
 
-        if (!LooksRankDeficient(r, d, rankTolerance))
-            return new SketchPreconditioner(d, d, r, null, c);
-
-        var work = (double[])r.Clone();
         var s = new double[d];
-        var u = new double[d * d];
-        var vt = new double[d * d];
-        if (backend.Gesdd(SvdVectors.Thin, d, d, work, d, s, u, d, vt, d) > 0)
+        if (backend.Gesdd(SvdVectors.None, d, d, (double[])r.Clone(), d, s, [], 1, [], 1) > 0)
             throw new ArithmeticException("The SVD of the sketch's R factor did not converge.");
         int rank = 0;
-        while (rank < d && s[rank] > rankTolerance * s[0]) rank++;
+        while (rank < d && s[rank] > rcond * s[0]) rank++;
+        if (rank == d) return new SketchPreconditioner(d, d, r, null, c) { SingularValues = s, SketchResidualNorm = sketchResidual };
+
+        var u = new double[d * d];
+        var vt = new double[d * d];
+        if (backend.Gesdd(SvdVectors.Thin, d, d, (double[])r.Clone(), d, s, u, d, vt, d) > 0)
+            throw new ArithmeticException("The SVD of the sketch's R factor did not converge.");
         var n = new double[d * Math.Max(1, rank)];
         var z0 = new double[rank];
         for (int k = 0; k < rank; k++)
@@ -60,57 +71,22 @@ internal sealed class SketchPreconditioner
             for (int i = 0; i < d; i++) dot += u[i + k * d] * c[i];
             z0[k] = dot;
         }
-        return new SketchPreconditioner(d, rank, r, n, z0);
+        return new SketchPreconditioner(d, rank, r, n, z0) { SingularValues = s, SketchResidualNorm = sketchResidual };
     }
 
-    /// <summary>
-    /// Cheap screen: κ(R) ≥ max|rᵢᵢ|/min|rᵢᵢ|; otherwise a few power iterations estimate ‖R‖ and
-    /// ‖R⁻¹‖ with O(d²) triangular products each. Only a failed screen pays for the O(d³) SVD.
-    /// </summary>
-    private static bool LooksRankDeficient(double[] r, int d, double tolerance)
+    /// <summary>C·N for the column-major rows×d matrix C (leading dimension rows): rows×rank.</summary>
+    public double[] RightMultiply(double[] c, int rows)
     {
-        double maxDiag = 0, minDiag = double.PositiveInfinity;
-        for (int i = 0; i < d; i++)
-        {
-            double v = Math.Abs(r[i + i * d]);
-            maxDiag = Math.Max(maxDiag, v);
-            minDiag = Math.Min(minDiag, v);
-        }
-        if (!(maxDiag > 0) || minDiag <= tolerance * maxDiag) return true;
-
         var backend = LinearAlgebraBackend.Current;
-        var x = new double[d];
-        new Numerics.Random.CounterRng(0x5241_4E4B).FillNormal(x);
-        double normR = PowerNorm(x, v =>
+        if (_n is null)
         {
-            backend.Trmv(TriangularPart.Upper, Transpose.NoTranspose, DiagonalKind.NonUnit, d, r, d, v, 1);
-            backend.Trmv(TriangularPart.Upper, Transpose.Transpose, DiagonalKind.NonUnit, d, r, d, v, 1);
-        });
-        new Numerics.Random.CounterRng(0x5241_4E4B).FillNormal(x);
-        double normInverse = PowerNorm(x, v =>
-        {
-            backend.Trsm(Side.Left, TriangularPart.Upper, Transpose.Transpose, DiagonalKind.NonUnit, d, 1, 1.0, r, d, v, d);
-            backend.Trsm(Side.Left, TriangularPart.Upper, Transpose.NoTranspose, DiagonalKind.NonUnit, d, 1, 1.0, r, d, v, d);
-        });
-        return !double.IsFinite(normInverse) || 1.0 / normInverse <= tolerance * normR;
-    }
-
-    /// <summary>√(largest eigenvalue) of the symmetric PSD map <paramref name="apply"/> by 8 power steps.</summary>
-    private static double PowerNorm(double[] x, Action<double[]> apply)
-    {
-        double lambda = 0;
-        for (int it = 0; it < 8; it++)
-        {
-            double norm = GolubKahan.Norm(x);
-            if (!(norm > 0) || !double.IsFinite(norm)) return double.PositiveInfinity;
-            for (int i = 0; i < x.Length; i++) x[i] /= norm;
-            apply(x);
-            double dot = 0;
-            // After normalisation, ‖M·x‖ approaches λ_max(M) from below.
-            foreach (var v in x) dot += v * v;
-            lambda = Math.Sqrt(dot);
+            var x = (double[])c.Clone();
+            backend.Trsm(Side.Right, TriangularPart.Upper, Transpose.NoTranspose, DiagonalKind.NonUnit, rows, _d, 1.0, _r, _d, x, rows);
+            return x;
         }
-        return Math.Sqrt(lambda);
+        var y = new double[rows * Math.Max(1, Rank)];
+        if (Rank > 0) backend.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, rows, Rank, _d, 1.0, c, rows, _n, _d, 0.0, y, rows);
+        return y;
     }
 
     /// <summary>The sketch-and-solve answer x′ = N·z₀ (R⁻¹c by back substitution when full rank).</summary>

@@ -19,4 +19,9 @@ internal static class SketchStreams
     public const ulong Buckets = 0x434E_5453_0001;
     /// <summary>CountSketch: the sign of input row i is Rademacher element i.</summary>
     public const ulong BucketSigns = 0x434E_5453_0002;
+    /// <summary>
+    /// The ℓ∞ certificate's Gaussian G (m₂×n): G[k, i]·√m₂ is normal element k + i·m₂. A stream of
+    /// its own, so G is independent of every main sketch drawn with the same seed.
+    /// </summary>
+    public const ulong Certificate = 0x4345_5254_0001;
 }

@@ -167,10 +167,16 @@ public class LstsqCliTests : CliCommandTests
         Assert.Equal(method, root.GetProperty("method").GetString());
         Assert.True(root.GetProperty("seconds").GetDouble() >= 0);
         Assert.Equal((p.B - p.A * x).L2Norm(), root.GetProperty("residual_norm").GetDouble(), 1e-10);
+        Assert.Equal(8, root.GetProperty("rank").GetInt32());
+        Assert.Equal(600 * 2.220446049250313e-16, root.GetProperty("rcond").GetDouble(), 1e-25);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("method_reason").ValueKind);
+        Assert.Equal("Converged", root.GetProperty("status").GetString());
         if (method is "qr" or "svd")
         {
             Assert.Equal(JsonValueKind.Null, root.GetProperty("sketch").ValueKind);
             Assert.Equal(JsonValueKind.Null, root.GetProperty("linf_bound").ValueKind);
+            Assert.Equal(JsonValueKind.Null, root.GetProperty("certificate_failure_probability").ValueKind);
+            Assert.Equal(method is "svd" ? JsonValueKind.Array : JsonValueKind.Null, root.GetProperty("singular_values").ValueKind);
         }
         else
         {
@@ -178,8 +184,37 @@ public class LstsqCliTests : CliCommandTests
             Assert.Equal(64, root.GetProperty("rows").GetInt32());
             double bound = root.GetProperty("linf_bound").GetDouble();
             Assert.True((x - p.XStar).AbsoluteMaximum() <= bound);
+            Assert.Equal(1e-6, root.GetProperty("certificate_failure_probability").GetDouble());
+            Assert.Equal(8, root.GetProperty("singular_values").GetArrayLength());
+            if (method is "precondition")
+            {
+                Assert.True(root.GetProperty("relative_normal_residual").GetDouble() >= 0);
+                Assert.NotEqual("None", root.GetProperty("stop_test").GetString());
+            }
         }
         Assert.True(root.GetProperty("iterations").GetInt32() >= 0);
+    }
+
+    [Fact]
+    public void Lstsq_qr_on_a_duplicated_column_reports_rank_9_and_a_bounded_answer()
+    {
+        var a = Matrix<double>.Build.Dense(200, 10, TestData.Random(2000, 81));
+        a.SetColumn(9, a.Column(2));
+        var b = Vector<double>.Build.Dense(TestData.Random(200, 82));
+        Npy.Write(File("dup.npy"), a);
+        Npy.Write(File("b.npy"), b);
+        var (code, output, err) = Run("lstsq", "--a", File("dup.npy"), "--b", File("b.npy"), "--out", File("x.npy"), "--method", "qr", "--quiet");
+        Assert.True(code == 0, err);
+        using var json = JsonDocument.Parse(output.Trim());
+        Assert.Equal(9, json.RootElement.GetProperty("rank").GetInt32());
+        var svd = Numerics.LinearAlgebra.DenseBaselines.LeastSquaresSvd(a, b);
+        Assert.True(Npy.ReadVector(File("x.npy")).L2Norm() <= 10 * svd.L2Norm());
+        // --rcond reaches the solver: a cut at 0.9·σ_max keeps fewer columns.
+        var (code2, output2, err2) = Run("lstsq", "--a", File("dup.npy"), "--b", File("b.npy"), "--out", File("x.npy"), "--method", "svd", "--rcond", "0.9", "--quiet");
+        Assert.True(code2 == 0, err2);
+        using var json2 = JsonDocument.Parse(output2.Trim());
+        Assert.True(json2.RootElement.GetProperty("rank").GetInt32() < 9);
+        Assert.Equal(0.9, json2.RootElement.GetProperty("rcond").GetDouble());
     }
 
     [Fact]
@@ -215,6 +250,7 @@ public class LstsqCliTests : CliCommandTests
             (["--a", a, "--b", b, "--out", x, "--rows", "4"], "--rows must be at least the column count 5"),
             (["--a", a, "--b", b, "--out", x, "--method", "fast"], "--method must be one of"),
             (["--a", a, "--b", b, "--out", x, "--tol", "-1"], "--tol must be non-negative"),
+            (["--a", a, "--b", b, "--out", x, "--rcond", "1"], "--rcond must lie in [0, 1)"),
             (["--a", File("cube.npy"), "--b", b, "--out", x], "2-D"),
             (["--a", a, "--b", b], "--out is required"),
             (["--a", a, "--b", b, "--out", x, "--device", "gpu", "--sketch", "countsketch"], "no GPU kernel"),

@@ -27,10 +27,16 @@ public class LapackRoutineTests
         var qr = (double[])a0.Clone();
         var tau = new double[r];
         be.Geqrf(m, n, qr, lda, tau);
+        AssertQrReconstructs(be, a0, qr, tau, m, n, lda, j => j);
+    }
+
+    /// <summary>QᵀQ = I (Q formed by orgqr from the reflectors) and column j of Q·R equals column column(j) of A.</summary>
+    private static void AssertQrReconstructs(LinearAlgebraBackend be, double[] a0, double[] qr, double[] tau, int m, int n, int lda, Func<int, int> column)
+    {
+        int r = Math.Min(m, n);
         var q = new double[m * r];
         for (int j = 0; j < r; j++) Array.Copy(qr, j * lda, q, j * m, m);
         be.Orgqr(m, r, r, q, m, tau);
-        // QᵀQ = I and Q·R = A.
         for (int i = 0; i < r; i++)
             for (int j = 0; j < r; j++)
             {
@@ -43,8 +49,29 @@ public class LapackRoutineTests
             {
                 double s = 0;
                 for (int p = 0; p <= Math.Min(j, r - 1); p++) s += q[i + p * m] * qr[p + j * lda];
-                Assert.True(Math.Abs(s - a0[i + j * lda]) < Tol, $"(QR−A)[{i},{j}] = {s - a0[i + j * lda]}");
+                double expected = a0[i + column(j) * lda];
+                Assert.True(Math.Abs(s - expected) < Tol, $"(QR−A)[{i},{j}] = {s - expected}");
             }
+    }
+
+    [Theory, MemberData(nameof(Shapes))]
+    public void Geqp3_reconstructs_A_times_P_with_a_non_increasing_diagonal(string backend, int m, int n)
+    {
+        var be = Backends.Get(backend);
+        int lda = m + 2, r = Math.Min(m, n);
+        var a0 = TestData.Random(lda * n, 32);
+        if (n > 2) for (int i = 0; i < m; i++) a0[i + (n - 1) * lda] = a0[i + lda];   // a duplicated column
+        var qr = (double[])a0.Clone();
+        var tau = new double[r];
+        var jpvt = new int[n];
+        be.Geqp3(m, n, qr, lda, jpvt, tau);
+        Assert.Equal(Enumerable.Range(1, n), jpvt.Order());
+        for (int i = 1; i < r; i++)
+            Assert.True(Math.Abs(qr[i + i * lda]) <= Math.Abs(qr[i - 1 + (i - 1) * lda]) * (1 + 1e-12), $"|r{i}{i}| grows");
+        // Q·R = A·P: column j of Q·R is column jpvt[j] − 1 of A.
+        AssertQrReconstructs(be, a0, qr, tau, m, n, lda, j => jpvt[j] - 1);
+        // The duplicated column leaves a zero pivot at the end (to rounding) when A is tall enough.
+        if (n > 2 && m >= n) Assert.True(Math.Abs(qr[n - 1 + (n - 1) * lda]) < 1e-13 * Math.Abs(qr[0]));
     }
 
     [Theory, MemberData(nameof(Backends.All), MemberType = typeof(Backends))]

@@ -60,7 +60,7 @@ public class CancellationTests
         IterativeOptions[] bad = [new NewtonSchulzOptions { Tolerance = double.NaN }, new NewtonSchulzOptions { MaxIterations = -1 }];
         foreach (var o in bad)
             Assert.Throws<ArgumentException>("options", () => SpectralClip.Apply(SpectralMode.Soft, x, 1.0, new SpectralClipOptions { NewtonSchulz = (NewtonSchulzOptions)o }));
-        Assert.Throws<ArgumentException>("options", () => Lsqr.Solve(new DenseOperator(new double[9], 3, 3, 3), new double[3], options: new LsqrOptions { ResidualTolerance = double.PositiveInfinity }));
+        Assert.Throws<ArgumentException>("options", () => Lsqr.Solve(new DenseOperator(new double[9], 3, 3, 3), new double[3], options: new LsqrOptions { Btol = double.PositiveInfinity }));
         Assert.Throws<ArgumentException>("options", () => Numerics.Sketching.SketchedLeastSquares.Solve(x, Vector<double>.Build.Dense(3), new() { Tolerance = -1 }));
         Assert.Throws<ArgumentException>("options", () => SpectralClip.Apply(SpectralMode.Soft, x, 1.0, new SpectralClipOptions { NewtonSchulz = new() { Steps = 81 } }));
         Assert.Throws<ArgumentException>("options", () => SpectralClip.Apply(SpectralMode.Polar, x, 1.0, new SpectralClipOptions { NewtonSchulz = new() { PolarSchedule = PolarSchedule.PolarExpress, Steps = 6 } }));

@@ -9,8 +9,53 @@ public class SketchedLeastSquaresTests
 {
     private const double U = 2.220446049250313e-16;
 
-    /// <summary>The documented ε̂ bound for m rows: 2·√(2d·ln(2d/δ)/(m − d)), δ = 0.05.</summary>
-    private static double EpsilonBound(int d, int m) => 2 * Math.Sqrt(2 * d * Math.Log(2 * d / 0.05) / (m - d));
+    /// <summary>The Gaussian-sketch model of ε̂ for m rows (SketchSize, research notes §3): √(2d·ln(2d/δ)/(m − d)), δ = 0.05.</summary>
+    private static double Model(int d, int m) => Math.Sqrt(2 * d * Math.Log(2 * d / 0.05) / (m - d));
+
+    /// <summary>The ε̂ test bound: 1× the model (the notes measured 4–5× slack under the former 2×).</summary>
+    private static double EpsilonBound(int d, int m) => Model(d, m);
+
+    /// <summary>Builds the solver's SRHT without its row permutation (the plain SRHT the notes show failing).</summary>
+    private sealed class UnpermutedSrhtBackend : ISketchBackend
+    {
+        public string Name => "cpu, SRHT without Π";
+
+        public double[] SketchAugmented(SketchOperator sketch, ReadOnlySpan<double> a, int columns, ReadOnlySpan<double> b) =>
+            sketch.WithoutPermutation().ApplyAugmented(a, columns, b);
+    }
+
+    /// <summary>Seeds (of 40) with ε̂ within 1× the model at d = 64, m = 4d, n = 3000 (not a power of two).</summary>
+    private static int WithinModelAtD64(Coherence coherence, bool canonicalV, double condition, ISketchBackend? backend = null)
+    {
+        const int n = 3000, d = 64, m = 4 * d;
+        int within = 0;
+        for (int seed = 0; seed < 40; seed++)
+        {
+            var p = LeastSquaresTestProblem.Generate(n, d, coherence, condition, residualNorm: 1.0, seed: (ulong)(3000 + seed), canonicalV: canonicalV);
+            var r = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Rows = m, Seed = (ulong)seed, Certificate = false, Backend = backend });
+            if (!r.RankDeficient && Epsilon(p, r) <= Model(d, m)) within++;
+        }
+        return within;
+    }
+
+    [Theory]
+    [InlineData(Coherence.Incoherent, true, 1.0)]      // flat spectrum, canonical V: the model's tight case
+    [InlineData(Coherence.SemiCoherent, false, 1e4)]
+    [InlineData(Coherence.Coherent, false, 1e4)]
+    public void Epsilon_hat_at_d_64_stays_within_1x_the_model_in_95_percent_of_40_seeds(Coherence coherence, bool canonicalV, double condition)
+    {
+        int within = WithinModelAtD64(coherence, canonicalV, condition);
+        Assert.True(within >= 38, $"{within}/40 seeds within ε̂ ≤ {Model(64, 256):F3}");
+    }
+
+    [Fact]
+    public void Removing_the_SRHT_permutation_fails_the_coherent_test_at_d_64()
+    {
+        // The notes measured median ε̂ ≈ 3e4 for the plain SRHT at m = 4d on [diag; 0]: the guard above must catch it.
+        int within = WithinModelAtD64(Coherence.Coherent, false, 1e4, new UnpermutedSrhtBackend());
+        Assert.True(within < 38, $"{within}/40 seeds pass without the permutation: the guard cannot fail");
+        Assert.True(within <= 20, $"{within}/40");
+    }
 
     private static double Epsilon(LeastSquaresTestProblem p, LeastSquaresResult r) =>
         SketchedLeastSquares.LinfErrorStatistic(r.X, p.XStar, p.ResidualNorm, 1 / p.SmallestSingularValue);
@@ -22,7 +67,7 @@ public class SketchedLeastSquaresTests
     [InlineData(SketchKind.Srht, Coherence.Coherent, 16)]
     [InlineData(SketchKind.Gaussian, Coherence.Incoherent, 4)]
     [InlineData(SketchKind.Gaussian, Coherence.Coherent, 8)]
-    public void Sketch_and_solve_epsilon_hat_stays_under_the_documented_bound_in_95_percent_of_50_seeds(SketchKind kind, Coherence coherence, int factor)
+    public void Sketch_and_solve_epsilon_hat_stays_within_1x_the_model_in_95_percent_of_50_seeds(SketchKind kind, Coherence coherence, int factor)
     {
         int n = 1500, d = 12, m = factor * d; // n is not a power of two
         int within = 0;
@@ -31,33 +76,19 @@ public class SketchedLeastSquaresTests
             var p = LeastSquaresTestProblem.Generate(n, d, coherence, condition: 1e4, residualNorm: 1.0, seed: (ulong)(1000 + seed), canonicalV: seed % 2 == 0);
             var r = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Sketch = kind, Rows = m, Seed = (ulong)seed, Certificate = true });
             if (Epsilon(p, r) <= EpsilonBound(d, m)) within++;
-            // The certificate is never violated (up to the rounding in the computed residual).
+            // The bound is never violated, with no slack added.
             var err = (r.X - p.XStar).PointwiseAbs();
             for (int i = 0; i < d; i++)
-                Assert.True(err[i] <= r.LinfBound![i] + 1e4 * 50 * U * p.XStar.L2Norm(), $"seed {seed}, coordinate {i}: |error| {err[i]:E3} > bound {r.LinfBound[i]:E3}");
+                Assert.True(err[i] <= r.LinfBound![i], $"seed {seed}, coordinate {i}: |error| {err[i]:E3} > bound {r.LinfBound[i]:E3}");
         }
         Assert.True(within >= 48, $"{within}/50 seeds within ε̂ ≤ {EpsilonBound(d, m):F3}");
-    }
-
-    [Fact]
-    public void Plain_uniform_sampling_would_fail_on_the_coherent_matrix_so_the_test_can_fail()
-    {
-        // CountSketch at m = 4d is the sketch known to break on coherent input: the ε̂ test above would catch it.
-        int n = 1500, d = 12, m = 4 * d, bad = 0;
-        for (int seed = 0; seed < 20; seed++)
-        {
-            var p = LeastSquaresTestProblem.Generate(n, d, Coherence.Coherent, 1e4, 1.0, (ulong)seed);
-            var r = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Sketch = SketchKind.CountSketch, Rows = m, Seed = (ulong)seed, Certificate = false });
-            if (r.RankDeficient || Epsilon(p, r) > EpsilonBound(d, m)) bad++;
-        }
-        Assert.True(bad >= 2, $"only {bad}/20 CountSketch failures");
     }
 
     [Theory]
     [InlineData(Coherence.Incoherent, 1e2)]
     [InlineData(Coherence.SemiCoherent, 1e6)]
     [InlineData(Coherence.Coherent, 1e4)]
-    public void Sketch_and_precondition_matches_the_QR_baseline_to_1e_12(Coherence coherence, double condition)
+    public void Sketch_and_precondition_matches_the_QR_baseline_within_the_problems_sensitivity(Coherence coherence, double condition)
     {
         var p = LeastSquaresTestProblem.Generate(3000, 40, coherence, condition, residualNorm: 1e-3, seed: 21);
         var qr = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Method = LeastSquaresMethod.Qr });
@@ -68,11 +99,12 @@ public class SketchedLeastSquaresTests
         // Both are backward stable; their difference is bounded by the problem's own sensitivity.
         double sensitivity = condition * U + condition * condition * U * p.ResidualNorm / (p.A * p.XStar).L2Norm();
         Assert.True(rel <= Math.Max(1e-12, 100 * sensitivity), $"relative difference {rel:E2}");
-        Assert.True(pre.NormalResidualNorm <= 1e-10 * p.A.L2Norm() * pre.ResidualNorm + 1e-14);
+        // The default rule: 1e-14 on the preconditioned normal residual, or the rounding floor.
+        Assert.True(pre.StopTest == LsqrStopTest.RoundingFloor || pre.RelativeNormalResidual <= 1e-14, $"{pre.StopTest} {pre.RelativeNormalResidual:E2}");
         Assert.Equal(qr.ResidualNorm, pre.ResidualNorm, 1e-12);
         Assert.InRange(pre.PreconditionedCondition!.Value, 1, 5);
         var err = (pre.X - p.XStar).PointwiseAbs();
-        for (int i = 0; i < 40; i++) Assert.True(err[i] <= pre.LinfBound![i] + 100 * sensitivity * p.XStar.L2Norm());
+        for (int i = 0; i < 40; i++) Assert.True(err[i] <= pre.LinfBound![i], $"coordinate {i}: {err[i]:E3} > {pre.LinfBound[i]:E3}");
     }
 
     [Fact]

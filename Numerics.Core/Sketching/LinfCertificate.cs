@@ -1,0 +1,82 @@
+using Numerics.LinearAlgebra;
+using Numerics.Optimization;
+using Numerics.Random;
+
+namespace Numerics.Sketching;
+
+/// <summary>
+/// The a-posteriori ℓ∞ bound of sketched least squares. With N the sketch's (invertible)
+/// preconditioner, B = A·N and r = b − A·x, exact algebra gives x* − x = N·(BᵀB)⁻¹·Bᵀr, hence
+/// |xᵢ − x*ᵢ| ≤ ‖Nᵀeᵢ‖·‖Bᵀr‖ / σ_min(B)². σ_min(B) is bounded from below through an independent
+/// Gaussian sketch G (m₂×n, entries N(0, 1/m₂), its own RNG stream): for B = U·Σ·Vᵀ, G·U has i.i.d.
+/// N(0, 1/m₂) entries, so σ_max(G·U) ≤ 1 + √(d/m₂) + t with probability ≥ 1 − exp(−m₂t²/2)
+/// (Davidson–Szarek, Thm II.13; Gordon), and σ_min(G·B) ≤ σ_max(G·U)·σ_min(B).
+/// </summary>
+/// <remarks>
+/// What is rigorous and what is a model: the inequality above and the probability are exact. The
+/// computed ‖Bᵀr‖ is replaced by ‖Bᵀr‖ + ρ with the first-order rounding model
+/// ρ = c·u·(σ̂_max(B)·(‖R‖_F·‖x‖ + ‖b‖) + ‖R⁻¹‖·‖R‖_F·‖r‖), c = 2(d + √n): the error of evaluating
+/// r = b − A·x and Aᵀr in double precision, with ‖R‖_F (= ‖S·A‖_F) standing in for ‖A‖_F and
+/// σ_max(G·B) for σ_max(B). That term is an estimate, not a proof; so is the κ(R)·u relative
+/// rounding in the computed ‖Nᵀeᵢ‖ and σ_min(G·B), which it does not cover.
+/// </remarks>
+internal sealed record LinfCertificate(double[] Bound, double ConditionEstimate)
+{
+    private const double U = 2.220446049250313e-16;
+
+    /// <summary>Rows of G per block: G is generated block by block from its counter stream, never stored whole.</summary>
+    private const int RowChunk = 2048;
+
+    /// <summary>The default m₂ = max(2d, d + 50): √(d/m₂) ≤ 0.71, and at least 50 rows so that t stays small for small d.</summary>
+    public static int DefaultRows(int d) => Math.Max(2 * d, d + 50);
+
+    /// <summary>
+    /// The bound for the column-major n×d <paramref name="a"/> (full-rank sketch) at x with its
+    /// recomputed residual norm and <paramref name="atr"/> = Aᵀr; null when <paramref name="token"/> fires.
+    /// </summary>
+    public static LinfCertificate? Compute(double[] a, int n, int d, SketchPreconditioner pre, double[] atr,
+        double xNorm, double residualNorm, double bNorm, ulong seed, int m2, double failureProbability, CancellationToken token)
+    {
+        var ga = GaussianSketch(a, n, d, m2, seed, token);
+        if (ga is null) return null;
+        var gb = pre.RightMultiply(ga, m2);
+        var s = new double[d];
+        if (LinearAlgebraBackend.Current.Gesdd(SvdVectors.None, m2, d, gb, m2, s, [], 1, [], 1) > 0)
+            throw new ArithmeticException("The SVD of the certificate's sketch G·A·N did not converge.");
+        double t = Math.Sqrt(2 * Math.Log(1 / failureProbability) / m2);
+        double sigmaLow = s[d - 1] / (1 + Math.Sqrt((double)d / m2) + t);
+
+        var r = pre.SingularValues;
+        double frobenius = GolubKahan.Norm(r), inverseNorm = 1 / r[d - 1];
+        double rounding = 2 * (d + Math.Sqrt(n)) * U
+            * (s[0] * (frobenius * xNorm + bNorm) + inverseNorm * frobenius * residualNorm);
+        double numerator = GolubKahan.Norm(pre.ApplyTransposed(atr)) + rounding;
+        var rowNorms = pre.RowNorms();
+        var bound = new double[d];
+        for (int i = 0; i < d; i++)
+            bound[i] = sigmaLow > 0 ? rowNorms[i] * (numerator / sigmaLow) / sigmaLow : double.PositiveInfinity;
+        // Gordon's expected edges 1 ± √(d/m₂) of G·U, divided out: a point estimate of κ(B), not a bound.
+        double spread = Math.Sqrt((double)d / m2);
+        return new LinfCertificate(bound, s[0] / s[d - 1] * (1 - spread) / (1 + spread));
+    }
+
+    /// <summary>G·A (m₂×d) with column i of √m₂·G the normals i·m₂ … i·m₂ + m₂ − 1 of the certificate stream.</summary>
+    private static double[]? GaussianSketch(double[] a, int n, int d, int m2, ulong seed, CancellationToken token)
+    {
+        var rng = new CounterRng(seed, SketchStreams.Certificate);
+        int chunk = Math.Min(n, RowChunk);
+        var g = new double[(long)m2 * chunk];
+        var ga = new double[m2 * d];
+        var backend = LinearAlgebraBackend.Current;
+        double scale = 1 / Math.Sqrt(m2);
+        for (int r0 = 0; r0 < n; r0 += chunk)
+        {
+            if (token.IsCancellationRequested) return null;
+            int rows = Math.Min(chunk, n - r0);
+            var block = g.AsSpan(0, m2 * rows);
+            rng.FillNormal(block, (long)r0 * m2);
+            backend.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, m2, d, rows, scale, block, m2, a.AsSpan(r0), n, 1.0, ga, m2);
+        }
+        return ga;
+    }
+}

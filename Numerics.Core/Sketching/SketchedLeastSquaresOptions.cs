@@ -1,0 +1,109 @@
+using Numerics.Optimization;
+
+namespace Numerics.Sketching;
+
+/// <summary>How <see cref="SketchedLeastSquares.Solve"/> computes x.</summary>
+public enum LeastSquaresMethod
+{
+    /// <summary>
+    /// x′ = argmin ‖S·A·x − S·b‖ by Householder QR of the m×d sketch: fast and ε-accurate in the ℓ∞
+    /// statistic, with a relative error that grows with κ(A) and ‖r‖ (see docs/sketching.md).
+    /// </summary>
+    SketchAndSolve,
+
+    /// <summary>
+    /// Blendenpik: LSQR on A with the sketch's R (or V·Σ⁻¹ when rank-deficient) as right
+    /// preconditioner, warm-started from the sketch-and-solve answer, to the tolerance: a drop-in for QR.
+    /// </summary>
+    SketchAndPrecondition,
+
+    /// <summary>
+    /// The dense baseline: Householder QR of A with column pivoting (LAPACK geqp3), which decides
+    /// the rank. On a rank-deficient A the answer is the basic solution (zero in the d − rank last
+    /// pivoted columns): a least-squares minimiser, not the minimum-norm one.
+    /// </summary>
+    Qr,
+
+    /// <summary>The dense baseline: minimum-norm solution by SVD (gesdd), any rank.</summary>
+    Svd,
+}
+
+/// <summary>
+/// Options of <see cref="SketchedLeastSquares.Solve"/>. The defaults are the documented ones.
+/// <see cref="IterativeOptions.Tolerance"/> (sketch-and-precondition) is LSQR's atol and btol on
+/// B = A·N, N the preconditioner (<see cref="LsqrOptions"/>): Converged when
+/// ‖Bᵀr‖ ≤ Tolerance·‖B‖·‖r‖ or ‖r‖ ≤ Tolerance·(‖b‖ + ‖B‖·‖z‖) holds on the recomputed residual
+/// r = b − A·x. Null means <see cref="DefaultTolerance"/> <i>or the rounding floor</i> (LSQR's
+/// default rule: attainable whatever ‖r‖ and κ); an explicit value is taken literally.
+/// <see cref="IterativeOptions.MaxIterations"/> limits the LSQR iterations of all restarts together;
+/// null means <see cref="DefaultMaxIterations"/>. Cancellation applies to the LSQR iterations and to
+/// the certificate's pass over A; progress to the LSQR iterations.
+/// </summary>
+public sealed record SketchedLeastSquaresOptions : IterativeOptions
+{
+    /// <summary>The method. Default <see cref="LeastSquaresMethod.SketchAndSolve"/>.</summary>
+    public LeastSquaresMethod Method { get; init; } = LeastSquaresMethod.SketchAndSolve;
+
+    /// <summary>The sketch. Default <see cref="SketchKind.Srht"/>.</summary>
+    public SketchKind Sketch { get; init; } = SketchKind.Srht;
+
+    /// <summary>
+    /// The sketch size m (d ≤ m); null uses <see cref="SketchSize.Default"/> with <see cref="Epsilon"/>
+    /// and <see cref="Delta"/> when that is at most n/2. Above n/2 a default-sized sketch does not
+    /// pay: the solver runs sketch-and-precondition with m = max(4d, ⌈d·ln(d/δ)⌉) when that fits in
+    /// n/2, and QR otherwise, and says so in <see cref="LeastSquaresResult.MethodReason"/>.
+    /// </summary>
+    public int? Rows { get; init; }
+
+    /// <summary>Target ℓ∞ error statistic for the default row count. Default 1.</summary>
+    public double Epsilon { get; init; } = 1.0;
+
+    /// <summary>Failure probability for the default row count. Default 0.05.</summary>
+    public double Delta { get; init; } = 0.05;
+
+    /// <summary>The sketch seed (also of the certificate's independent Gaussian sketch, on its own stream). Default 0.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Compute the per-coordinate ℓ∞ bound <see cref="LeastSquaresResult.LinfBound"/> (one GEMM-shaped pass over A). Default true.</summary>
+    public bool Certificate { get; init; } = true;
+
+    /// <summary>δ_c: the bound holds with probability at least 1 − δ_c over the certificate's Gaussian sketch. Default 1e-6; in (0, 1).</summary>
+    public double CertificateFailureProbability { get; init; } = DefaultCertificateFailureProbability;
+
+    /// <summary>m₂, the rows of the certificate's Gaussian sketch (≥ d + 1); null means max(2d, d + 50).</summary>
+    public int? CertificateRows { get; init; }
+
+    /// <summary>
+    /// Relative cut-off for the rank, as scipy's <c>rcond</c>: singular values at or below
+    /// Rcond·σ̂_max(A) count as zero. Null means max(n, d)·ε_machine, the rule of the SVD baseline
+    /// (<see cref="LinearAlgebra.DenseBaselines.DefaultRelativeCutoff"/>). The sketch methods apply it
+    /// to the singular values of the sketch's R with σ̂_max(A) = σ_max(R), the QR method to the
+    /// diagonal of the pivoted R relative to |r₁₁|, the SVD method to σ(A). In [0, 1).
+    /// </summary>
+    public double? Rcond { get; init; }
+
+    /// <summary>Where S·[A | b] is computed. Default <see cref="CpuSketchBackend.Instance"/>.</summary>
+    public ISketchBackend? Backend { get; init; }
+
+    /// <summary>The LSQR atol/btol when <see cref="IterativeOptions.Tolerance"/> is null (then with the rounding-floor rule).</summary>
+    public const double DefaultTolerance = LsqrOptions.DefaultTolerance;
+
+    /// <summary>The default <see cref="CertificateFailureProbability"/>.</summary>
+    public const double DefaultCertificateFailureProbability = 1e-6;
+
+    /// <summary>The LSQR iteration limit when <see cref="IterativeOptions.MaxIterations"/> is null (the preconditioned system has κ ≲ 3, so about 40 reach 1e-14).</summary>
+    public const int DefaultMaxIterations = 100;
+
+    /// <inheritdoc />
+    /// <remarks>Also rejects an undefined method or sketch, an rcond outside [0, 1), a failure probability outside (0, 1) and fewer than 1 certificate row.</remarks>
+    public override void Validate(string paramName)
+    {
+        base.Validate(paramName);
+        if (!Enum.IsDefined(Method)) throw new ArgumentException($"Unknown method {Method}.", paramName);
+        if (!Enum.IsDefined(Sketch)) throw new ArgumentException($"Unknown sketch {Sketch}.", paramName);
+        if (Rcond is { } rc && !(rc >= 0 && rc < 1)) throw new ArgumentException($"Rcond must lie in [0, 1), got {rc}.", paramName);
+        if (!(CertificateFailureProbability > 0 && CertificateFailureProbability < 1))
+            throw new ArgumentException($"CertificateFailureProbability must lie in (0, 1), got {CertificateFailureProbability}.", paramName);
+        if (CertificateRows is < 1) throw new ArgumentException($"CertificateRows must be positive, got {CertificateRows}.", paramName);
+    }
+}

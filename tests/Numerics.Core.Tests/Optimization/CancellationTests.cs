@@ -50,7 +50,9 @@ public class CancellationTests
         Assert.Equal(first + 2, r.Steps);
         // One record per residual computed, the step count first, then one per step.
         Assert.Equal(Enumerable.Range(first, 3), progress.Records.Select(p => p.Iteration));
-        Assert.Equal(progress.Records[^1].Residual, r.Residual);
+        // The result's residual is the certificate recomputed from the iterate at cancellation; the last
+        // record is the recursion's estimate of the same quantity, so the two agree closely, not bitwise.
+        Assert.InRange(r.Residual, 0.5 * progress.Records[^1].Residual, 2 * progress.Records[^1].Residual);
     }
 
     [Fact]
@@ -65,13 +67,10 @@ public class CancellationTests
         Assert.Throws<ArgumentException>("options", () => SpectralClip.Apply(SpectralMode.Soft, x, 1.0, new SpectralClipOptions { NewtonSchulz = new() { Steps = 81 } }));
         Assert.Throws<ArgumentException>("options", () => SpectralClip.Apply(SpectralMode.Polar, x, 1.0, new SpectralClipOptions { NewtonSchulz = new() { PolarSchedule = PolarSchedule.PolarExpress, Steps = 6 } }));
         Assert.Equal(81, SpectralClip.Apply(SpectralMode.Soft, x, 1.0, new SpectralClipOptions { NewtonSchulz = new() { Steps = 81, MaxIterations = 81 } }).Steps);
+        // Every polar schedule starts with five fixed steps, which a limit of 2 cannot honour.
         foreach (var schedule in Enum.GetValues<PolarSchedule>())
-        {
-            var limited = SpectralClip.Apply(SpectralMode.Polar, x + Matrix<double>.Build.DenseIdentity(3), 1.0,
-                new SpectralClipOptions { NewtonSchulz = new() { PolarSchedule = schedule, MaxIterations = 2 } });
-            Assert.Equal(2, limited.Steps);                          // the schedules' default five steps obey the limit
-            Assert.NotEqual(SolverStatus.Converged, limited.Status);
-        }
+            Assert.Throws<ArgumentException>("options", () => SpectralClip.Apply(SpectralMode.Polar, x + Matrix<double>.Build.DenseIdentity(3), 1.0,
+                new SpectralClipOptions { NewtonSchulz = new() { PolarSchedule = schedule, MaxIterations = 2 } }));
         var ops = HostArithmetic<double>.Instance;
         var h = new HostMatrix<double>(3, 3, new double[9]);
         Assert.Throws<ArgumentNullException>("options", () => NewtonSchulz.Polar(ops, h, null!, 1e-12));

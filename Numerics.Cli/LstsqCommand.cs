@@ -6,7 +6,7 @@ namespace Numerics.Cli;
 /// <summary>
 /// <c>numerics lstsq --a A.npy --b b.npy --out x.npy [--method sketch|precondition|qr|svd]
 /// [--sketch srht|gaussian|countsketch] [--rows M] [--epsilon E] [--delta D] [--tol T]
-/// [--max-iterations K] [--rcond R] [--no-certificate] [--float32]</c>: tall least squares min ‖A·x − b‖.
+/// [--max-iterations K] [--rcond R] [--certificate] [--singular-values] [--float32]</c>: tall least squares min ‖A·x − b‖.
 /// <c>--tol</c> absent means the solver's default rule (1e-14 or the rounding floor).
 /// </summary>
 public sealed class LstsqCommand : ICliCommand
@@ -15,7 +15,7 @@ public sealed class LstsqCommand : ICliCommand
     public string Name => "lstsq";
 
     /// <inheritdoc />
-    public string Summary => "tall least squares by sketch-and-solve (with an ℓ∞ certificate), sketch-and-precondition, QR or SVD";
+    public string Summary => "tall least squares by sketch-and-solve (with an optional rigorous ℓ∞ bound), sketch-and-precondition, QR or SVD";
 
     /// <summary>The words of <c>--method</c>.</summary>
     public static WordTable<LeastSquaresMethod> Methods { get; } = new(("sketch", LeastSquaresMethod.SketchAndSolve),
@@ -27,7 +27,7 @@ public sealed class LstsqCommand : ICliCommand
     /// <inheritdoc />
     public string Usage =>
         $"numerics lstsq --a A.npy --b b.npy --out x.npy [--method {Methods.Usage}] [--sketch {Sketches.Usage}] "
-        + "[--rows M] [--epsilon E] [--delta D] [--tol T] [--max-iterations K] [--rcond R] [--no-certificate] [--float32]";
+        + "[--rows M] [--epsilon E] [--delta D] [--tol T] [--max-iterations K] [--rcond R] [--certificate] [--singular-values] [--float32]";
 
     /// <inheritdoc />
     public int Run(CliContext context)
@@ -42,7 +42,8 @@ public sealed class LstsqCommand : ICliCommand
         double? tol = args.Optional("tol") is null ? null : args.Double("tol", 0);
         double? rcond = args.Optional("rcond") is null ? null : args.Double("rcond", 0);
         int maxIterations = args.Int("max-iterations", SketchedLeastSquaresOptions.DefaultMaxIterations, min: 0);
-        bool certificate = !args.Flag("no-certificate");
+        bool certificate = args.Flag("certificate");
+        bool singularValues = args.Flag("singular-values");
         bool single = args.Flag("float32");
         args.Required("a");
         args.Required("b");
@@ -66,7 +67,7 @@ public sealed class LstsqCommand : ICliCommand
         var result = SketchedLeastSquares.Solve(a, b, new SketchedLeastSquaresOptions
         {
             Method = method, Sketch = kind, Rows = rows, Epsilon = epsilon, Delta = delta, Seed = context.Seed,
-            Tolerance = tol, MaxIterations = maxIterations, Certificate = certificate, Rcond = rcond,
+            Tolerance = tol, MaxIterations = maxIterations, Certificate = certificate, SingularValues = singularValues, Rcond = rcond,
             Backend = device is null ? null : new GpuSketchBackend(device, single),
             Progress = new ImmediateProgress(p => context.Progress(p.Iteration, p.Objective, p.Residual)),
         });

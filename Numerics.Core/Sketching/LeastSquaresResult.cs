@@ -35,9 +35,13 @@ public sealed record LeastSquaresResult
 
     /// <summary>
     /// Singular values, descending: those of the sketch's R factor (= of S·A, within the sketch's
-    /// distortion of A's) for the sketch methods, those of A for the SVD method, null for QR.
+    /// distortion of A's) for the sketch methods when computed (see
+    /// <see cref="SketchedLeastSquaresOptions.SingularValues"/>), those of A for the SVD method, null for QR.
     /// </summary>
     public double[]? SingularValues { get; init; }
+
+    /// <summary>How the sketch's R was computed (sketch methods): "Cholesky-QR", "CholeskyQR2" or "Householder"; null for the dense methods.</summary>
+    public string? Factorization { get; init; }
 
     /// <summary>
     /// Converged; for sketch-and-precondition only when <see cref="StopTest"/> holds on the

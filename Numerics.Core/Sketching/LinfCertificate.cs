@@ -46,12 +46,12 @@ internal sealed record LinfCertificate(double[] Bound, double ConditionEstimate)
         double t = Math.Sqrt(2 * Math.Log(1 / failureProbability) / m2);
         double sigmaLow = s[d - 1] / (1 + Math.Sqrt((double)d / m2) + t);
 
-        var r = pre.SingularValues;
-        double frobenius = GolubKahan.Norm(r), inverseNorm = 1 / r[d - 1];
+        // ‖R‖_F ≥ ‖A‖ within the sketch's distortion, and ‖R⁻¹‖_F (from the row norms of N) ≥ ‖R⁻¹‖₂.
+        var rowNorms = pre.RowNorms();
+        double frobenius = pre.Frobenius, inverseNorm = GolubKahan.Norm(rowNorms);
         double rounding = 2 * (d + Math.Sqrt(n)) * U
             * (s[0] * (frobenius * xNorm + bNorm) + inverseNorm * frobenius * residualNorm);
         double numerator = GolubKahan.Norm(pre.ApplyTransposed(atr)) + rounding;
-        var rowNorms = pre.RowNorms();
         var bound = new double[d];
         for (int i = 0; i < d; i++)
             bound[i] = sigmaLow > 0 ? rowNorms[i] * (numerator / sigmaLow) / sigmaLow : double.PositiveInfinity;

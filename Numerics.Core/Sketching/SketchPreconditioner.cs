@@ -4,11 +4,19 @@ using Numerics.Optimization;
 namespace Numerics.Sketching;
 
 /// <summary>
-/// What the m×(d+1) sketch [S·A | S·b] yields after one Householder QR: the sketch-and-solve
-/// answer and a right preconditioner N with A·N well conditioned. N = R⁻¹ when the sketch has full
-/// rank; otherwise N = V_r·Σ_r⁻¹ from the SVD of R (LSRN style), which also makes the answers
-/// minimum-norm.
+/// What the m×(d+1) sketch [S·A | S·b] yields after one triangular factorization [R c; 0 ρ]: the
+/// sketch-and-solve answer x′ = R⁻¹c and a right preconditioner N with A·N well conditioned.
+/// N = R⁻¹ when the sketch has full rank; otherwise N = V_r·Σ_r⁻¹ from the SVD of R (LSRN style),
+/// which also makes the answers minimum-norm.
 /// </summary>
+/// <remarks>
+/// The factorization runs at GEMM speed: Cholesky-QR (a syrk of the sketch and a potrf) while the
+/// estimated κ(R) is at most 1e4 (its error, about u·κ², is then below the sketch's own distortion),
+/// CholeskyQR2 (one more trsm, syrk and potrf, Householder-accurate) up to 1e7, and Householder QR
+/// with the singular values of R beyond that or when potrf fails. The rank test needs the singular
+/// values only on the Householder path: below κ ≈ 1e7 the sketch is far from the rank cutoff
+/// max(n, d)·u ≈ 1e-11 (κ is estimated by power and inverse iteration on RᵀR, O(d²) per step).
+/// </remarks>
 internal sealed class SketchPreconditioner
 {
     private readonly int _d;
@@ -31,32 +39,118 @@ internal sealed class SketchPreconditioner
     /// <summary>‖S·b − S·A·x′‖ = |r_{d+1,d+1}| of the augmented QR: an estimate of ‖r*‖ (within the sketch's distortion) at no cost.</summary>
     public double SketchResidualNorm { get; private init; }
 
-    /// <summary>The singular values of R (= those of S·A), descending.</summary>
-    public double[] SingularValues { get; private init; } = [];
+    /// <summary>The singular values of R (= those of S·A), descending; null when the factorization did not need them and they were not asked for.</summary>
+    public double[]? SingularValues { get; private init; }
+
+    /// <summary>How R was computed.</summary>
+    public string Factorization { get; private init; } = "";
+
+    /// <summary>σ_max(R): exact when <see cref="SingularValues"/> is known, else a power-iteration estimate (from below, within a few per cent).</summary>
+    public double SigmaMax { get; private init; }
+
+    /// <summary>‖R‖_F, exact (≥ σ_max).</summary>
+    public double Frobenius { get; private init; }
 
     /// <summary>
-    /// QR of the augmented sketch (its last column becomes Qᵀ·S·b), the singular values of R, and
-    /// the rank: the number of σᵢ(R) above <paramref name="rcond"/>·σ_max(R). Only a
-    /// rank-deficient sketch pays for the singular vectors.
+    /// Factors the augmented sketch and decides the rank: the number of σᵢ(R) above
+    /// <paramref name="rcond"/>·σ_max(R). Only a rank-deficient sketch pays for the singular vectors.
     /// </summary>
-    public static SketchPreconditioner Factor(double[] sab, int m, int d, double rcond)
+    /// <param name="sab">[S·A | S·b], m×(d+1) column-major (not modified).</param>
+    /// <param name="m">Sketch rows.</param>
+    /// <param name="d">Columns of A.</param>
+    /// <param name="rcond">The relative rank cutoff.</param>
+    /// <param name="singularValues">Compute the singular values of R even when the rank does not need them.</param>
+    public static SketchPreconditioner Factor(double[] sab, int m, int d, double rcond, bool singularValues = false)
     {
         var backend = LinearAlgebraBackend.Current;
-        var qr = (double[])sab.Clone();
-        backend.Geqrf(m, d + 1, qr, m, new double[Math.Min(m, d + 1)]);
+        var (augmented, kind) = CholeskyFactor(backend, sab, m, d, rcond);
+        if (augmented is not null)
+        {
+            var (r, c) = Split(augmented, d + 1, d);
+            double rho = Math.Abs(augmented[d + d * (d + 1)]);
+            double[]? s = null;
+            if (singularValues) s = SingularValuesOf(backend, r, d);
+            double frobenius = GolubKahan.Norm(r);
+            double sigmaMax = s?[0] ?? TriangularNorms.LargestSingularValue(backend, r, d);
+            return new SketchPreconditioner(d, d, r, null, c) { SingularValues = s, SketchResidualNorm = rho, Factorization = kind, SigmaMax = sigmaMax, Frobenius = frobenius };
+        }
+        return Householder(backend, sab, m, d, rcond);
+    }
+
+    /// <summary>
+    /// Cholesky-QR of [S·A | S·b], and CholeskyQR2 when κ(R) lies in (1e4, 1e7]: the (d+1)×(d+1) upper
+    /// factor, or null when potrf fails, κ(R) exceeds 1e7, or κ(R) comes within a factor 100 of 1/rcond
+    /// (then Householder and the singular values are needed).
+    /// </summary>
+    private static (double[]? R, string Kind) CholeskyFactor(LinearAlgebraBackend backend, double[] sab, int m, int d, double rcond)
+    {
+        int w = d + 1;
+        var r1 = Gram(backend, sab, m, w);
+        if (backend.Potrf(TriangularPart.Upper, w, r1, w) != 0) return (null, "");
+        ClearLower(r1, w);
+        var (leading, _) = Split(r1, w, d);
+        double kappa = TriangularNorms.LargestSingularValue(backend, leading, d) / TriangularNorms.SmallestSingularValue(backend, leading, d);
+        // Beyond 1e7, or within a factor 100 of the rank cutoff (the estimate is from below), the
+        // rank needs the singular values: Householder.
+        if (!(kappa <= 1e7) || kappa * 100 >= 1 / rcond) return (null, "");
+        if (kappa <= 1e4) return (r1, "Cholesky-QR");
+        // Q₁ = [S·A | S·b]·R₁⁻¹, then R = R₂·R₁ with R₂ the Cholesky factor of Q₁ᵀQ₁.
+        var q1 = (double[])sab.Clone();
+        backend.Trsm(Side.Right, TriangularPart.Upper, Transpose.NoTranspose, DiagonalKind.NonUnit, m, w, 1.0, r1, w, q1, m);
+        var r2 = Gram(backend, q1, m, w);
+        if (backend.Potrf(TriangularPart.Upper, w, r2, w) != 0) return (null, "");
+        ClearLower(r2, w);
+        var r = new double[w * w];
+        backend.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, w, w, w, 1.0, r2, w, r1, w, 0.0, r, w);
+        return (r, "CholeskyQR2");
+    }
+
+    /// <summary>The upper triangle of [S·A | S·b]ᵀ[S·A | S·b] (syrk).</summary>
+    private static double[] Gram(LinearAlgebraBackend backend, double[] a, int m, int w)
+    {
+        var g = new double[w * w];
+        backend.Syrk(TriangularPart.Upper, Transpose.Transpose, w, m, 1.0, a, m, 0.0, g, w);
+        return g;
+    }
+
+    private static void ClearLower(double[] r, int w)
+    {
+        for (int j = 0; j < w; j++)
+            for (int i = j + 1; i < w; i++) r[i + j * w] = 0;
+    }
+
+    /// <summary>The leading d×d block R and the first d entries c of column d of an upper factor with leading dimension ld.</summary>
+    private static (double[] R, double[] C) Split(double[] factor, int ld, int d)
+    {
         var r = new double[d * d];
         var c = new double[d];
         for (int j = 0; j < d; j++)
-            for (int i = 0; i <= j; i++) r[i + j * d] = qr[i + j * m];
-        for (int i = 0; i < d; i++) c[i] = qr[i + d * m];
-        double sketchResidual = m > d ? Math.Abs(qr[d + d * m]) : 0;
+            for (int i = 0; i <= j; i++) r[i + j * d] = factor[i + j * ld];
+        for (int i = 0; i < d; i++) c[i] = factor[i + d * ld];
+        return (r, c);
+    }
 
+    private static double[] SingularValuesOf(LinearAlgebraBackend backend, double[] r, int d)
+    {
         var s = new double[d];
         if (backend.Gesdd(SvdVectors.None, d, d, (double[])r.Clone(), d, s, [], 1, [], 1) > 0)
             throw new ArithmeticException("The SVD of the sketch's R factor did not converge.");
+        return s;
+    }
+
+    /// <summary>Householder QR of the augmented sketch, the singular values of R and the rank (ill-conditioned or rank-deficient sketches).</summary>
+    private static SketchPreconditioner Householder(LinearAlgebraBackend backend, double[] sab, int m, int d, double rcond)
+    {
+        var qr = (double[])sab.Clone();
+        backend.Geqrf(m, d + 1, qr, m, new double[Math.Min(m, d + 1)]);
+        var (r, c) = Split(qr, m, d);
+        double sketchResidual = m > d ? Math.Abs(qr[d + d * m]) : 0;
+        var s = SingularValuesOf(backend, r, d);
+        double frobenius = GolubKahan.Norm(r);
         int rank = 0;
         while (rank < d && s[rank] > rcond * s[0]) rank++;
-        if (rank == d) return new SketchPreconditioner(d, d, r, null, c) { SingularValues = s, SketchResidualNorm = sketchResidual };
+        if (rank == d)
+            return new SketchPreconditioner(d, d, r, null, c) { SingularValues = s, SketchResidualNorm = sketchResidual, Factorization = "Householder", SigmaMax = s[0], Frobenius = frobenius };
 
         var u = new double[d * d];
         var vt = new double[d * d];
@@ -71,7 +165,7 @@ internal sealed class SketchPreconditioner
             for (int i = 0; i < d; i++) dot += u[i + k * d] * c[i];
             z0[k] = dot;
         }
-        return new SketchPreconditioner(d, rank, r, n, z0) { SingularValues = s, SketchResidualNorm = sketchResidual };
+        return new SketchPreconditioner(d, rank, r, n, z0) { SingularValues = s, SketchResidualNorm = sketchResidual, Factorization = "Householder", SigmaMax = s[0], Frobenius = frobenius };
     }
 
     /// <summary>C·N for the column-major rows×d matrix C (leading dimension rows): rows×rank.</summary>

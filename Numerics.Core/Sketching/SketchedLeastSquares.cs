@@ -74,7 +74,7 @@ public static class SketchedLeastSquares
         double sketchSeconds = clock.Elapsed.TotalSeconds;
         if (sab.Length != (long)m * (d + 1)) throw new InvalidOperationException($"The sketch backend '{backend.Name}' returned {sab.Length} values; {(long)m * (d + 1)} expected.");
 
-        var pre = SketchPreconditioner.Factor(sab, m, d, rcond);
+        var pre = SketchPreconditioner.Factor(sab, m, d, rcond, options.SingularValues);
         var op = new DenseOperator(problem.A, n, d, n);
         LsqrResult? lsqr = null;
         double[] x;
@@ -83,11 +83,9 @@ public static class SketchedLeastSquares
             // The floor of evaluating Bᵀr = Nᵀ·Aᵀ(b − A·x): ‖A‖·‖x‖ + ‖b‖ from r, in the original variables,
             // plus (‖N‖_F/√d)·‖A‖·‖r‖ from the rounding of Aᵀr, a random-direction error seen through Nᵀ
             // (σ(R) ≈ σ(A), x′ ≈ x, the sketch's residual ≈ ‖r‖).
-            var sigma = pre.SingularValues;
-            double inverseFrobenius = 0;
-            for (int k = 0; k < pre.Rank; k++) inverseFrobenius = double.Hypot(inverseFrobenius, 1 / sigma[k]);
-            double floorMagnitude = sigma[0] * GolubKahan.Norm(pre.SketchSolution()) + GolubKahan.Norm(problem.B)
-                + sigma[0] * inverseFrobenius / Math.Sqrt(pre.Rank) * pre.SketchResidualNorm;
+            double inverseFrobenius = GolubKahan.Norm(pre.RowNorms());
+            double floorMagnitude = pre.SigmaMax * GolubKahan.Norm(pre.SketchSolution()) + GolubKahan.Norm(problem.B)
+                + pre.SigmaMax * inverseFrobenius / Math.Sqrt(pre.Rank) * pre.SketchResidualNorm;
             lsqr = Lsqr.Solve(new PreconditionedOperator(op, pre), problem.B, pre.SketchCoordinates(), new LsqrOptions
             {
                 Tolerance = options.Tolerance,
@@ -115,7 +113,8 @@ public static class SketchedLeastSquares
             X = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(problem.UnscaleSolution(x)),
             Method = method, Sketch = options.Sketch, SketchRows = m,
             Rank = pre.Rank, RankDeficient = pre.Rank < d, Rcond = rcond,
-            SingularValues = problem.UnscaleSingularValues((double[])pre.SingularValues.Clone()),
+            SingularValues = pre.SingularValues is { } sv ? problem.UnscaleSingularValues((double[])sv.Clone()) : null,
+            Factorization = pre.Factorization,
             Status = status, StopTest = lsqr?.StopTest ?? LsqrStopTest.None, Iterations = lsqr?.Iterations ?? 0,
             ResidualNorm = problem.UnscaleResidual(residualNorm),
             NormalResidualNorm = problem.UnscaleNormalResidual(GolubKahan.Norm(atr)),

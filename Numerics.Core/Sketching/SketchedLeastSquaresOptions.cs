@@ -64,8 +64,20 @@ public sealed record SketchedLeastSquaresOptions : IterativeOptions
     /// <summary>The sketch seed (also of the certificate's independent Gaussian sketch, on its own stream). Default 0.</summary>
     public ulong Seed { get; init; }
 
-    /// <summary>Compute the per-coordinate ℓ∞ bound <see cref="LeastSquaresResult.LinfBound"/> (one GEMM-shaped pass over A). Default true.</summary>
-    public bool Certificate { get; init; } = true;
+    /// <summary>
+    /// Compute the per-coordinate ℓ∞ bound <see cref="LeastSquaresResult.LinfBound"/>. It costs an
+    /// independent Gaussian sketch of A: m₂·n normal numbers and a 2·m₂·n·d-flop product, several
+    /// times the sketch-and-solve itself (about 7× at 131072×256), so it is asked for, not implied.
+    /// Default false.
+    /// </summary>
+    public bool Certificate { get; init; }
+
+    /// <summary>
+    /// Report the singular values of the sketch's R (<see cref="LeastSquaresResult.SingularValues"/>):
+    /// one values-only SVD of a d×d matrix. The factorization computes them anyway when the sketch is
+    /// ill-conditioned (estimated κ above 1e7) or rank-deficient. Default false.
+    /// </summary>
+    public bool SingularValues { get; init; }
 
     /// <summary>δ_c: the bound holds with probability at least 1 − δ_c over the certificate's Gaussian sketch. Default 1e-6; in (0, 1).</summary>
     public double CertificateFailureProbability { get; init; } = DefaultCertificateFailureProbability;

@@ -149,7 +149,7 @@ public class LstsqCliTests : CliCommandTests
     {
         var p = WriteProblem();
         var (code, output, err) = Run("lstsq", "--a", File("a.npy"), "--b", File("b.npy"), "--out", File("x.npy"),
-            "--method", method, "--sketch", sketch, "--rows", "64", "--seed", "3", "--quiet");
+            "--method", method, "--sketch", sketch, "--rows", "64", "--seed", "3", "--certificate", "--singular-values", "--quiet");
         Assert.True(code == 0, err);
         var x = Npy.ReadVector(File("x.npy"));
         var expected = Numerics.LinearAlgebra.DenseBaselines.LeastSquaresQr(p.A, p.B);

@@ -25,7 +25,7 @@ public class LeastSquaresRankTests
         var svd = DenseBaselines.LeastSquaresSvd(a, p.B);
         foreach (var method in new[] { LeastSquaresMethod.Svd, LeastSquaresMethod.SketchAndPrecondition })
         {
-            var r = SketchedLeastSquares.Solve(a, p.B, new SketchedLeastSquaresOptions { Method = method, Rows = 80, Seed = 7 });
+            var r = SketchedLeastSquares.Solve(a, p.B, new SketchedLeastSquaresOptions { Method = method, Rows = 80, Seed = 7, SingularValues = true });
             Assert.Equal(14, r.Rank);
             Assert.True(r.RankDeficient);
             Assert.Equal(DenseBaselines.DefaultRelativeCutoff(1000, 20), r.Rcond);

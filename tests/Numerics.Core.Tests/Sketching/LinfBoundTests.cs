@@ -71,7 +71,7 @@ public class LinfBoundTests
     public void Scaling_A_by_powers_of_ten_gives_finite_positive_bounds_that_scale_with_x()
     {
         var p = LeastSquaresTestProblem.Generate(1000, 20, Coherence.Incoherent, 1e3, 1.0, seed: 61);
-        var options = new SketchedLeastSquaresOptions { Rows = 80, Seed = 2 };
+        var options = new SketchedLeastSquaresOptions { Rows = 80, Seed = 2, Certificate = true };
         var reference = SketchedLeastSquares.Solve(p.A, p.B, options);
         foreach (var scale in new[] { 1e300, 1e-300, 1e306 })
         {
@@ -93,7 +93,7 @@ public class LinfBoundTests
         var p = LeastSquaresTestProblem.Generate(5000, 10, seed: 62);
         using var cts = new CancellationTokenSource();
         cts.Cancel();
-        var r = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Rows = 40, CancellationToken = cts.Token });
+        var r = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Rows = 40, Certificate = true, CancellationToken = cts.Token });
         Assert.Equal(SolverStatus.Cancelled, r.Status);
         Assert.Null(r.LinfBound);
         Assert.Null(r.CertificateFailureProbability);
@@ -103,10 +103,10 @@ public class LinfBoundTests
     public void A_bigger_failure_probability_gives_a_tighter_bound_and_a_bad_probability_is_rejected()
     {
         var p = LeastSquaresTestProblem.Generate(1000, 20, seed: 63);
-        var strict = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Rows = 80 });
-        var loose = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Rows = 80, CertificateFailureProbability = 0.1 });
+        var strict = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Rows = 80, Certificate = true });
+        var loose = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Rows = 80, Certificate = true, CertificateFailureProbability = 0.1 });
         Assert.True(loose.LinfBound!.Max() < strict.LinfBound!.Max());
         Assert.Throws<ArgumentException>("options", () => SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { CertificateFailureProbability = 0 }));
-        Assert.Throws<ArgumentException>("options", () => SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { CertificateRows = 19 }));
+        Assert.Throws<ArgumentException>("options", () => SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Certificate = true, CertificateRows = 19 }));
     }
 }

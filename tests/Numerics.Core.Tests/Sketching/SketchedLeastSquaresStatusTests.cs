@@ -20,7 +20,7 @@ public class SketchedLeastSquaresStatusTests
         int n = p.A.RowCount, d = p.A.ColumnCount;
         var a = p.A.ToColumnMajorArray();
         var sketch = new SketchOperator(SketchKind.Srht, result.SketchRows, n, seed);
-        var pre = SketchPreconditioner.Factor(sketch.ApplyAugmented(a, d, p.B.ToArray()), result.SketchRows, d, result.Rcond);
+        var pre = SketchPreconditioner.Factor(sketch.ApplyAugmented(a, d, p.B.ToArray()), result.SketchRows, d, result.Rcond, singularValues: true);
         var b = Matrix<double>.Build.Dense(n, pre.Rank, pre.RightMultiply(a, n));
         double normB = Lapack.Svd(b, SvdVectors.None).S[0];
         var r = p.B - p.A * result.X;
@@ -30,7 +30,7 @@ public class SketchedLeastSquaresStatusTests
         double gSolverWay = Vector<double>.Build.Dense(pre.ApplyTransposed(p.A.TransposeThisAndMultiply(r).ToArray())).L2Norm();
         // Evaluating Nᵀ·Aᵀ(b − A·x) costs up to √n·u·(‖B‖·(‖A‖·‖x‖ + ‖b‖) + ‖N‖·‖A‖·‖r‖): the rounding of
         // r, then of Aᵀr amplified by ‖N‖ = 1/σ_min(R) (the floor of LsqrOptions as the sketch solver sets it); 10× that.
-        double normN = 1 / pre.SingularValues[pre.Rank - 1];
+        double normN = 1 / pre.SingularValues![pre.Rank - 1];
         double floor = 10 * Math.Sqrt(n) * U * (normB * (p.A.L2Norm() * result.X.L2Norm() + p.B.L2Norm()) + normN * p.A.L2Norm() * r.L2Norm());
         double scale = normB * r.L2Norm();
         return (g / scale, floor / scale, Math.Abs(g - gSolverWay) / scale);

@@ -92,7 +92,7 @@ public class SketchedLeastSquaresTests
     {
         var p = LeastSquaresTestProblem.Generate(3000, 40, coherence, condition, residualNorm: 1e-3, seed: 21);
         var qr = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Method = LeastSquaresMethod.Qr });
-        var pre = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Method = LeastSquaresMethod.SketchAndPrecondition, Rows = 160, Seed = 3 });
+        var pre = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Method = LeastSquaresMethod.SketchAndPrecondition, Rows = 160, Seed = 3, Certificate = true });
         Assert.Equal(SolverStatus.Converged, pre.Status);
         Assert.InRange(pre.Iterations, 1, 60);
         double rel = (pre.X - qr.X).L2Norm() / qr.X.L2Norm();

@@ -116,9 +116,10 @@ public static class Lapack
     /// <remarks>
     /// A is declared numerically rank deficient, and rejected, when a diagonal entry of the
     /// triangular factor is at most max(m, n)·ε·max|rⱼⱼ| (the cut-off of
-    /// <see cref="DenseBaselines.DefaultRelativeCutoff"/>). κ(R) ≥ max|rⱼⱼ|/min|rᵢᵢ|, so every
-    /// rejected A is rank deficient to that tolerance; the converse does not hold for unpivoted QR
-    /// (matrices such as Kahan's pass with κ beyond the cut-off). For a rank decision use
+    /// <see cref="DenseBaselines.DefaultRelativeCutoff"/>), or (tall A) when the estimate of
+    /// σ_min(R)/σ_max(R) from inverse and power iteration on R is (twelve O(n²) steps each, from
+    /// below for σ_max and from above for σ_min, so a rank deficiency as sharp as the cut-off shows).
+    /// The estimates are not bounds: an A within a small factor of the cut-off can pass. For a rank decision use
     /// <c>SketchedLeastSquares.Solve</c> with the pivoted-QR or SVD method, or
     /// <see cref="DenseBaselines.LeastSquaresSvd"/> for the minimum-norm answer.
     /// </remarks>
@@ -144,9 +145,22 @@ public static class Lapack
             largest = Math.Max(largest, v);
             smallest = Math.Min(smallest, v);
         }
-        double cutoff = DenseBaselines.DefaultRelativeCutoff(m, n) * largest;
+        double relative = DenseBaselines.DefaultRelativeCutoff(m, n);
+        double cutoff = relative * largest;
         if (smallest <= cutoff)
             throw new ArgumentException($"a is numerically rank deficient: min|rᵢᵢ| = {smallest:E3} ≤ {cutoff:E3} = max(m, n)·ε·max|rⱼⱼ|.", nameof(a));
+        if (m >= n)
+        {
+            // The diagonal of an unpivoted R can miss a rank deficiency; σ_min(R)/σ_max(R) by inverse and
+            // power iteration (O(n²) per step) does not, for a gap as wide as the cutoff.
+            var rf = new double[n * n];
+            for (int j = 0; j < n; j++)
+                for (int i = 0; i <= j; i++) rf[i + j * n] = work[i + j * m];
+            double sigmaMax = TriangularNorms.LargestSingularValue(Backend, rf, n);
+            double sigmaMin = TriangularNorms.SmallestSingularValue(Backend, rf, n);
+            if (!(sigmaMin > relative * sigmaMax))
+                throw new ArgumentException($"a is numerically rank deficient: σ_min(R) ≈ {sigmaMin:E3} ≤ max(m, n)·ε·σ_max(R) ≈ {relative * sigmaMax:E3}.", nameof(a));
+        }
         return Vector<double>.Build.Dense(rhs[..n]);
     }
 }

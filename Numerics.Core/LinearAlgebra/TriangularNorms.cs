@@ -11,7 +11,10 @@ internal static class TriangularNorms
     private const int Steps = 12;
 
     /// <summary>σ_max(R) by power iteration on RᵀR (from below).</summary>
-    public static double LargestSingularValue(LinearAlgebraBackend backend, double[] r, int d)
+    public static double LargestSingularValue(LinearAlgebraBackend backend, double[] r, int d) => LargestSingularPair(backend, r, d).Sigma;
+
+    /// <summary>σ_max(R) by power iteration on RᵀR (from below), with its right singular vector estimate (unit length).</summary>
+    public static (double Sigma, double[] Vector) LargestSingularPair(LinearAlgebraBackend backend, double[] r, int d)
     {
         var v = Start(d);
         double sigma = 0;
@@ -22,9 +25,9 @@ internal static class TriangularNorms
             backend.Trmv(TriangularPart.Upper, Transpose.Transpose, DiagonalKind.NonUnit, d, r, d, v, 1);
             double rtrv = Normalize(v);
             sigma = Math.Sqrt(rv * rtrv);
-            if (!(sigma > 0) || !double.IsFinite(sigma)) return sigma;
+            if (!(sigma > 0) || !double.IsFinite(sigma)) return (sigma, v);
         }
-        return sigma;
+        return (sigma, v);
     }
 
     /// <summary>σ_min(R) by inverse iteration on RᵀR (from above); 0 or NaN when R is singular.</summary>

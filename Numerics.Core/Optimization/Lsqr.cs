@@ -33,9 +33,8 @@ public static class Lsqr
         LinearAlgebra.DenseStorage.RequireFinite(x0, nameof(x0));
         options.Validate(nameof(options));
         int maxIterations = options.MaxIterations ?? Math.Max(100, 4 * n);
-        double atol = options.Tolerance ?? LsqrOptions.DefaultTolerance;
-        var rules = new StoppingRules(atol, options.Btol ?? atol, options.Conlim, options.Tolerance is null,
-            GolubKahan.Norm(b), Math.Sqrt(a.Rows), options.FloorMagnitude);
+        double atol = options.Tolerance ?? LsqrOptions.DefaultToleranceFor(a.Rows);
+        var rules = new StoppingRules(atol, options.Btol ?? atol, options.Conlim, GolubKahan.Norm(b));
 
         ILinearOperator op = options.Damp > 0 ? new DampedOperator(a, options.Damp) : a;
         var bBar = new double[op.Rows];
@@ -130,13 +129,12 @@ public static class Lsqr
     }
 
     /// <summary>The tests of <see cref="LsqrOptions"/> on given values of ‖Ā‖, ‖r̄‖, ‖Āᵀr̄‖ and ‖x‖.</summary>
-    private readonly record struct StoppingRules(double Atol, double Btol, double Conlim, bool AcceptFloor, double BNorm, double FloorFactor, double? FloorMagnitude)
+    private readonly record struct StoppingRules(double Atol, double Btol, double Conlim, double BNorm)
     {
         public LsqrStopTest Test(double normA, double r, double g, double xNorm)
         {
             if (r <= Btol * BNorm + Atol * normA * xNorm) return LsqrStopTest.Residual;
             if (g <= Atol * normA * r) return LsqrStopTest.NormalResidual;
-            if (AcceptFloor && g <= FloorFactor * U * normA * (FloorMagnitude ?? normA * xNorm + BNorm)) return LsqrStopTest.RoundingFloor;
             return LsqrStopTest.None;
         }
     }

@@ -14,11 +14,10 @@ namespace Numerics.Optimization;
 /// </summary>
 /// <remarks>
 /// <para><b>Defaults.</b> <see cref="IterativeOptions.Tolerance"/> null means atol = btol =
-/// <see cref="DefaultTolerance"/> (1e-14) <i>or the rounding floor</i>: test 2 also passes when
-/// ‖Āᵀr̄‖ ≤ √rows·u·‖Ā‖·(‖Ā‖·‖x‖ + ‖b‖), u = 2⁻⁵², the size of the error in evaluating Āᵀ(b̄ − Ā·x)
-/// in double precision (an estimate of the attainable floor, not a bound). The result then reports
-/// <see cref="LsqrStopTest.RoundingFloor"/>. An explicit tolerance is taken literally: where it
-/// lies below the floor the solver ends with <see cref="SolverStatus.Stalled"/> and the values it
+/// max(<see cref="DefaultTolerance"/>, 4·√rows·u) (<see cref="DefaultToleranceFor"/>): 1e-14, or the
+/// accuracy to which Aᵀ(b − A·x) can be evaluated in double for this many rows when that is larger
+/// (4.0e-14 at 131072 rows). There is no looser acceptance: a tolerance that the recomputed residual
+/// cannot meet ends with <see cref="SolverStatus.Stalled"/> and the values it
 /// reached. <see cref="Btol"/> null means the same value as atol. <see cref="Conlim"/> default 1e8
 /// (scipy's); 0 disables test 3. <see cref="IterativeOptions.MaxIterations"/> null means
 /// 4·Columns, at least 100, counted over restarts. Progress reports (iteration, ‖r̄‖, ‖Āᵀr̄‖) as
@@ -29,7 +28,7 @@ namespace Numerics.Optimization;
 /// </remarks>
 public sealed record LsqrOptions : IterativeOptions
 {
-    /// <summary>atol and btol when <see cref="IterativeOptions.Tolerance"/> is null.</summary>
+    /// <summary>The smallest default atol and btol (see <see cref="DefaultToleranceFor"/>).</summary>
     public const double DefaultTolerance = 1e-14;
 
     /// <summary>The default <see cref="Conlim"/> (scipy's).</summary>
@@ -44,12 +43,8 @@ public sealed record LsqrOptions : IterativeOptions
     /// <summary>The ridge term: LSQR solves min ‖A·x − b‖² + Damp²·‖x‖². Default 0.</summary>
     public double Damp { get; init; }
 
-    /// <summary>
-    /// Replaces ‖Ā‖·‖x‖ + ‖b‖ in the rounding-floor rule. A preconditioned caller (LSQR on B = A·N)
-    /// passes the magnitudes of its own evaluation of Bᵀr = Nᵀ·Aᵀ(b − A·x): ‖A‖·‖x‖ + ‖b‖ in the
-    /// original variables plus (‖N‖_F/√d)·‖A‖·‖r‖, which can be far above ‖B‖·‖z‖ + ‖b‖ when A is ill conditioned.
-    /// </summary>
-    internal double? FloorMagnitude { get; init; }
+    /// <summary>The default atol and btol for an operator with <paramref name="rows"/> rows: max(1e-14, 4·√rows·u), u = 2⁻⁵³.</summary>
+    public static double DefaultToleranceFor(int rows) => Math.Max(DefaultTolerance, 4 * Math.Sqrt(Math.Max(1, rows)) * 1.1102230246251565e-16);
 
     /// <inheritdoc />
     /// <remarks>Also rejects a negative, infinite or NaN <see cref="Btol"/>, <see cref="Conlim"/> or <see cref="Damp"/>.</remarks>

@@ -12,9 +12,6 @@ public enum LsqrStopTest
     /// <summary>Test 2: ‖Āᵀr̄‖ ≤ atol·‖Ā‖·‖r̄‖ (a least-squares solution).</summary>
     NormalResidual,
 
-    /// <summary>The default tolerance only: ‖Āᵀr̄‖ is at the rounding floor √rows·u·‖Ā‖·(‖Ā‖·‖x‖ + ‖b‖).</summary>
-    RoundingFloor,
-
     /// <summary>Test 3: the condition estimate of Ā reached <see cref="LsqrOptions.Conlim"/>.</summary>
     ConditionLimit,
 }

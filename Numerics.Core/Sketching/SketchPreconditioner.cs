@@ -42,11 +42,17 @@ internal sealed class SketchPreconditioner
     /// <summary>The singular values of R (= those of S·A), descending; null when the factorization did not need them and they were not asked for.</summary>
     public double[]? SingularValues { get; private init; }
 
+    /// <summary>The sketch's null space (d×(d − rank), orthonormal columns) when the rank is below d; null otherwise.</summary>
+    public double[]? NullSpace { get; private init; }
+
     /// <summary>How R was computed.</summary>
     public string Factorization { get; private init; } = "";
 
     /// <summary>σ_max(R): exact when <see cref="SingularValues"/> is known, else a power-iteration estimate (from below, within a few per cent).</summary>
     public double SigmaMax { get; private init; }
+
+    /// <summary>The right singular vector of R for <see cref="SigmaMax"/> (power-iteration estimate, unit length): ‖A·v‖ is a lower bound on ‖A‖₂ close to it.</summary>
+    public double[] TopVector { get; private init; } = [];
 
     /// <summary>‖R‖_F, exact (≥ σ_max).</summary>
     public double Frobenius { get; private init; }
@@ -71,8 +77,8 @@ internal sealed class SketchPreconditioner
             double[]? s = null;
             if (singularValues) s = SingularValuesOf(backend, r, d);
             double frobenius = GolubKahan.Norm(r);
-            double sigmaMax = s?[0] ?? TriangularNorms.LargestSingularValue(backend, r, d);
-            return new SketchPreconditioner(d, d, r, null, c) { SingularValues = s, SketchResidualNorm = rho, Factorization = kind, SigmaMax = sigmaMax, Frobenius = frobenius };
+            var (power, top) = TriangularNorms.LargestSingularPair(backend, r, d);
+            return new SketchPreconditioner(d, d, r, null, c) { SingularValues = s, SketchResidualNorm = rho, Factorization = kind, SigmaMax = s?[0] ?? power, Frobenius = frobenius, TopVector = top };
         }
         return Householder(backend, sab, m, d, rcond);
     }
@@ -147,10 +153,11 @@ internal sealed class SketchPreconditioner
         double sketchResidual = m > d ? Math.Abs(qr[d + d * m]) : 0;
         var s = SingularValuesOf(backend, r, d);
         double frobenius = GolubKahan.Norm(r);
+        var top = TriangularNorms.LargestSingularPair(backend, r, d).Vector;
         int rank = 0;
         while (rank < d && s[rank] > rcond * s[0]) rank++;
         if (rank == d)
-            return new SketchPreconditioner(d, d, r, null, c) { SingularValues = s, SketchResidualNorm = sketchResidual, Factorization = "Householder", SigmaMax = s[0], Frobenius = frobenius };
+            return new SketchPreconditioner(d, d, r, null, c) { SingularValues = s, SketchResidualNorm = sketchResidual, Factorization = "Householder", SigmaMax = s[0], Frobenius = frobenius, TopVector = top };
 
         var u = new double[d * d];
         var vt = new double[d * d];
@@ -165,7 +172,10 @@ internal sealed class SketchPreconditioner
             for (int i = 0; i < d; i++) dot += u[i + k * d] * c[i];
             z0[k] = dot;
         }
-        return new SketchPreconditioner(d, rank, r, n, z0) { SingularValues = s, SketchResidualNorm = sketchResidual, Factorization = "Householder", SigmaMax = s[0], Frobenius = frobenius };
+        var nullSpace = new double[d * (d - rank)];
+        for (int k = rank; k < d; k++)
+            for (int i = 0; i < d; i++) nullSpace[i + (k - rank) * d] = vt[k + i * d];
+        return new SketchPreconditioner(d, rank, r, n, z0) { SingularValues = s, SketchResidualNorm = sketchResidual, Factorization = "Householder", SigmaMax = s[0], Frobenius = frobenius, NullSpace = nullSpace, TopVector = top };
     }
 
     /// <summary>C·N for the column-major rows×d matrix C (leading dimension rows): rows×rank.</summary>

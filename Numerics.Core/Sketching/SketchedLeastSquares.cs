@@ -28,8 +28,10 @@ public static class SketchedLeastSquares
         var bValues = DenseStorage.Values(b);
         DenseStorage.RequireFinite<double>(bValues, nameof(b));
         options.Validate(nameof(options));
-        if (options.CertificateRows is { } m2 && m2 < d)
+        if (options.Certificate && options.CertificateRows is { } m2 && m2 < d)
             throw new ArgumentException($"CertificateRows must be at least the column count {d}, got {m2}.", nameof(options));
+        if (options.Rows is { } requested && requested > n && options.Method is LeastSquaresMethod.SketchAndSolve or LeastSquaresMethod.SketchAndPrecondition)
+            throw new ArgumentException($"Rows ({requested}) exceeds the rows of a ({n}): a sketch larger than A saves nothing; use the QR method.", nameof(options));
         double rcond = options.Rcond ?? DenseBaselines.DefaultRelativeCutoff(n, d);
         var (method, rows, reason) = Plan(n, d, options);
         if (method is LeastSquaresMethod.SketchAndSolve or LeastSquaresMethod.SketchAndPrecondition && rows < d) throw new ArgumentException($"Rows must be at least the column count {d}, got {rows}.", nameof(options));
@@ -41,7 +43,9 @@ public static class SketchedLeastSquares
             LeastSquaresMethod.Svd => DenseLeastSquares.Svd(problem, n, d, rcond),
             _ => SolveSketched(problem, n, d, method, rows, rcond, options),
         };
-        return result with { MethodReason = reason };
+        // Scaling back can leave the range of double for solutions of extreme problems (A·1e-300 with b·1e300).
+        if (!result.X.All(double.IsFinite)) result = result with { Status = SolverStatus.Breakdown };
+        return result with { MethodReason = reason ?? result.MethodReason };
     }
 
     /// <summary>
@@ -76,20 +80,19 @@ public static class SketchedLeastSquares
 
         var pre = SketchPreconditioner.Factor(sab, m, d, rcond, options.SingularValues);
         var op = new DenseOperator(problem.A, n, d, n);
+        if (SketchLostRank(problem.A, n, d, pre, rcond) is { } lost)
+        {
+            // A full-rank direction that the sketch cannot see: no answer in the sketch's range is right.
+            return DenseLeastSquares.Qr(problem, n, d, rcond) with { MethodReason = lost };
+        }
+        double tolerance = options.Tolerance ?? LsqrOptions.DefaultToleranceFor(n);
         LsqrResult? lsqr = null;
         double[] x;
         if (method == LeastSquaresMethod.SketchAndPrecondition && pre.Rank > 0)
         {
-            // The floor of evaluating Bᵀr = Nᵀ·Aᵀ(b − A·x): ‖A‖·‖x‖ + ‖b‖ from r, in the original variables,
-            // plus (‖N‖_F/√d)·‖A‖·‖r‖ from the rounding of Aᵀr, a random-direction error seen through Nᵀ
-            // (σ(R) ≈ σ(A), x′ ≈ x, the sketch's residual ≈ ‖r‖).
-            double inverseFrobenius = GolubKahan.Norm(pre.RowNorms());
-            double floorMagnitude = pre.SigmaMax * GolubKahan.Norm(pre.SketchSolution()) + GolubKahan.Norm(problem.B)
-                + pre.SigmaMax * inverseFrobenius / Math.Sqrt(pre.Rank) * pre.SketchResidualNorm;
             lsqr = Lsqr.Solve(new PreconditionedOperator(op, pre), problem.B, pre.SketchCoordinates(), new LsqrOptions
             {
-                Tolerance = options.Tolerance,
-                FloorMagnitude = floorMagnitude,
+                Tolerance = tolerance,
                 MaxIterations = options.MaxIterations ?? SketchedLeastSquaresOptions.DefaultMaxIterations,
                 CancellationToken = options.CancellationToken,
                 Progress = options.Progress,
@@ -99,8 +102,26 @@ public static class SketchedLeastSquares
         else x = pre.SketchSolution();
 
         var (r, atr) = Residuals(op, problem.B, x);
-        double residualNorm = GolubKahan.Norm(r);
-        var status = lsqr?.Status ?? SolverStatus.Converged;
+        double residualNorm = GolubKahan.Norm(r), normalResidual = GolubKahan.Norm(atr);
+        var status = SolverStatus.Converged;
+        var stopTest = LsqrStopTest.None;
+        double? relativeNormal = null;
+        if (lsqr is not null)
+        {
+            // Paige and Saunders' tests in the original variables on the recomputed r and Aᵀr, with ‖A‖
+            // replaced by ‖A·v‖ ≤ ‖A‖₂ (v the top right singular vector of R), so neither test is looser
+            // than with the true norm: LSQR's own test on B = A·N proposes, this decides.
+            var av = new double[n];
+            op.Multiply(pre.TopVector, av);
+            double normA = GolubKahan.Norm(av), xNorm = GolubKahan.Norm(x);
+            relativeNormal = normalResidual == 0 ? 0 : normalResidual / (normA * residualNorm);
+            stopTest = residualNorm <= tolerance * (GolubKahan.Norm(problem.B) + normA * xNorm) ? LsqrStopTest.Residual
+                : normalResidual <= tolerance * normA * residualNorm ? LsqrStopTest.NormalResidual
+                : LsqrStopTest.None;
+            status = stopTest != LsqrStopTest.None ? SolverStatus.Converged
+                : lsqr.Status is SolverStatus.Cancelled or SolverStatus.Breakdown or SolverStatus.MaxIterations ? lsqr.Status
+                : SolverStatus.Stalled;
+        }
         LinfCertificate? certificate = null;
         if (options.Certificate && pre.Rank == d && status != SolverStatus.Cancelled)
         {
@@ -115,15 +136,34 @@ public static class SketchedLeastSquares
             Rank = pre.Rank, RankDeficient = pre.Rank < d, Rcond = rcond,
             SingularValues = pre.SingularValues is { } sv ? problem.UnscaleSingularValues((double[])sv.Clone()) : null,
             Factorization = pre.Factorization,
-            Status = status, StopTest = lsqr?.StopTest ?? LsqrStopTest.None, Iterations = lsqr?.Iterations ?? 0,
+            Status = status, StopTest = stopTest, Iterations = lsqr?.Iterations ?? 0,
             ResidualNorm = problem.UnscaleResidual(residualNorm),
-            NormalResidualNorm = problem.UnscaleNormalResidual(GolubKahan.Norm(atr)),
-            RelativeNormalResidual = lsqr?.RelativeNormalResidual,
+            NormalResidualNorm = problem.UnscaleNormalResidual(normalResidual),
+            RelativeNormalResidual = relativeNormal,
             LinfBound = certificate is null ? null : problem.UnscaleSolution(certificate.Bound),
             CertificateFailureProbability = certificate is null ? null : options.CertificateFailureProbability,
             PreconditionedCondition = lsqr is { Iterations: > 2 } ? lsqr.LargestSingularValue / lsqr.SmallestSingularValue : certificate?.ConditionEstimate,
             SketchSeconds = sketchSeconds,
         };
+    }
+
+    /// <summary>
+    /// When the sketch's rank r is below d: whether A itself vanishes on the sketch's null space (one
+    /// n×d×(d − r) product). ‖A·v‖ above 10·rcond·σ_max(R) for a null vector v means the sketch lost a
+    /// direction that A has (too few rows, an unlucky sketch); the reason is returned, or null.
+    /// </summary>
+    private static string? SketchLostRank(double[] a, int n, int d, SketchPreconditioner pre, double rcond)
+    {
+        if (pre.NullSpace is not { } nullSpace || pre.SigmaMax == 0) return null;
+        int k = nullSpace.Length / d;
+        var av = new double[(long)n * k];
+        LinearAlgebraBackend.Current.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, n, k, d, 1.0, a, n, nullSpace, d, 0.0, av, n);
+        double worst = 0;
+        for (int j = 0; j < k; j++) worst = Math.Max(worst, GolubKahan.Norm(av.AsSpan(j * n, n)));
+        double threshold = 10 * rcond * pre.SigmaMax;
+        return worst > threshold
+            ? $"the sketch has rank {pre.Rank} of {d}, but A does not vanish on its null space (‖A·v‖ = {worst / pre.SigmaMax:E2}·σ_max): dense pivoted QR"
+            : null;
     }
 
     /// <summary>r = b − A·x and Aᵀr in one fused pass over A.</summary>

@@ -30,11 +30,12 @@ public enum LeastSquaresMethod
 
 /// <summary>
 /// Options of <see cref="SketchedLeastSquares.Solve"/>. The defaults are the documented ones.
-/// <see cref="IterativeOptions.Tolerance"/> (sketch-and-precondition) is LSQR's atol and btol on
-/// B = A·N, N the preconditioner (<see cref="LsqrOptions"/>): Converged when
-/// ‖Bᵀr‖ ≤ Tolerance·‖B‖·‖r‖ or ‖r‖ ≤ Tolerance·(‖b‖ + ‖B‖·‖z‖) holds on the recomputed residual
-/// r = b − A·x. Null means <see cref="DefaultTolerance"/> <i>or the rounding floor</i> (LSQR's
-/// default rule: attainable whatever ‖r‖ and κ); an explicit value is taken literally.
+/// <see cref="IterativeOptions.Tolerance"/> (sketch-and-precondition): LSQR on B = A·N (N the
+/// preconditioner) runs to it, and the status is decided by Paige and Saunders' tests in the original
+/// variables on the recomputed r = b − A·x and Aᵀr: Converged when ‖Aᵀr‖ ≤ Tolerance·‖A‖·‖r‖ or
+/// ‖r‖ ≤ Tolerance·(‖b‖ + ‖A‖·‖x‖), ‖A‖ estimated by σ_max(R); Stalled when LSQR stops without
+/// either holding. Null means max(1e-14, 4·√n·u) (<see cref="LsqrOptions.DefaultToleranceFor"/>),
+/// the accuracy to which Aᵀr can be evaluated in double.
 /// <see cref="IterativeOptions.MaxIterations"/> limits the LSQR iterations of all restarts together;
 /// null means <see cref="DefaultMaxIterations"/>. Cancellation applies to the LSQR iterations and to
 /// the certificate's pass over A; progress to the LSQR iterations.
@@ -97,7 +98,7 @@ public sealed record SketchedLeastSquaresOptions : IterativeOptions
     /// <summary>Where S·[A | b] is computed. Default <see cref="CpuSketchBackend.Instance"/>.</summary>
     public ISketchBackend? Backend { get; init; }
 
-    /// <summary>The LSQR atol/btol when <see cref="IterativeOptions.Tolerance"/> is null (then with the rounding-floor rule).</summary>
+    /// <summary>The smallest default tolerance (see <see cref="LsqrOptions.DefaultToleranceFor"/>).</summary>
     public const double DefaultTolerance = LsqrOptions.DefaultTolerance;
 
     /// <summary>The default <see cref="CertificateFailureProbability"/>.</summary>
@@ -107,7 +108,7 @@ public sealed record SketchedLeastSquaresOptions : IterativeOptions
     public const int DefaultMaxIterations = 100;
 
     /// <inheritdoc />
-    /// <remarks>Also rejects an undefined method or sketch, an rcond outside [0, 1), a failure probability outside (0, 1) and fewer than 1 certificate row.</remarks>
+    /// <remarks>Also rejects an undefined method or sketch, an rcond outside [0, 1), a failure probability outside (0, 1), fewer than 1 certificate row or sketch row, and Epsilon or Delta out of range.</remarks>
     public override void Validate(string paramName)
     {
         base.Validate(paramName);
@@ -117,5 +118,8 @@ public sealed record SketchedLeastSquaresOptions : IterativeOptions
         if (!(CertificateFailureProbability > 0 && CertificateFailureProbability < 1))
             throw new ArgumentException($"CertificateFailureProbability must lie in (0, 1), got {CertificateFailureProbability}.", paramName);
         if (CertificateRows is < 1) throw new ArgumentException($"CertificateRows must be positive, got {CertificateRows}.", paramName);
+        if (!(Epsilon > 0) || !double.IsFinite(Epsilon)) throw new ArgumentException($"Epsilon must be positive and finite, got {Epsilon}.", paramName);
+        if (!(Delta > 0 && Delta < 1)) throw new ArgumentException($"Delta must lie in (0, 1), got {Delta}.", paramName);
+        if (Rows is < 1) throw new ArgumentException($"Rows must be positive, got {Rows}.", paramName);
     }
 }

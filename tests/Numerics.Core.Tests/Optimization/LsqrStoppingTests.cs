@@ -103,10 +103,14 @@ public class LsqrStoppingTests
         Assert.True(literal.RelativeNormalResidual > 1e-16);
         Assert.Equal(literal.NormalResidualNorm / (literal.LargestSingularValue * literal.ResidualNorm), literal.RelativeNormalResidual, 1e-12 * literal.RelativeNormalResidual);
 
+        // The default, max(1e-14, 4·√n·u), is below the evaluation noise here too: no looser rule turns that into Converged.
         var byDefault = Lsqr.Solve(op, b.ToArray());
-        Assert.Equal(SolverStatus.Converged, byDefault.Status);
-        Assert.NotEqual(LsqrStopTest.None, byDefault.StopTest);
-        Assert.True(byDefault.Iterations < 200);
+        Assert.Contains(byDefault.Status, new[] { SolverStatus.Stalled, SolverStatus.MaxIterations });
+        Assert.True(byDefault.RelativeNormalResidual > LsqrOptions.DefaultToleranceFor(a.RowCount));
+        // A tolerance above the noise converges, on a test that holds for the recomputed residual.
+        var loose = Lsqr.Solve(op, b.ToArray(), options: new LsqrOptions { Tolerance = 1e-6 });
+        Assert.Equal(SolverStatus.Converged, loose.Status);
+        Assert.NotEqual(LsqrStopTest.None, loose.StopTest);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ internal sealed class SketchSection : IReportSection
             }
             int m = 4 * d;
             Row("sketch-and-solve", new() { Rows = m, Certificate = false });
-            Row("sketch-and-solve + certificate", new() { Rows = m });
+            Row("sketch-and-solve + certificate", new() { Rows = m, Certificate = true });
             Row($"sketch-and-solve, default m = {SketchSize.Default(d, n)}", new() { Certificate = false });
             Row("sketch-and-precondition (tol 1e-14)", new() { Method = LeastSquaresMethod.SketchAndPrecondition, Rows = m, Certificate = false });
             Row("sketch-and-precondition (tol 1e-10)", new() { Method = LeastSquaresMethod.SketchAndPrecondition, Rows = m, Certificate = false, Tolerance = 1e-10 });

@@ -66,10 +66,15 @@ internal sealed class SketchPreconditioner
     /// <param name="d">Columns of A.</param>
     /// <param name="rcond">The relative rank cutoff.</param>
     /// <param name="singularValues">Compute the singular values of R even when the rank does not need them.</param>
-    public static SketchPreconditioner Factor(double[] sab, int m, int d, double rcond, bool singularValues = false)
+    /// <param name="preconditionOnly">
+    /// R serves only as a preconditioner (sketch-and-precondition, where LSQR then reaches the tolerance
+    /// on A): one Cholesky-QR pass up to κ 1e7, since its u·κ² error only perturbs B = A·R⁻¹'s
+    /// condition, not the answer. Otherwise (sketch-and-solve's x = R⁻¹c) CholeskyQR2 above 1e4.
+    /// </param>
+    public static SketchPreconditioner Factor(double[] sab, int m, int d, double rcond, bool singularValues = false, bool preconditionOnly = false)
     {
         var backend = LinearAlgebraBackend.Current;
-        var (augmented, kind) = CholeskyFactor(backend, sab, m, d, rcond);
+        var (augmented, kind) = CholeskyFactor(backend, sab, m, d, rcond, preconditionOnly ? 1e7 : 1e4);
         if (augmented is not null)
         {
             var (r, c) = Split(augmented, d + 1, d);
@@ -88,7 +93,7 @@ internal sealed class SketchPreconditioner
     /// factor, or null when potrf fails, κ(R) exceeds 1e7, or κ(R) comes within a factor 100 of 1/rcond
     /// (then Householder and the singular values are needed).
     /// </summary>
-    private static (double[]? R, string Kind) CholeskyFactor(LinearAlgebraBackend backend, double[] sab, int m, int d, double rcond)
+    private static (double[]? R, string Kind) CholeskyFactor(LinearAlgebraBackend backend, double[] sab, int m, int d, double rcond, double onePassLimit)
     {
         int w = d + 1;
         var r1 = Gram(backend, sab, m, w);
@@ -99,7 +104,7 @@ internal sealed class SketchPreconditioner
         // Beyond 1e7, or within a factor 100 of the rank cutoff (the estimate is from below), the
         // rank needs the singular values: Householder.
         if (!(kappa <= 1e7) || kappa * 100 >= 1 / rcond) return (null, "");
-        if (kappa <= 1e4) return (r1, "Cholesky-QR");
+        if (kappa <= onePassLimit) return (r1, "Cholesky-QR");
         // Q₁ = [S·A | S·b]·R₁⁻¹, then R = R₂·R₁ with R₂ the Cholesky factor of Q₁ᵀQ₁.
         var q1 = (double[])sab.Clone();
         backend.Trsm(Side.Right, TriangularPart.Upper, Transpose.NoTranspose, DiagonalKind.NonUnit, m, w, 1.0, r1, w, q1, m);

@@ -140,7 +140,7 @@ public static class SketchedLeastSquares
             ResidualNorm = problem.UnscaleResidual(residualNorm),
             NormalResidualNorm = problem.UnscaleNormalResidual(normalResidual),
             RelativeNormalResidual = relativeNormal,
-            LinfBound = certificate is null ? null : problem.UnscaleSolution(certificate.Bound),
+            LinfBound = certificate is null ? null : AtLeastSmallest(certificate.Bound, problem.UnscaleSolution(certificate.Bound)),
             CertificateFailureProbability = certificate is null ? null : options.CertificateFailureProbability,
             PreconditionedCondition = lsqr is { Iterations: > 2 } ? lsqr.LargestSingularValue / lsqr.SmallestSingularValue : certificate?.ConditionEstimate,
             SketchSeconds = sketchSeconds,
@@ -164,6 +164,16 @@ public static class SketchedLeastSquares
         return worst > threshold
             ? $"the sketch has rank {pre.Rank} of {d}, but A does not vanish on its null space (‖A·v‖ = {worst / pre.SigmaMax:E2}·σ_max): dense pivoted QR"
             : null;
+    }
+
+    /// <summary>
+    /// A positive bound that scaling back took below the smallest double stays a bound when raised to
+    /// it (the error it bounds is smaller still), and never reads as an exact zero.
+    /// </summary>
+    private static double[] AtLeastSmallest(double[] scaled, double[] bound)
+    {
+        for (int i = 0; i < bound.Length; i++) if (bound[i] == 0 && scaled[i] > 0) bound[i] = double.Epsilon;
+        return bound;
     }
 
     /// <summary>r = b − A·x and Aᵀr in one fused pass over A.</summary>

@@ -11,9 +11,9 @@ namespace Numerics.Sketching;
 /// </summary>
 /// <remarks>
 /// The factorization runs at GEMM speed: Cholesky-QR (a syrk of the sketch and a potrf) while the
-/// estimated κ(R) is at most 1e4 (its error, about u·κ², is then below the sketch's own distortion),
-/// CholeskyQR2 (one more trsm, syrk and potrf, Householder-accurate) up to 1e7, and Householder QR
-/// with the singular values of R beyond that or when potrf fails. The rank test needs the singular
+/// estimated κ(R) is at most 1e7, with the sketch-and-solve answer corrected by one or two steps of
+/// the seminormal equations on the sketched problem (m·d flops each) above κ 1e2; Householder QR
+/// with the singular values of R beyond 1e7 or when potrf fails. The rank test needs the singular
 /// values only on the Householder path: below κ ≈ 1e7 the sketch is far from the rank cutoff
 /// max(n, d)·u ≈ 1e-11 (κ is estimated by power and inverse iteration on RᵀR, O(d²) per step).
 /// </remarks>
@@ -66,54 +66,68 @@ internal sealed class SketchPreconditioner
     /// <param name="d">Columns of A.</param>
     /// <param name="rcond">The relative rank cutoff.</param>
     /// <param name="singularValues">Compute the singular values of R even when the rank does not need them.</param>
-    /// <param name="preconditionOnly">
-    /// R serves only as a preconditioner (sketch-and-precondition, where LSQR then reaches the tolerance
-    /// on A): one Cholesky-QR pass up to κ 1e7, since its u·κ² error only perturbs B = A·R⁻¹'s
-    /// condition, not the answer. Otherwise (sketch-and-solve's x = R⁻¹c) CholeskyQR2 above 1e4.
-    /// </param>
-    public static SketchPreconditioner Factor(double[] sab, int m, int d, double rcond, bool singularValues = false, bool preconditionOnly = false)
+    public static SketchPreconditioner Factor(double[] sab, int m, int d, double rcond, bool singularValues = false)
     {
         var backend = LinearAlgebraBackend.Current;
-        var (augmented, kind) = CholeskyFactor(backend, sab, m, d, rcond, preconditionOnly ? 1e7 : 1e4);
+        var (augmented, kappa) = CholeskyFactor(backend, sab, m, d, rcond);
         if (augmented is not null)
         {
             var (r, c) = Split(augmented, d + 1, d);
             double rho = Math.Abs(augmented[d + d * (d + 1)]);
+            // x′ = R⁻¹c from the Gram matrix is the seminormal-equations answer, accurate to about
+            // u·κ²; one or two correction steps on the sketched problem (corrected seminormal
+            // equations) bring it to Householder accuracy for a few m·d flops.
+            int corrections = kappa > 1e5 ? 2 : kappa > 1e2 ? 1 : 0;
+            var z0 = corrections > 0 ? Corrected(backend, sab, m, d, r, c, corrections) : c;
             double[]? s = null;
             if (singularValues) s = SingularValuesOf(backend, r, d);
             double frobenius = GolubKahan.Norm(r);
             var (power, top) = TriangularNorms.LargestSingularPair(backend, r, d);
-            return new SketchPreconditioner(d, d, r, null, c) { SingularValues = s, SketchResidualNorm = rho, Factorization = kind, SigmaMax = s?[0] ?? power, Frobenius = frobenius, TopVector = top };
+            string kind = corrections > 0 ? $"Cholesky-QR, {corrections} seminormal correction{(corrections > 1 ? "s" : "")}" : "Cholesky-QR";
+            return new SketchPreconditioner(d, d, r, null, z0) { SingularValues = s, SketchResidualNorm = rho, Factorization = kind, SigmaMax = s?[0] ?? power, Frobenius = frobenius, TopVector = top };
         }
         return Householder(backend, sab, m, d, rcond);
     }
 
     /// <summary>
-    /// Cholesky-QR of [S·A | S·b], and CholeskyQR2 when κ(R) lies in (1e4, 1e7]: the (d+1)×(d+1) upper
-    /// factor, or null when potrf fails, κ(R) exceeds 1e7, or κ(R) comes within a factor 100 of 1/rcond
-    /// (then Householder and the singular values are needed).
+    /// Cholesky-QR of [S·A | S·b]: the (d+1)×(d+1) upper factor and the estimated κ(R), or null when
+    /// potrf fails, κ(R) exceeds 1e7 (its u·κ² error would reach 1e-2), or κ(R) comes within a factor
+    /// 100 of 1/rcond (the rank then needs the singular values): Householder is used then.
     /// </summary>
-    private static (double[]? R, string Kind) CholeskyFactor(LinearAlgebraBackend backend, double[] sab, int m, int d, double rcond, double onePassLimit)
+    private static (double[]? R, double Kappa) CholeskyFactor(LinearAlgebraBackend backend, double[] sab, int m, int d, double rcond)
     {
         int w = d + 1;
         var r1 = Gram(backend, sab, m, w);
-        if (backend.Potrf(TriangularPart.Upper, w, r1, w) != 0) return (null, "");
+        if (backend.Potrf(TriangularPart.Upper, w, r1, w) != 0) return (null, double.NaN);
         ClearLower(r1, w);
         var (leading, _) = Split(r1, w, d);
         double kappa = TriangularNorms.LargestSingularValue(backend, leading, d) / TriangularNorms.SmallestSingularValue(backend, leading, d);
-        // Beyond 1e7, or within a factor 100 of the rank cutoff (the estimate is from below), the
-        // rank needs the singular values: Householder.
-        if (!(kappa <= 1e7) || kappa * 100 >= 1 / rcond) return (null, "");
-        if (kappa <= onePassLimit) return (r1, "Cholesky-QR");
-        // Q₁ = [S·A | S·b]·R₁⁻¹, then R = R₂·R₁ with R₂ the Cholesky factor of Q₁ᵀQ₁.
-        var q1 = (double[])sab.Clone();
-        backend.Trsm(Side.Right, TriangularPart.Upper, Transpose.NoTranspose, DiagonalKind.NonUnit, m, w, 1.0, r1, w, q1, m);
-        var r2 = Gram(backend, q1, m, w);
-        if (backend.Potrf(TriangularPart.Upper, w, r2, w) != 0) return (null, "");
-        ClearLower(r2, w);
-        var r = new double[w * w];
-        backend.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, w, w, w, 1.0, r2, w, r1, w, 0.0, r, w);
-        return (r, "CholeskyQR2");
+        if (!(kappa <= 1e7) || kappa * 100 >= 1 / rcond) return (null, kappa);
+        return (r1, kappa);
+    }
+
+    /// <summary>
+    /// x ← x + R⁻¹R⁻ᵀ(S·A)ᵀ(S·b − S·A·x) from x = R⁻¹c, <paramref name="steps"/> times (Björck's
+    /// corrected seminormal equations on the sketched problem); returns the coordinates z = R·x.
+    /// </summary>
+    private static double[] Corrected(LinearAlgebraBackend backend, double[] sab, int m, int d, double[] r, double[] c, int steps)
+    {
+        var x = (double[])c.Clone();
+        backend.Trsm(Side.Left, TriangularPart.Upper, Transpose.NoTranspose, DiagonalKind.NonUnit, d, 1, 1.0, r, d, x, d);
+        var sa = sab.AsSpan(0, m * d);
+        var residual = new double[m];
+        var g = new double[d];
+        for (int step = 0; step < steps; step++)
+        {
+            sab.AsSpan(m * d, m).CopyTo(residual);
+            backend.Gemv(Transpose.NoTranspose, m, d, -1.0, sa, m, x, 1, 1.0, residual, 1);
+            backend.Gemv(Transpose.Transpose, m, d, 1.0, sa, m, residual, 1, 0.0, g, 1);
+            backend.Trsm(Side.Left, TriangularPart.Upper, Transpose.Transpose, DiagonalKind.NonUnit, d, 1, 1.0, r, d, g, d);
+            backend.Trsm(Side.Left, TriangularPart.Upper, Transpose.NoTranspose, DiagonalKind.NonUnit, d, 1, 1.0, r, d, g, d);
+            for (int i = 0; i < d; i++) x[i] += g[i];
+        }
+        backend.Trmv(TriangularPart.Upper, Transpose.NoTranspose, DiagonalKind.NonUnit, d, r, d, x, 1);
+        return x;
     }
 
     /// <summary>The upper triangle of [S·A | S·b]ᵀ[S·A | S·b] (syrk).</summary>

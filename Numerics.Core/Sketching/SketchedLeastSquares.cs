@@ -78,7 +78,7 @@ public static class SketchedLeastSquares
         double sketchSeconds = clock.Elapsed.TotalSeconds;
         if (sab.Length != (long)m * (d + 1)) throw new InvalidOperationException($"The sketch backend '{backend.Name}' returned {sab.Length} values; {(long)m * (d + 1)} expected.");
 
-        var pre = SketchPreconditioner.Factor(sab, m, d, rcond, options.SingularValues, preconditionOnly: method == LeastSquaresMethod.SketchAndPrecondition);
+        var pre = SketchPreconditioner.Factor(sab, m, d, rcond, options.SingularValues);
         var op = new DenseOperator(problem.A, n, d, n);
         if (SketchLostRank(problem.A, n, d, pre, rcond) is { } lost)
         {

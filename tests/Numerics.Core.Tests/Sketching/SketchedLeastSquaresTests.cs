@@ -221,3 +221,33 @@ public class SketchedLeastSquaresTests
         Assert.Equal(2, r.Iterations);
     }
 }
+
+/// <summary>The Cholesky-QR factoring of the sketch against Householder QR of the same sketch.</summary>
+public class SketchFactorizationTests
+{
+    private const double U = 1.1102230246251565e-16;
+
+    [Theory]
+    [InlineData(1e1)]
+    [InlineData(1e4)]
+    [InlineData(1e6)]
+    [InlineData(1e9)]
+    public void Sketch_and_solve_is_the_sketched_problems_least_squares_answer_to_householder_accuracy(double condition)
+    {
+        // x′ = argmin ‖S·A·x − S·b‖ computed independently by dense Householder QR of S·A; the solver's
+        // factoring (Cholesky-QR with seminormal corrections, or Householder beyond κ 1e7) must agree to
+        // the sketched problem's own sensitivity (κ·u + κ²·u·‖S·r‖/(‖S·A‖‖x‖)), 100× for the constants.
+        // A small residual makes the sensitivity κ·u, so the u·κ² of uncorrected seminormal equations would show.
+        var p = LeastSquaresTestProblem.Generate(4000, 30, Coherence.Incoherent, condition, residualNorm: 1e-10, seed: 91);
+        const int m = 240;
+        var r = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Rows = m, Seed = 17 });
+        var sketch = new SketchOperator(SketchKind.Srht, m, 4000, 17);
+        var sa = sketch.Apply(p.A);
+        var sb = sketch.Apply(p.B);
+        var reference = DenseBaselines.LeastSquaresQr(sa, sb);
+        double xNorm = reference.L2Norm(), sr = (sb - sa * reference).L2Norm(), saNorm = Lapack.Svd(sa, SvdVectors.None).S[0];
+        double sensitivity = condition * U + condition * condition * U * sr / (saNorm * xNorm);
+        double error = (r.X - reference).L2Norm() / xNorm;
+        Assert.True(error <= 100 * sensitivity, $"{r.Factorization}: relative difference {error:E2}, sensitivity {sensitivity:E2}");
+    }
+}

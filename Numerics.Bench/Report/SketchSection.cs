@@ -51,7 +51,9 @@ internal sealed class SketchSection : IReportSection
             int m = 4 * d;
             Row("sketch-and-solve", new() { Rows = m, Certificate = false });
             Row("sketch-and-solve + certificate", new() { Rows = m, Certificate = true });
-            Row($"sketch-and-solve, default m = {SketchSize.Default(d, n)}", new() { Certificate = false });
+            int defaultRows = SketchSize.Default(d, n);
+            // Above n/2 rows the solver switches to sketch-and-precondition (and says so in MethodReason).
+            Row(2L * defaultRows <= n ? $"sketch-and-solve, default m = {defaultRows}" : $"defaults (m = {defaultRows} > n/2: precondition)", new() { Certificate = false });
             Row("sketch-and-precondition (tol 1e-14)", new() { Method = LeastSquaresMethod.SketchAndPrecondition, Rows = m, Certificate = false });
             Row("sketch-and-precondition (tol 1e-10)", new() { Method = LeastSquaresMethod.SketchAndPrecondition, Rows = m, Certificate = false, Tolerance = 1e-10 });
             if (gpu is not null)

@@ -11,9 +11,10 @@ namespace Numerics.Sketching;
 /// </summary>
 /// <remarks>
 /// The factorization runs at GEMM speed: Cholesky-QR (a syrk of the sketch and a potrf) while the
-/// estimated κ(R) is at most 1e7, with the sketch-and-solve answer corrected by one or two steps of
-/// the seminormal equations on the sketched problem (m·d flops each) above κ 1e2; Householder QR
-/// with the singular values of R beyond 1e7 or when potrf fails. The rank test needs the singular
+/// estimated κ(R) is at most 1e7, with the sketch-and-solve answer corrected by up to four steps of
+/// the seminormal equations on the sketched problem (m·d flops each, until a step no longer halves
+/// the correction) above κ 1e2; Householder QR with the singular values of R beyond 1e7 or when
+/// potrf fails. The rank test needs the singular
 /// values only on the Householder path: below κ ≈ 1e7 the sketch is far from the rank cutoff
 /// max(n, d)·u ≈ 1e-11 (κ is estimated by power and inverse iteration on RᵀR, O(d²) per step).
 /// </remarks>
@@ -69,16 +70,13 @@ internal sealed class SketchPreconditioner
     public static SketchPreconditioner Factor(double[] sab, int m, int d, double rcond, bool singularValues = false)
     {
         var backend = LinearAlgebraBackend.Current;
-        var (augmented, kappa) = CholeskyFactor(backend, sab, m, d, rcond);
-        if (augmented is not null)
+        var (r, c, kappa) = CholeskyFactor(backend, sab, m, d, rcond);
+        if (r is not null)
         {
-            var (r, c) = Split(augmented, d + 1, d);
-            double rho = Math.Abs(augmented[d + d * (d + 1)]);
             // x′ = R⁻¹c from the Gram matrix is the seminormal-equations answer, accurate to about
-            // u·κ²; one or two correction steps on the sketched problem (corrected seminormal
-            // equations) bring it to Householder accuracy for a few m·d flops.
-            int corrections = kappa > 1e5 ? 2 : kappa > 1e2 ? 1 : 0;
-            var z0 = corrections > 0 ? Corrected(backend, sab, m, d, r, c, corrections) : c;
+            // u·κ²; corrected seminormal steps on the sketched problem bring it to Householder accuracy
+            // (each shrinks the error by about u·κ²), and give ρ = ‖S·b − S·A·x′‖ on the way.
+            var (z0, rho, corrections) = Corrected(backend, sab, m, d, r, c!, kappa > 1e2 ? MaxCorrections : 0);
             double[]? s = null;
             if (singularValues) s = SingularValuesOf(backend, r, d);
             double frobenius = GolubKahan.Norm(r);
@@ -89,45 +87,65 @@ internal sealed class SketchPreconditioner
         return Householder(backend, sab, m, d, rcond);
     }
 
+    /// <summary>Corrected-seminormal steps at most: each stops early once the correction no longer halves.</summary>
+    private const int MaxCorrections = 4;
+
     /// <summary>
-    /// Cholesky-QR of [S·A | S·b]: the (d+1)×(d+1) upper factor and the estimated κ(R), or null when
-    /// potrf fails, κ(R) exceeds 1e7 (its u·κ² error would reach 1e-2), or κ(R) comes within a factor
-    /// 100 of 1/rcond (the rank then needs the singular values): Householder is used then.
+    /// Cholesky-QR of S·A: R from potrf of the leading d×d block of the Gram matrix of [S·A | S·b]
+    /// (one syrk, whose last column gives (S·A)ᵀ·S·b, so c = R⁻ᵀ(S·A)ᵀS·b) and the estimated κ(R); or
+    /// nulls when potrf fails, κ(R) exceeds 1e7 (its u·κ² error would reach 1e-2), or κ(R) comes within
+    /// a factor 100 of 1/rcond (the rank then needs the singular values): Householder is used then.
+    /// b is not part of the factorization, so a b almost in range(S·A) cannot break it.
     /// </summary>
-    private static (double[]? R, double Kappa) CholeskyFactor(LinearAlgebraBackend backend, double[] sab, int m, int d, double rcond)
+    private static (double[]? R, double[]? C, double Kappa) CholeskyFactor(LinearAlgebraBackend backend, double[] sab, int m, int d, double rcond)
     {
         int w = d + 1;
-        var r1 = Gram(backend, sab, m, w);
-        if (backend.Potrf(TriangularPart.Upper, w, r1, w) != 0) return (null, double.NaN);
-        ClearLower(r1, w);
-        var (leading, _) = Split(r1, w, d);
-        double kappa = TriangularNorms.LargestSingularValue(backend, leading, d) / TriangularNorms.SmallestSingularValue(backend, leading, d);
-        if (!(kappa <= 1e7) || kappa * 100 >= 1 / rcond) return (null, kappa);
-        return (r1, kappa);
+        var g = Gram(backend, sab, m, w);
+        if (backend.Potrf(TriangularPart.Upper, d, g, w) != 0) return (null, null, double.NaN);
+        ClearLower(g, w);
+        var (r, atb) = Split(g, w, d);
+        double kappa = TriangularNorms.LargestSingularValue(backend, r, d) / TriangularNorms.SmallestSingularValue(backend, r, d);
+        if (!(kappa <= 1e7) || kappa * 100 >= 1 / rcond) return (null, null, kappa);
+        backend.Trsm(Side.Left, TriangularPart.Upper, Transpose.Transpose, DiagonalKind.NonUnit, d, 1, 1.0, r, d, atb, d);
+        return (r, atb, kappa);
     }
 
     /// <summary>
-    /// x ← x + R⁻¹R⁻ᵀ(S·A)ᵀ(S·b − S·A·x) from x = R⁻¹c, <paramref name="steps"/> times (Björck's
-    /// corrected seminormal equations on the sketched problem); returns the coordinates z = R·x.
+    /// From x = R⁻¹c, up to <paramref name="maxSteps"/> steps of x ← x + R⁻¹R⁻ᵀ(S·A)ᵀ(S·b − S·A·x)
+    /// (Björck's corrected seminormal equations on the sketched problem), stopping when a correction
+    /// no longer halves or falls below u·‖x‖. Returns the coordinates z = R·x, ρ = ‖S·b − S·A·x‖ at
+    /// the returned x, and the steps taken.
     /// </summary>
-    private static double[] Corrected(LinearAlgebraBackend backend, double[] sab, int m, int d, double[] r, double[] c, int steps)
+    private static (double[] Z, double Rho, int Steps) Corrected(LinearAlgebraBackend backend, double[] sab, int m, int d, double[] r, double[] c, int maxSteps)
     {
         var x = (double[])c.Clone();
         backend.Trsm(Side.Left, TriangularPart.Upper, Transpose.NoTranspose, DiagonalKind.NonUnit, d, 1, 1.0, r, d, x, d);
-        var sa = sab.AsSpan(0, m * d);
         var residual = new double[m];
         var g = new double[d];
-        for (int step = 0; step < steps; step++)
+        void Residual()
         {
             sab.AsSpan(m * d, m).CopyTo(residual);
-            backend.Gemv(Transpose.NoTranspose, m, d, -1.0, sa, m, x, 1, 1.0, residual, 1);
-            backend.Gemv(Transpose.Transpose, m, d, 1.0, sa, m, residual, 1, 0.0, g, 1);
+            backend.Gemv(Transpose.NoTranspose, m, d, -1.0, sab.AsSpan(0, m * d), m, x, 1, 1.0, residual, 1);
+        }
+        Residual();
+        int steps = 0;
+        double previous = double.PositiveInfinity;
+        while (steps < maxSteps)
+        {
+            backend.Gemv(Transpose.Transpose, m, d, 1.0, sab.AsSpan(0, m * d), m, residual, 1, 0.0, g, 1);
             backend.Trsm(Side.Left, TriangularPart.Upper, Transpose.Transpose, DiagonalKind.NonUnit, d, 1, 1.0, r, d, g, d);
             backend.Trsm(Side.Left, TriangularPart.Upper, Transpose.NoTranspose, DiagonalKind.NonUnit, d, 1, 1.0, r, d, g, d);
+            double size = GolubKahan.Norm(g);
+            if (!(size < 0.5 * previous)) break;
             for (int i = 0; i < d; i++) x[i] += g[i];
+            steps++;
+            Residual();
+            previous = size;
+            if (size <= 1.1102230246251565e-16 * GolubKahan.Norm(x)) break;
         }
+        double rho = GolubKahan.Norm(residual);
         backend.Trmv(TriangularPart.Upper, Transpose.NoTranspose, DiagonalKind.NonUnit, d, r, d, x, 1);
-        return x;
+        return (x, rho, steps);
     }
 
     /// <summary>The upper triangle of [S·A | S·b]ᵀ[S·A | S·b] (syrk).</summary>

@@ -53,19 +53,19 @@ internal static class GramBounds
     {
         int rows = ops.Rows(v), cols = ops.Columns(v);
         if (rows == 0 || cols == 0) return 0;
-        double t = ScalingExponent(ops.MaxAbs(v)) is var e && e != 0 ? Math.ScaleB(1.0, e) : 1.0;
-        if (t == 1)
+        // ‖V‖ = 2^e·‖V/2^e‖: the Gram matrix of entries outside [2^-32, 2^32] is formed from a scaled copy.
+        int e = ScalingExponent(ops.MaxAbs(v));
+        var scaled = v;
+        if (e != 0)
         {
-            var g = Gram(ops, v, 1.0);
-            double bound = Math.Sqrt(LargestEigenvalue(ops, g) * (1 + 2 * Math.Max(rows, cols) * ops.UnitRoundoff));
-            ops.Release(g);
-            return bound;
+            scaled = ops.Create(rows, cols);
+            ScaleBy(ops, v, -e, scaled);
         }
-        var scaled = ops.Create(rows, cols);
-        ScaleBy(ops, v, -ScalingExponent(ops.MaxAbs(v)), scaled);
-        double b = SpectralNorm(ops, scaled);
-        ops.Release(scaled);
-        return b * t;
+        var g = Gram(ops, scaled, 1.0);
+        double bound = Math.Sqrt(LargestEigenvalue(ops, g) * (1 + 2 * Math.Max(rows, cols) * ops.UnitRoundoff));
+        ops.Release(g);
+        if (e != 0) ops.Release(scaled);
+        return Math.ScaleB(bound, e);
     }
 
     /// <summary>

@@ -209,7 +209,7 @@ public static class SpectralClip
         // One thin SVD (gesdd) of X/2^e serves the cutoff, the function and the largest value; each
         // σ is taken back to true units (σ = σ̃·2^e) before f, so no scale under- or overflows.
         int e = Math.ILogB(maxAbs);
-        var svd = Lapack.Svd(x * Math.ScaleB(1.0, -e / 2) * Math.ScaleB(1.0, -e + e / 2));
+        var svd = Lapack.Svd(x.Map(v => Math.ScaleB(v, -e)));
         double cutoff = DenseBaselines.DefaultRelativeCutoff(x.RowCount, x.ColumnCount) * svd.S[0];
         double F(double scaled) => mode switch
         {

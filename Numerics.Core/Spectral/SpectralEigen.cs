@@ -1,3 +1,4 @@
+using Numerics.Arithmetic;
 using Numerics.LinearAlgebra;
 
 namespace Numerics.Spectral;
@@ -40,7 +41,7 @@ public static class SpectralEigen
     public static EigenResult Apply(SpectralMode mode, int rows, int cols, ReadOnlySpan<double> x, double c, LinearAlgebraBackend? backend = null)
     {
         backend ??= LinearAlgebraBackend.Current;
-        if (rows < 0 || cols < 0 || (long)rows * cols != x.Length) throw new ArgumentException($"x holds {x.Length} values, not {rows}×{cols}.", nameof(x));
+        RequireShape(rows, cols, x.Length, nameof(x));
         if (!Enum.IsDefined(mode)) throw new ArgumentException($"Unknown mode {mode}.", nameof(mode));
         if (mode != SpectralMode.Polar && (!(c > 0) || !double.IsFinite(c))) throw new ArgumentException($"c must be positive and finite, got {c}.", nameof(c));
         int k = Math.Min(rows, cols);
@@ -88,7 +89,7 @@ public static class SpectralEigen
             for (int j = 0; j < k; j++)
             {
                 double sigmaScaled = Math.Sqrt(Math.Max(lambda[j], 0));
-                m[j] = sigmaScaled > 0 && output[j] > 0 ? ScaleB(output[j], -p) / sigmaScaled : Math.ScaleB(1.0, e - p);
+                m[j] = sigmaScaled > 0 && output[j] > 0 ? Math.ScaleB(output[j], -p) / sigmaScaled : Math.ScaleB(1.0, e - p);
             }
         }
 
@@ -99,13 +100,11 @@ public static class SpectralEigen
             for (int i = 0; i < k; i++) q[i + j * k] *= root;
         }
         var w = new double[k * k];
-        backend.Syrk(TriangularPart.Lower, Transpose.NoTranspose, k, k, 1.0, q, k, 0.0, w, k);
-        for (int j = 0; j < k; j++)
-            for (int i = 0; i < j; i++) w[i + j * k] = w[j + i * k];
+        SpanArithmetic.SymmetricRankK<double>(backend, false, k, k, 1.0, q, k, w, k);
         if (wide) backend.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, k, cols, k, 1.0, w, k, xs, rows, 0.0, result, rows);
         else backend.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, rows, k, k, 1.0, xs, rows, w, k, 0.0, result, rows);
         if (p != 0)
-            for (int i = 0; i < result.Length; i++) result[i] = ScaleB(result[i], p);
+            for (int i = 0; i < result.Length; i++) result[i] = Math.ScaleB(result[i], p);
 
         double alpha = mode == SpectralMode.Polar
             ? (smallestKept > 0 ? top / smallestKept : 1)
@@ -151,6 +150,7 @@ public static class SpectralEigen
     public static (double[] Scaled, int Exponent) GramEigenvalues(int rows, int cols, ReadOnlySpan<double> v, LinearAlgebraBackend? backend = null)
     {
         backend ??= LinearAlgebraBackend.Current;
+        RequireShape(rows, cols, v.Length, nameof(v));
         int k = Math.Min(rows, cols);
         if (k == 0) return ([], 0);
         double maxAbs = MaxAbs(v, nameof(v));
@@ -174,7 +174,7 @@ public static class SpectralEigen
         var (lambda, e) = GramEigenvalues(rows, cols, v, backend);
         if (lambda.Length == 0) return 0;
         double top = Math.Sqrt(Math.Max(lambda[^1], 0) * (1 + 4 * (rows + cols) * UnitRoundoff));
-        return ScaleB(top, e) + Math.Sqrt((double)rows * cols) * double.Epsilon;
+        return Math.ScaleB(top, e) + Math.Sqrt((double)rows * cols) * double.Epsilon;
     }
 
     /// <summary>f(σ) in true units, for σ of any magnitude (∞ included: the clips give c).</summary>
@@ -188,26 +188,26 @@ public static class SpectralEigen
         else backend.Syrk(TriangularPart.Lower, Transpose.Transpose, k, rows, 1.0, xs, rows, 0.0, g, k);
     }
 
+    private static void RequireShape(int rows, int cols, int length, string name)
+    {
+        if (rows < 0 || cols < 0 || (long)rows * cols != length) throw new ArgumentException($"{name} holds {length} values, not {rows}×{cols}.", name);
+    }
+
+    /// <summary>max|xᵢ|, refusing NaN and ∞.</summary>
     private static double MaxAbs(ReadOnlySpan<double> x, string name)
     {
-        double maxAbs = 0;
-        foreach (double v in x)
-        {
-            if (!double.IsFinite(v)) throw new ArgumentException($"{name} contains NaN or infinite values.", name);
-            maxAbs = Math.Max(maxAbs, Math.Abs(v));
-        }
+        double maxAbs = SpanArithmetic.MaxAbs<double>(x);
+        if (!double.IsFinite(maxAbs)) throw new ArgumentException($"{name} contains NaN or infinite values.", name);
         return maxAbs;
     }
 
-    /// <summary>x·2^e, exact (in two halves, so neither factor over- or underflows).</summary>
+    /// <summary>x·2^e (exact unless the result is subnormal).</summary>
     private static double[] Scaled(ReadOnlySpan<double> x, int e)
     {
         var y = new double[x.Length];
-        for (int i = 0; i < y.Length; i++) y[i] = ScaleB(x[i], e);
+        for (int i = 0; i < y.Length; i++) y[i] = Math.ScaleB(x[i], e);
         return y;
     }
-
-    private static double ScaleB(double v, int e) => v * Math.ScaleB(1.0, e / 2) * Math.ScaleB(1.0, e - e / 2);
 
     private static double Square(double v) => v * v;
 }

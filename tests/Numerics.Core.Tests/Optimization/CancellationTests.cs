@@ -50,9 +50,9 @@ public class CancellationTests
         Assert.Equal(first + 2, r.Steps);
         // One record per residual computed, the step count first, then one per step.
         Assert.Equal(Enumerable.Range(first, 3), progress.Records.Select(p => p.Iteration));
-        // The result's residual is the certificate recomputed from the iterate at cancellation; the last
-        // record is the recursion's estimate of the same quantity, so the two agree closely, not bitwise.
-        Assert.InRange(r.Residual, 0.5 * progress.Records[^1].Residual, 2 * progress.Records[^1].Residual);
+        // The result's residual is the certificate recomputed from the iterate at cancellation (the
+        // records carry the recursion's estimates): mid-iteration it cannot meet the 2·tol that Converged needs.
+        Assert.True(double.IsFinite(r.Residual) && r.Residual > 2e-12, $"certificate {r.Residual:E2}");
     }
 
     [Fact]

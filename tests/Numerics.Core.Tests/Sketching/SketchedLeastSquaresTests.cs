@@ -51,10 +51,11 @@ public class SketchedLeastSquaresTests
     [Fact]
     public void Removing_the_SRHT_permutation_fails_the_coherent_test_at_d_64()
     {
-        // The notes measured median ε̂ ≈ 3e4 for the plain SRHT at m = 4d on [diag; 0]: the guard above must catch it.
+        // The notes measured median ε̂ ≈ 3e4 for the plain SRHT at m = 4d on [diag; 0]: the guard above must
+        // catch it. (Measured 20 of 40 within the model before, 23 since a sketch that loses rank on a
+        // full-rank A falls back to pivoted QR and so rescues some of these seeds; ≥ 38 with the permutation.)
         int within = WithinModelAtD64(Coherence.Coherent, false, 1e4, new UnpermutedSrhtBackend());
         Assert.True(within < 38, $"{within}/40 seeds pass without the permutation: the guard cannot fail");
-        Assert.True(within <= 30, $"{within}/40");                      // measured 20–23 of 40, against ≥ 38 with the permutation
     }
 
     private static double Epsilon(LeastSquaresTestProblem p, LeastSquaresResult r) =>

@@ -1,17 +1,18 @@
+using System.Diagnostics;
 using Numerics.LinearAlgebra;
 
 namespace Numerics.Bench.Report;
 
-/// <summary>Foundation section: managed SIMD GEMM against the native BLAS in the same run.</summary>
+/// <summary>Foundation section: the managed SIMD GEMM, with each kernel this machine runs, against the native BLAS in the same run.</summary>
 internal sealed class GemmSection : IReportSection
 {
-    private static readonly int[] SmokeSizes = [128], FullSizes = [256, 1024, 2048];
+    private static readonly int[] SmokeSizes = [128], FullSizes = [128, 1024, 2048];
 
     /// <inheritdoc />
     public string Name => "gemm";
 
     /// <inheritdoc />
-    public string Description => "managed SIMD GEMM against the native BLAS, fp64 and fp32";
+    public string Description => "managed SIMD GEMM (each kernel this machine runs) against the native BLAS, fp64 and fp32";
 
     /// <inheritdoc />
     public void Run(ReportContext context)
@@ -20,32 +21,52 @@ internal sealed class GemmSection : IReportSection
         var sizes = context.Sizes(SmokeSizes, FullSizes);
         w.WriteLine("## GEMM (C = A·B, square, column-major)");
         var native = LinearAlgebraBackend.Native;
-        var managed = LinearAlgebraBackend.Managed;
-        var table = new ReportTable("precision", "n", "managed s", "managed GF/s", native is null ? "native" : $"{native.Kind} s",
-            "native GF/s", "managed/native", "max |Δ| vs native");
+        // The default kernel first, then the AVX2 kernel pinned, so that both are measured on an AVX-512 machine.
+        var kernels = new[] { ManagedGemmKernels.Best, ManagedGemmKernel.Vector256 }.Distinct().Where(ManagedGemmKernels.IsAccelerated).ToArray();
+        var managed = kernels.Select(k => new ManagedBackend(k) { Threads = LinearAlgebraBackend.Managed.Threads }).ToArray();
+        var headers = new List<string> { "precision", "n", native is null ? "native s" : $"{native.Kind} s", "native GF/s" };
+        foreach (var k in kernels) headers.AddRange([$"{k} s", $"{k} GF/s", $"{k}/native"]);
+        headers.Add("max |Δ| vs native");
+        var table = new ReportTable([.. headers]);
         foreach (int n in sizes)
         {
             RunOne<double>(table, "fp64", n, managed, native);
             RunOne<float>(table, "fp32", n, managed, native);
         }
         table.Write(w);
-        w.WriteLine($"managed threads: {managed.Threads}; native threads: {native?.Threads.ToString() ?? "—"}; "
-            + "ratio = managed throughput / native throughput (target ≥ 0.5 at n = 1024, 2048).");
+        w.WriteLine($"managed threads: {LinearAlgebraBackend.Managed.Threads}; native threads: {native?.Threads.ToString() ?? "—"}; "
+            + $"default kernel: {ManagedGemmKernels.Describe(ManagedGemmKernels.Best)}; best of interleaved runs; "
+            + "ratio = managed throughput / native throughput (targets ≥ 0.8 at n = 1024, 2048 and ≥ 0.5 at n = 128).");
         w.WriteLine();
     }
 
-    private static void RunOne<T>(ReportTable table, string label, int n, LinearAlgebraBackend managed, LinearAlgebraBackend? native)
+    private static void RunOne<T>(ReportTable table, string label, int n, LinearAlgebraBackend[] managed, LinearAlgebraBackend? native)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var (a, b) = Operands<T>(n);
-        var cm = new T[n * n];
-        var cn = new T[n * n];
-        int reps = n <= 512 ? 10 : 3;
+        var backends = native is null ? managed : [native, .. managed];
+        var outputs = backends.Select(_ => new T[n * n]).ToArray();
+        // Interleaved rounds, so that a burst of load on a shared host hits every backend alike.
+        int rounds = n <= 256 ? 30 : n <= 1024 ? 8 : 4;
+        var best = Enumerable.Repeat(double.MaxValue, backends.Length).ToArray();
+        for (int r = 0; r <= rounds; r++)
+            for (int i = 0; i < backends.Length; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                Gemm(backends[i], n, a, b, outputs[i]);
+                if (r > 0) best[i] = Math.Min(best[i], Stopwatch.GetElapsedTime(start).TotalSeconds);
+            }
         double flops = 2.0 * n * n * n;
-        double tm = Timing.Best(() => Gemm(managed, n, a, b, cm), reps);
-        double tn = native is null ? double.NaN : Timing.Best(() => Gemm(native, n, a, b, cn), reps);
-        double diff = native is null ? double.NaN : MaxDifference<T>(cm, cn);
-        table.Add(label, n, tm, flops / tm / 1e9, tn, flops / tn / 1e9, tn / tm, diff);
+        double tn = native is null ? double.NaN : best[0];
+        var cells = new List<object> { label, n, tn, flops / tn / 1e9 };
+        double diff = 0;
+        for (int i = native is null ? 0 : 1; i < backends.Length; i++)
+        {
+            cells.AddRange([best[i], flops / best[i] / 1e9, tn / best[i]]);
+            diff = native is null ? double.NaN : Math.Max(diff, MaxDifference<T>(outputs[i], outputs[0]));
+        }
+        cells.Add(diff);
+        table.Add([.. cells]);
     }
 
     /// <summary>Two n×n operands with entries in [-½, ½), seeded by n so every section sees the same problem.</summary>

@@ -39,12 +39,12 @@ internal static class ManagedBlas
     }
 
     public static void Syrk<T>(TriangularPart uplo, Transpose trans, int n, int k, T alpha,
-        ReadOnlySpan<T> a, int lda, T beta, Span<T> c, int ldc, int threads) where T : unmanaged, IFloatingPointIeee754<T>
+        ReadOnlySpan<T> a, int lda, T beta, Span<T> c, int ldc, int threads, ManagedGemmKernel? kernel = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
         // The full product through the fast GEMM, then only the requested triangle is written back.
         var full = new T[n * n];
         var tb = trans == Transpose.NoTranspose ? Transpose.Transpose : Transpose.NoTranspose;
-        ManagedGemm.Multiply(trans, tb, n, n, k, alpha, a, lda, a, lda, T.Zero, full, n, threads);
+        ManagedGemm.Multiply(trans, tb, n, n, k, alpha, a, lda, a, lda, T.Zero, full, n, threads, kernel ?? ManagedGemmKernels.Best);
         for (int j = 0; j < n; j++)
         {
             int lo = uplo == TriangularPart.Upper ? 0 : j, hi = uplo == TriangularPart.Upper ? j : n - 1;

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Numerics.LinearAlgebra;
 
@@ -9,29 +8,48 @@ namespace Numerics.LinearAlgebra;
 /// The managed GEMM: C ← α·op(A)·op(B) + β·C on column-major spans, for float and double.
 /// </summary>
 /// <remarks>
-/// Goto/BLIS structure: op(B) is packed into NR-column micro-panels per (KC×NC) block, op(A) into
-/// MR-row micro-panels per (MC×KC) block, and a register-tiled micro-kernel keeps an MR×NR block
-/// of C in 12 <see cref="Vector256{T}"/> accumulators (MR = two vectors, NR = 6), which leaves
-/// enough of the 16 AVX2 registers for the A loads and the B broadcast.
-/// Work is split over (row block, column group) tiles of C only; the k-loop order of every C
-/// entry is fixed by KC, so the result is bit-identical whatever the thread count.
+/// <para>Vector shapes go to <see cref="ManagedBlas.Gemv{T}"/>: m = 1 is one gemv with B, n = 1 one
+/// gemv with A, and k = 1 (an outer product) one axpy per column, instead of tiles padded to MR×NR.</para>
+/// <para>Everything else follows Goto/BLIS: op(B) is packed into NR-column micro-panels per KC×NC
+/// block, op(A) into MR-row micro-panels per MC×KC block, and an <see cref="IGemmMicroKernel{T}"/>
+/// (<see cref="ManagedGemmKernel"/>) keeps an MR×NR tile of C in registers. When a worker's rows fit one MC
+/// block and A is not transposed, the kernel reads A where it lies (only a ragged last panel is
+/// copied): small products skip the copy of A.</para>
+/// <para>Threads: C is cut once into a grid of rectangles, one per worker, each computed with its own
+/// packing buffers, so a GEMM is one parallel region. Every entry of C is one chain of fused
+/// multiply-adds per KC block, in k order, then α·acc + β·c; KC depends only on the element type, so
+/// the bits depend neither on the thread count nor on the kernel.</para>
 /// </remarks>
 internal static unsafe class ManagedGemm
 {
-    private const int NR = 6;
+    /// <summary>
+    /// Depth of a packed block, the same for every kernel and thread count because it fixes the
+    /// summation order. 256 steps keep an 8-column B micro-panel (16 KB in fp64) in a 32–48 KB L1.
+    /// </summary>
     private const int KC = 256;
-    private const int NC = 3072;
-    /// <summary>Column width of one parallel work item (16 micro-panels).</summary>
-    private const int ColumnGroup = 16 * NR;
-    /// <summary>Below this many multiply-adds a single thread beats the fork/join overhead.</summary>
-    private const long ParallelThreshold = 64L * 64 * 64;
 
-    private static int MR<T>() => 2 * Vector256<T>.Count;
-    private static int MC<T>() => typeof(T) == typeof(float) ? 192 : 96;
+    /// <summary>An MC×KC block of A takes about 384 KB: well inside a 1 MB L2, with room for B panels and C.</summary>
+    private const int PackedABytes = 384 * 1024;
 
+    /// <summary>Columns of B packed at once: a KC×NC fp64 panel of 4 MB per worker stays in L3.</summary>
+    private const int NC = 2048;
+
+    /// <summary>Multiply-adds one worker should have at least (≈ 20 µs), so that splitting pays for waking a thread.</summary>
+    private const long WorkPerWorker = 1L << 19;
+
+    /// <summary>Packing buffers are aligned to a cache line so that the kernel's vector loads never split one.</summary>
+    private const int Alignment = 64;
+
+    /// <summary>C ← α·op(A)·op(B) + β·C with the fastest kernel this machine has.</summary>
     public static void Multiply<T>(Transpose transA, Transpose transB, int m, int n, int k, T alpha,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc, int threads)
-        where T : unmanaged, INumber<T>
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads, ManagedGemmKernels.Best);
+
+    /// <summary>C ← α·op(A)·op(B) + β·C with the given kernel (tests and benchmarks pin one).</summary>
+    public static void Multiply<T>(Transpose transA, Transpose transB, int m, int n, int k, T alpha,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc, int threads, ManagedGemmKernel kernel)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (m == 0 || n == 0) return;
         if (k == 0 || alpha == T.Zero)
@@ -39,47 +57,166 @@ internal static unsafe class ManagedGemm
             ScaleMatrix(m, n, beta, c, ldc);
             return;
         }
+        if (m == 1)
+        {
+            RowTimesMatrix(transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
+        if (n == 1 || (k == 1 && transA == Transpose.NoTranspose))
+        {
+            ColumnByColumn(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
+        fixed (T* pa = a, pb = b, pc = c)
+        {
+            var operands = new Operands<T>
+            {
+                A = pa, B = pb, C = pc, Lda = lda, Ldb = ldb, Ldc = ldc, TransA = transA, TransB = transB,
+                K = k, Alpha = alpha, Beta = beta,
+            };
+            if (kernel == ManagedGemmKernel.Vector512) Blocked<T, Vector512MicroKernel<T>>(operands, m, n, threads);
+            else Blocked<T, Vector256MicroKernel<T>>(operands, m, n, threads);
+        }
+    }
 
-        int mr = MR<T>(), mcMax = MC<T>();
-        int kcMax = Math.Min(KC, k), ncMax = Math.Min(NC, n);
-        int mPanels = (m + mr - 1) / mr;
-        T[] packedA = ArrayPool<T>.Shared.Rent(mPanels * mr * kcMax);
-        T[] packedB = ArrayPool<T>.Shared.Rent(((ncMax + NR - 1) / NR) * NR * kcMax);
-        bool parallel = threads > 1 && (long)m * n * k >= ParallelThreshold;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) };
+    /// <summary>m = 1: C(0, :) ← α·op(B)ᵀ·op(A)(0, :)ᵀ + β·C(0, :), one gemv with B writing C's row in place.</summary>
+    private static void RowTimesMatrix<T>(Transpose transA, Transpose transB, int n, int k, T alpha,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int incA = transA == Transpose.NoTranspose ? lda : 1;
+        if (transB == Transpose.NoTranspose) ManagedBlas.Gemv(Transpose.Transpose, k, n, alpha, b, ldb, a, incA, beta, c, ldc);
+        else ManagedBlas.Gemv(Transpose.NoTranspose, n, k, alpha, b, ldb, a, incA, beta, c, ldc);
+    }
+
+    /// <summary>n = 1, or k = 1 with A not transposed: C(:, j) ← α·op(A)·op(B)(:, j) + β·C(:, j), one gemv per column.</summary>
+    private static void ColumnByColumn<T>(Transpose transA, Transpose transB, int m, int n, int k, T alpha,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int incB = transB == Transpose.NoTranspose ? 1 : ldb;
+        for (int j = 0; j < n; j++)
+        {
+            var x = transB == Transpose.NoTranspose ? b[(j * ldb)..] : b[j..];
+            var y = c.Slice(j * ldc, m);
+            if (transA == Transpose.NoTranspose) ManagedBlas.Gemv(Transpose.NoTranspose, m, k, alpha, a, lda, x, incB, beta, y, 1);
+            else ManagedBlas.Gemv(Transpose.Transpose, k, m, alpha, a, lda, x, incB, beta, y, 1);
+        }
+    }
+
+    /// <summary>The pinned operands of one product, shared read-only by the workers.</summary>
+    private struct Operands<T> where T : unmanaged
+    {
+        public T* A, B, C;
+        public nint Lda, Ldb, Ldc;
+        public Transpose TransA, TransB;
+        public int K;
+        public T Alpha, Beta;
+    }
+
+    /// <summary>Rows of an MC block for this kernel: <see cref="PackedABytes"/> worth, a whole number of tiles.</summary>
+    private static int MC<T>(int mr) where T : unmanaged =>
+        Math.Max(mr, PackedABytes / (KC * Unsafe.SizeOf<T>()) / mr * mr);
+
+    private static void Blocked<T, TKernel>(Operands<T> g, int m, int n, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : IGemmMicroKernel<T>
+    {
+        int mr = TKernel.Rows, nr = TKernel.Columns;
+        long work = (long)m * n * g.K;
+        int workers = (int)Math.Clamp(work / WorkPerWorker, 1, Math.Max(1, threads));
+        var (rowParts, colParts) = Grid(m, n, workers, mr, nr);
+        if (rowParts * colParts == 1)
+        {
+            Block<T, TKernel>(g, 0, m, 0, n);
+            return;
+        }
+        var options = new ParallelOptions { MaxDegreeOfParallelism = rowParts * colParts };
+        Parallel.For(0, rowParts * colParts, options, t =>
+        {
+            var (i0, i1) = Split(m, rowParts, t / colParts, mr);
+            var (j0, j1) = Split(n, colParts, t % colParts, nr);
+            if (i1 > i0 && j1 > j0) Block<T, TKernel>(g, i0, i1 - i0, j0, j1 - j0);
+        });
+    }
+
+    /// <summary>
+    /// The grid of worker rectangles: the largest rectangle (the critical path) as small as possible,
+    /// then the least packing, k·(rows/rowParts + columns/colParts), since each worker packs its own
+    /// rows of A and columns of B.
+    /// </summary>
+    internal static (int RowParts, int ColParts) Grid(int m, int n, int workers, int mr, int nr)
+    {
+        long mTiles = (m + mr - 1) / mr, nTiles = (n + nr - 1) / nr;
+        (int, int) best = (1, 1);
+        long bestArea = long.MaxValue, bestPerimeter = long.MaxValue;
+        for (int rowParts = 1; rowParts <= workers && rowParts <= mTiles; rowParts++)
+        {
+            int colParts = (int)Math.Min(workers / rowParts, nTiles);
+            long rows = (mTiles + rowParts - 1) / rowParts * mr, cols = (nTiles + colParts - 1) / colParts * nr;
+            long area = rows * cols, perimeter = rows + cols;
+            if (area < bestArea || (area == bestArea && perimeter < bestPerimeter))
+            {
+                best = (rowParts, colParts);
+                bestArea = area;
+                bestPerimeter = perimeter;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>Part <paramref name="index"/> of <paramref name="parts"/> of [0, total), cut at multiples of <paramref name="unit"/>.</summary>
+    private static (int Start, int End) Split(int total, int parts, int index, int unit)
+    {
+        long units = (total + unit - 1) / unit;
+        int start = (int)(units * index / parts) * unit, end = (int)(units * (index + 1) / parts) * unit;
+        return (Math.Min(start, total), Math.Min(end, total));
+    }
+
+    /// <summary>C[i0 .. i0+rows, j0 .. j0+cols] on the calling thread, with its own packing buffers.</summary>
+    private static void Block<T, TKernel>(Operands<T> g, int i0, int rows, int j0, int cols)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : IGemmMicroKernel<T>
+    {
+        int mr = TKernel.Rows, nr = TKernel.Columns;
+        int kcMax = Math.Min(KC, g.K), mcMax = MC<T>(mr), ncMax = Math.Min(NC, (cols + nr - 1) / nr * nr);
+        // A not transposed and all rows in one MC block: the kernel reads A in place, as fast as a
+        // packed block since it is the same size, and only the ragged last panel needs a copy.
+        bool inPlace = g.TransA == Transpose.NoTranspose && rows <= mcMax;
+        int aLength = (inPlace ? mr : Math.Min(mcMax, (rows + mr - 1) / mr * mr)) * kcMax;
+        int pad = Alignment / Unsafe.SizeOf<T>();
+        T[] aBuffer = ArrayPool<T>.Shared.Rent(aLength + pad);
+        T[] bBuffer = ArrayPool<T>.Shared.Rent(ncMax * kcMax + pad);
+        T* edge = stackalloc T[mr * nr];
         try
         {
-            fixed (T* pa = a, pb = b, pc = c, ap = packedA, bp = packedB)
+            fixed (T* aRaw = aBuffer, bRaw = bBuffer)
             {
-                var ctx = new Context<T>
+                T* packedA = Align(aRaw), packedB = Align(bRaw);
+                for (int jc = j0; jc < j0 + cols; jc += NC)
                 {
-                    A = pa, B = pb, C = pc, Lda = lda, Ldb = ldb, Ldc = ldc,
-                    TransA = transA, TransB = transB, Alpha = alpha, M = m,
-                    PackedA = ap, PackedB = bp, Mc = mcMax,
-                };
-                for (int jc = 0; jc < n; jc += NC)
-                {
-                    int nc = Math.Min(NC, n - jc);
-                    for (int p0 = 0; p0 < k; p0 += KC)
+                    int nc = Math.Min(NC, j0 + cols - jc);
+                    for (int pc = 0; pc < g.K; pc += KC)
                     {
-                        int kc = Math.Min(KC, k - p0);
-                        ctx.Jc = jc; ctx.Nc = nc; ctx.P0 = p0; ctx.Kc = kc;
-                        ctx.Beta = p0 == 0 ? beta : T.One;
-                        int nPanels = (nc + NR - 1) / NR;
-                        int rowBlocks = (m + mcMax - 1) / mcMax;
-                        int colGroups = (nc + ColumnGroup - 1) / ColumnGroup;
-                        if (parallel)
+                        int kc = Math.Min(KC, g.K - pc);
+                        T beta = pc == 0 ? g.Beta : T.One;
+                        GemmPacking.PackB(g.B, g.Ldb, g.TransB, pc, kc, jc, nc, nr, packedB);
+                        for (int ic = i0; ic < i0 + rows; ic += mcMax)
                         {
-                            var local = ctx;
-                            Parallel.For(0, nPanels, options, j => PackB(local, j));
-                            Parallel.For(0, mPanels, options, i => PackA(local, i));
-                            Parallel.For(0, rowBlocks * colGroups, options, t => Compute(local, t / colGroups, t % colGroups));
-                        }
-                        else
-                        {
-                            for (int j = 0; j < nPanels; j++) PackB(ctx, j);
-                            for (int i = 0; i < mPanels; i++) PackA(ctx, i);
-                            for (int t = 0; t < rowBlocks * colGroups; t++) Compute(ctx, t / colGroups, t % colGroups);
+                            int mc = Math.Min(mcMax, i0 + rows - ic);
+                            var panels = new APanels<T>();
+                            if (inPlace)
+                            {
+                                int whole = mc / mr * mr;
+                                panels = new APanels<T>(g.A + ic + pc * g.Lda, 1, g.Lda, packedA, whole);
+                                if (whole < mc) GemmPacking.PackA(g.A, g.Lda, g.TransA, ic + whole, mc - whole, pc, kc, mr, packedA);
+                            }
+                            else
+                            {
+                                GemmPacking.PackA(g.A, g.Lda, g.TransA, ic, mc, pc, kc, mr, packedA);
+                                panels = new APanels<T>(packedA, kc, mr, packedA, int.MaxValue);
+                            }
+                            MacroKernel<T, TKernel>(kc, mc, nc, panels, packedB, g.Alpha, beta, g.C + ic + jc * g.Ldc, g.Ldc, edge);
                         }
                     }
                 }
@@ -87,199 +224,60 @@ internal static unsafe class ManagedGemm
         }
         finally
         {
-            ArrayPool<T>.Shared.Return(packedA);
-            ArrayPool<T>.Shared.Return(packedB);
+            ArrayPool<T>.Shared.Return(aBuffer);
+            ArrayPool<T>.Shared.Return(bBuffer);
         }
     }
 
-    private struct Context<T> where T : unmanaged
-    {
-        public T* A, B, C, PackedA, PackedB;
-        public int Lda, Ldb, Ldc, M, Mc, Jc, Nc, P0, Kc;
-        public Transpose TransA, TransB;
-        public T Alpha, Beta;
-    }
-
-    /// <summary>Packs op(A)[i·MR .. +MR, p0 .. p0+kc] as kc consecutive MR-vectors, zero-padded.</summary>
-    private static void PackA<T>(Context<T> ctx, int panel) where T : unmanaged, INumber<T>
-    {
-        int mr = MR<T>();
-        int i0 = panel * mr, rows = Math.Min(mr, ctx.M - i0);
-        T* dst = ctx.PackedA + (long)panel * mr * ctx.Kc;
-        if (ctx.TransA == Transpose.NoTranspose)
-        {
-            for (int p = 0; p < ctx.Kc; p++)
-            {
-                T* src = ctx.A + i0 + (long)(ctx.P0 + p) * ctx.Lda;
-                T* d = dst + p * mr;
-                int i = 0;
-                for (; i < rows; i++) d[i] = src[i];
-                for (; i < mr; i++) d[i] = T.Zero;
-            }
-        }
-        else
-        {
-            for (int i = 0; i < mr; i++)
-            {
-                if (i < rows)
-                {
-                    T* src = ctx.A + ctx.P0 + (long)(i0 + i) * ctx.Lda;
-                    for (int p = 0; p < ctx.Kc; p++) dst[p * mr + i] = src[p];
-                }
-                else
-                {
-                    for (int p = 0; p < ctx.Kc; p++) dst[p * mr + i] = T.Zero;
-                }
-            }
-        }
-    }
-
-    /// <summary>Packs op(B)[p0 .. p0+kc, jc+j·NR .. +NR] as kc consecutive NR-rows, zero-padded.</summary>
-    private static void PackB<T>(Context<T> ctx, int panel) where T : unmanaged, INumber<T>
-    {
-        int j0 = panel * NR, cols = Math.Min(NR, ctx.Nc - j0);
-        T* dst = ctx.PackedB + (long)panel * NR * ctx.Kc;
-        if (ctx.TransB == Transpose.NoTranspose)
-        {
-            for (int j = 0; j < NR; j++)
-            {
-                if (j < cols)
-                {
-                    T* src = ctx.B + ctx.P0 + (long)(ctx.Jc + j0 + j) * ctx.Ldb;
-                    for (int p = 0; p < ctx.Kc; p++) dst[p * NR + j] = src[p];
-                }
-                else
-                {
-                    for (int p = 0; p < ctx.Kc; p++) dst[p * NR + j] = T.Zero;
-                }
-            }
-        }
-        else
-        {
-            for (int p = 0; p < ctx.Kc; p++)
-            {
-                T* src = ctx.B + ctx.Jc + j0 + (long)(ctx.P0 + p) * ctx.Ldb;
-                T* d = dst + p * NR;
-                int j = 0;
-                for (; j < cols; j++) d[j] = src[j];
-                for (; j < NR; j++) d[j] = T.Zero;
-            }
-        }
-    }
-
-    /// <summary>Runs the micro-kernel over one row block × one column group of C.</summary>
-    private static void Compute<T>(Context<T> ctx, int rowBlock, int colGroup) where T : unmanaged, INumber<T>
-    {
-        int mr = MR<T>();
-        int iStart = rowBlock * ctx.Mc, iEnd = Math.Min(ctx.M, iStart + ctx.Mc);
-        int jStart = colGroup * ColumnGroup, jEnd = Math.Min(ctx.Nc, jStart + ColumnGroup);
-        T* edge = stackalloc T[2 * Vector256<T>.Count * NR];
-        for (int j = jStart; j < jEnd; j += NR)
-        {
-            int nr = Math.Min(NR, jEnd - j);
-            T* bPanel = ctx.PackedB + (long)(j / NR) * NR * ctx.Kc;
-            for (int i = iStart; i < iEnd; i += mr)
-            {
-                int rows = Math.Min(mr, iEnd - i);
-                T* aPanel = ctx.PackedA + (long)(i / mr) * mr * ctx.Kc;
-                T* cTile = ctx.C + i + (long)(ctx.Jc + j) * ctx.Ldc;
-                if (rows == mr && nr == NR)
-                {
-                    MicroKernel(ctx.Kc, aPanel, bPanel, ctx.Alpha, ctx.Beta, cTile, ctx.Ldc, null);
-                }
-                else
-                {
-                    MicroKernel(ctx.Kc, aPanel, bPanel, ctx.Alpha, ctx.Beta, null, mr, edge);
-                    for (int jj = 0; jj < nr; jj++)
-                        for (int ii = 0; ii < rows; ii++)
-                        {
-                            ref T cij = ref cTile[ii + (long)jj * ctx.Ldc];
-                            T ab = edge[ii + jj * mr];
-                            cij = ctx.Beta == T.Zero ? ctx.Alpha * ab : ctx.Alpha * ab + ctx.Beta * cij;
-                        }
-                }
-            }
-        }
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T* Align<T>(T* p) where T : unmanaged => (T*)(((nint)p + (Alignment - 1)) & ~(nint)(Alignment - 1));
 
     /// <summary>
-    /// MR×6 register tile over kc steps. Writes α·AB + β·C into <paramref name="c"/>, or the raw AB
-    /// into <paramref name="raw"/> (leading dimension MR) for edge tiles.
+    /// Where the kernel finds the A micro-panel of row i: at <c>Base + i·RowScale</c> with step
+    /// <c>Step</c> per k, or, for rows from <c>TailRow</c> on (a ragged panel read in place), in the
+    /// packed copy at <c>Tail</c>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MicroKernel<T>(int kc, T* a, T* b, T alpha, T beta, T* c, int ldc, T* raw)
-        where T : unmanaged, INumber<T>
+    private readonly struct APanels<T>(T* @base, nint rowScale, nint step, T* tail, int tailRow) where T : unmanaged
     {
-        int w = Vector256<T>.Count;
-        Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector256<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++)
+        public readonly T* Base = @base, Tail = tail;
+        public readonly nint RowScale = rowScale, Step = step;
+        public readonly int TailRow = tailRow;
+    }
+
+    /// <summary>The kernel over every tile of an mc×nc block; edge tiles go through a full-size copy so that they round alike.</summary>
+    private static void MacroKernel<T, TKernel>(int kc, int mc, int nc, APanels<T> a, T* packedB, T alpha, T beta,
+        T* c, nint ldc, T* edge)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : IGemmMicroKernel<T>
+    {
+        int mr = TKernel.Rows, nr = TKernel.Columns;
+        for (int j = 0; j < nc; j += nr)
         {
-            Vector256<T> a0 = Vector256.Load(a), a1 = Vector256.Load(a + w);
-            Vector256<T> bj = Vector256.Create(b[0]);
-            c00 = Fma(a0, bj, c00); c01 = Fma(a1, bj, c01);
-            bj = Vector256.Create(b[1]);
-            c10 = Fma(a0, bj, c10); c11 = Fma(a1, bj, c11);
-            bj = Vector256.Create(b[2]);
-            c20 = Fma(a0, bj, c20); c21 = Fma(a1, bj, c21);
-            bj = Vector256.Create(b[3]);
-            c30 = Fma(a0, bj, c30); c31 = Fma(a1, bj, c31);
-            bj = Vector256.Create(b[4]);
-            c40 = Fma(a0, bj, c40); c41 = Fma(a1, bj, c41);
-            bj = Vector256.Create(b[5]);
-            c50 = Fma(a0, bj, c50); c51 = Fma(a1, bj, c51);
-            a += 2 * w;
-            b += NR;
-        }
-        if (raw != null)
-        {
-            int s = 2 * w;
-            c00.Store(raw); c01.Store(raw + w);
-            c10.Store(raw + s); c11.Store(raw + s + w);
-            c20.Store(raw + 2 * s); c21.Store(raw + 2 * s + w);
-            c30.Store(raw + 3 * s); c31.Store(raw + 3 * s + w);
-            c40.Store(raw + 4 * s); c41.Store(raw + 4 * s + w);
-            c50.Store(raw + 5 * s); c51.Store(raw + 5 * s + w);
-            return;
-        }
-        var va = Vector256.Create(alpha);
-        if (beta == T.Zero)
-        {
-            (va * c00).Store(c); (va * c01).Store(c + w); c += ldc;
-            (va * c10).Store(c); (va * c11).Store(c + w); c += ldc;
-            (va * c20).Store(c); (va * c21).Store(c + w); c += ldc;
-            (va * c30).Store(c); (va * c31).Store(c + w); c += ldc;
-            (va * c40).Store(c); (va * c41).Store(c + w); c += ldc;
-            (va * c50).Store(c); (va * c51).Store(c + w);
-        }
-        else
-        {
-            var vb = Vector256.Create(beta);
-            Update(c, w, va, vb, c00, c01); c += ldc;
-            Update(c, w, va, vb, c10, c11); c += ldc;
-            Update(c, w, va, vb, c20, c21); c += ldc;
-            Update(c, w, va, vb, c30, c31); c += ldc;
-            Update(c, w, va, vb, c40, c41); c += ldc;
-            Update(c, w, va, vb, c50, c51);
+            int cols = Math.Min(nr, nc - j);
+            T* bPanel = packedB + (nint)j * kc;
+            for (int i = 0; i < mc; i += mr)
+            {
+                int rows = Math.Min(mr, mc - i);
+                bool tail = i >= a.TailRow;
+                T* aPanel = tail ? a.Tail : a.Base + i * a.RowScale;
+                nint step = tail ? mr : a.Step;
+                T* tile = c + i + j * ldc;
+                if (rows == mr && cols == nr)
+                {
+                    TKernel.Run(kc, aPanel, step, bPanel, alpha, beta, tile, ldc);
+                    continue;
+                }
+                if (beta != T.Zero) CopyTile(tile, ldc, edge, mr, rows, cols);
+                TKernel.Run(kc, aPanel, step, bPanel, alpha, beta, edge, mr);
+                CopyTile(edge, mr, tile, ldc, rows, cols);
+            }
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Update<T>(T* c, int w, Vector256<T> alpha, Vector256<T> beta, Vector256<T> lo, Vector256<T> hi)
-        where T : unmanaged
+    private static void CopyTile<T>(T* from, nint ldFrom, T* to, nint ldTo, int rows, int cols) where T : unmanaged
     {
-        (alpha * lo + beta * Vector256.Load(c)).Store(c);
-        (alpha * hi + beta * Vector256.Load(c + w)).Store(c + w);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Fma<T>(Vector256<T> x, Vector256<T> y, Vector256<T> acc) where T : unmanaged
-    {
-        if (typeof(T) == typeof(double))
-            return Vector256.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
-        if (typeof(T) == typeof(float))
-            return Vector256.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>();
-        return x * y + acc;
+        for (int j = 0; j < cols; j++)
+            new ReadOnlySpan<T>(from + j * ldFrom, rows).CopyTo(new Span<T>(to + j * ldTo, rows));
     }
 
     /// <summary>C ← β·C; β = 0 writes zeros so that NaNs already in C do not survive (BLAS semantics).</summary>

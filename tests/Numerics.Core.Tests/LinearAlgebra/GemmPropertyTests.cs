@@ -6,7 +6,7 @@ namespace Numerics.Core.Tests.LinearAlgebra;
 public class GemmPropertyTests
 {
     [Fact]
-    public void Managed_gemm_matches_naive_for_random_shapes_strides_and_transposes()
+    public void Managed_gemm_is_within_the_componentwise_bound_for_random_shapes_strides_and_transposes()
     {
         Gen.Select(Gen.Int[0, 40], Gen.Int[0, 40], Gen.Int[0, 40], Gen.Bool, Gen.Bool, Gen.Int[0, 3])
             .Sample(t =>
@@ -19,12 +19,9 @@ public class GemmPropertyTests
                 var a = TestData.Random(lda * Math.Max(1, ac), m * 7 + k);
                 var b = TestData.Random(ldb * Math.Max(1, bc), n * 5 + k);
                 var c = TestData.Random(ldc * Math.Max(1, n), m + n);
-                var expected = (double[])c.Clone();
-                TestData.NaiveGemm(ta, tb, m, n, k, -1.25, a, lda, b, ldb, 2.0, expected, ldc);
+                var before = (double[])c.Clone();
                 LinearAlgebraBackend.Managed.Gemm(ta, tb, m, n, k, -1.25, a, lda, b, ldb, 2.0, c, ldc);
-                for (int i = 0; i < c.Length; i++)
-                    if (Math.Abs(c[i] - expected[i]) > 1e-13 * Math.Max(1, k)) return false;
-                return true;
+                GemmReference.AssertProduct(ta, tb, m, n, k, -1.25, a, lda, b, ldb, 2.0, before, ldc, c, GemmReference.DoubleRoundoff);
             }, iter: 300);
     }
 }

@@ -69,10 +69,13 @@ internal static unsafe class ManagedGemm
         }
         fixed (T* pa = a, pb = b, pc = c)
         {
+            // op(A)(i, p) at A + i·ARowStride + p·ADepthStride, op(B)(p, j) at B + j·BColumnStride + p·BDepthStride.
+            bool plainA = transA == Transpose.NoTranspose, plainB = transB == Transpose.NoTranspose;
             var operands = new Operands<T>
             {
-                A = pa, B = pb, C = pc, Lda = lda, Ldb = ldb, Ldc = ldc, TransA = transA, TransB = transB,
-                K = k, Alpha = alpha, Beta = beta,
+                A = pa, B = pb, C = pc, Ldc = ldc, K = k, Alpha = alpha, Beta = beta,
+                ARowStride = plainA ? 1 : lda, ADepthStride = plainA ? lda : 1,
+                BColumnStride = plainB ? ldb : 1, BDepthStride = plainB ? 1 : ldb,
             };
             if (kernel == ManagedGemmKernel.Vector512) Blocked<T, Vector512MicroKernel<T>>(operands, m, n, threads);
             else Blocked<T, Vector256MicroKernel<T>>(operands, m, n, threads);
@@ -104,12 +107,11 @@ internal static unsafe class ManagedGemm
         }
     }
 
-    /// <summary>The pinned operands of one product, shared read-only by the workers.</summary>
+    /// <summary>The pinned operands of one product, shared read-only by the workers; transposes are strides.</summary>
     private struct Operands<T> where T : unmanaged
     {
         public T* A, B, C;
-        public nint Lda, Ldb, Ldc;
-        public Transpose TransA, TransB;
+        public nint ARowStride, ADepthStride, BColumnStride, BDepthStride, Ldc;
         public int K;
         public T Alpha, Beta;
     }
@@ -181,7 +183,7 @@ internal static unsafe class ManagedGemm
         int kcMax = Math.Min(KC, g.K), mcMax = MC<T>(mr), ncMax = Math.Min(NC, (cols + nr - 1) / nr * nr);
         // A not transposed and all rows in one MC block: the kernel reads A in place, as fast as a
         // packed block since it is the same size, and only the ragged last panel needs a copy.
-        bool inPlace = g.TransA == Transpose.NoTranspose && rows <= mcMax;
+        bool inPlace = g.ARowStride == 1 && rows <= mcMax;
         int aLength = (inPlace ? mr : Math.Min(mcMax, (rows + mr - 1) / mr * mr)) * kcMax;
         int pad = Alignment / Unsafe.SizeOf<T>();
         T[] aBuffer = ArrayPool<T>.Shared.Rent(aLength + pad);
@@ -199,20 +201,21 @@ internal static unsafe class ManagedGemm
                     {
                         int kc = Math.Min(KC, g.K - pc);
                         T beta = pc == 0 ? g.Beta : T.One;
-                        GemmPacking.PackB(g.B, g.Ldb, g.TransB, pc, kc, jc, nc, nr, packedB);
+                        GemmPacking.Pack(g.B + jc * g.BColumnStride + pc * g.BDepthStride, g.BColumnStride, g.BDepthStride, nc, kc, nr, packedB);
                         for (int ic = i0; ic < i0 + rows; ic += mcMax)
                         {
                             int mc = Math.Min(mcMax, i0 + rows - ic);
-                            var panels = new APanels<T>();
+                            T* block = g.A + ic * g.ARowStride + pc * g.ADepthStride;
+                            APanels<T> panels;
                             if (inPlace)
                             {
                                 int whole = mc / mr * mr;
-                                panels = new APanels<T>(g.A + ic + pc * g.Lda, 1, g.Lda, packedA, whole);
-                                if (whole < mc) GemmPacking.PackA(g.A, g.Lda, g.TransA, ic + whole, mc - whole, pc, kc, mr, packedA);
+                                panels = new APanels<T>(block, 1, g.ADepthStride, packedA, whole);
+                                if (whole < mc) GemmPacking.Pack(block + whole, 1, g.ADepthStride, mc - whole, kc, mr, packedA);
                             }
                             else
                             {
-                                GemmPacking.PackA(g.A, g.Lda, g.TransA, ic, mc, pc, kc, mr, packedA);
+                                GemmPacking.Pack(block, g.ARowStride, g.ADepthStride, mc, kc, mr, packedA);
                                 panels = new APanels<T>(packedA, kc, mr, packedA, int.MaxValue);
                             }
                             MacroKernel<T, TKernel>(kc, mc, nc, panels, packedB, g.Alpha, beta, g.C + ic + jc * g.Ldc, g.Ldc, edge);

@@ -17,8 +17,8 @@ namespace Numerics.LinearAlgebra;
 /// copied): small products skip the copy of A.</para>
 /// <para>Threads: C is cut once into a grid of rectangles, one per worker, each computed with its own
 /// packing buffers, so a GEMM is one parallel region. Every entry of C is one chain of fused
-/// multiply-adds per KC block, in k order, then α·acc + β·c; KC depends only on the element type, so
-/// the bits depend neither on the thread count nor on the kernel.</para>
+/// multiply-adds per KC block, in k order, then α·acc + β·c; KC is one constant for every kernel and
+/// partition, so the bits depend neither on the thread count nor on the kernel.</para>
 /// </remarks>
 internal static unsafe class ManagedGemm
 {

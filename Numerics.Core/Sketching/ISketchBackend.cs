@@ -16,6 +16,17 @@ public interface ISketchBackend
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled during the sketch.</exception>
     double[] SketchAugmented(SketchOperator sketch, ReadOnlySpan<double> a, int columns, ReadOnlySpan<double> b, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <see cref="SketchAugmented(SketchOperator, ReadOnlySpan{double}, int, ReadOnlySpan{double}, CancellationToken)"/>
+    /// for a float32 A. The default widens A to a double copy; a backend that reads float directly overrides it.
+    /// </summary>
+    double[] SketchAugmented(SketchOperator sketch, ReadOnlySpan<float> a, int columns, ReadOnlySpan<double> b, CancellationToken cancellationToken = default)
+    {
+        var widened = new double[a.Length];
+        for (int i = 0; i < a.Length; i++) widened[i] = a[i];
+        return SketchAugmented(sketch, widened, columns, b, cancellationToken);
+    }
 }
 
 /// <summary>The CPU sketch: <see cref="SketchAccumulator"/> on the calling machine's cores.</summary>
@@ -31,6 +42,14 @@ public sealed class CpuSketchBackend : ISketchBackend
 
     /// <inheritdoc />
     public double[] SketchAugmented(SketchOperator sketch, ReadOnlySpan<double> a, int columns, ReadOnlySpan<double> b, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sketch);
+        return sketch.ApplyAugmented(a, columns, b, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Reads A as float: no double copy is made.</remarks>
+    public double[] SketchAugmented(SketchOperator sketch, ReadOnlySpan<float> a, int columns, ReadOnlySpan<double> b, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sketch);
         return sketch.ApplyAugmented(a, columns, b, cancellationToken);

@@ -58,7 +58,8 @@ internal sealed class LinfCertificate
     /// sketch preconditioner (one Gaussian sketch of A and an SVD of m₂×d); null when
     /// <paramref name="token"/> fires.
     /// </summary>
-    public static LinfCertificate? Prepare(double[] a, int n, int d, SketchPreconditioner pre, ulong seed, int m2, double failureProbability, CancellationToken token)
+    public static LinfCertificate? Prepare<T>(T[] a, int n, int d, SketchPreconditioner pre, ulong seed, int m2, double failureProbability, CancellationToken token)
+        where T : unmanaged
     {
         var ga = GaussianSketch(a, n, d, m2, seed, token);
         if (ga is null) return null;
@@ -89,13 +90,17 @@ internal sealed class LinfCertificate
         return bound;
     }
 
-    /// <summary>G·A (m₂×d) with column i of √m₂·G the normals i·m₂ … i·m₂ + m₂ − 1 of the certificate stream.</summary>
-    private static double[]? GaussianSketch(double[] a, int n, int d, int m2, ulong seed, CancellationToken token)
+    /// <summary>
+    /// G·A (m₂×d) with column i of √m₂·G the normals i·m₂ … i·m₂ + m₂ − 1 of the certificate stream.
+    /// A float32 A is widened block by block (the product is that of its double copy).
+    /// </summary>
+    private static double[]? GaussianSketch<T>(T[] a, int n, int d, int m2, ulong seed, CancellationToken token) where T : unmanaged
     {
         var rng = new CounterRng(seed, SketchStreams.Certificate);
         int chunk = Math.Min(n, RowChunk);
         var g = new double[(long)m2 * chunk];
         var ga = new double[m2 * d];
+        var widened = typeof(T) == typeof(double) ? null : new double[(long)chunk * d];
         var backend = LinearAlgebraBackend.Current;
         double scale = 1 / Math.Sqrt(m2);
         for (int r0 = 0; r0 < n; r0 += chunk)
@@ -104,7 +109,18 @@ internal sealed class LinfCertificate
             int rows = Math.Min(chunk, n - r0);
             var block = g.AsSpan(0, m2 * rows);
             rng.FillNormal(block, (long)r0 * m2);
-            backend.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, m2, d, rows, scale, block, m2, a.AsSpan(r0), n, 1.0, ga, m2);
+            if (widened is null)
+            {
+                var values = (double[])(object)a;
+                backend.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, m2, d, rows, scale, block, m2, values.AsSpan(r0), n, 1.0, ga, m2);
+            }
+            else
+            {
+                var values = (float[])(object)a;
+                for (int j = 0; j < d; j++)
+                    for (int i = 0; i < rows; i++) widened[(long)j * rows + i] = values[(long)j * n + r0 + i];
+                backend.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, m2, d, rows, scale, block, m2, widened.AsSpan(0, rows * d), rows, 1.0, ga, m2);
+            }
         }
         return ga;
     }

@@ -26,7 +26,43 @@ public static class SketchedLeastSquares
         if (b.Count != a.RowCount) throw new ArgumentException($"b has length {b.Count}; a has {a.RowCount} rows.", nameof(b));
         var bValues = DenseStorage.Values(b);
         DenseStorage.RequireFinite<double>(bValues, nameof(b));
-        return Create(a, options, bValues).Result!;
+        return Create(DenseStorage.ColumnMajor(a), a.RowCount, a.ColumnCount, options, bValues).Result!;
+    }
+
+    /// <summary>
+    /// Solves min ‖A·x − b‖₂ for a float32 A and b, kept in float32: the sketch and every product
+    /// read A as float and accumulate in double (half the memory traffic of a double copy, and no
+    /// such copy), and x is computed in double, so the answer is that of the double problem with the
+    /// same (exactly representable) entries, to double-precision accuracy. The dense methods, and
+    /// the dense fallback of a sketch that lost rank, work on a double copy.
+    /// </summary>
+    /// <exception cref="ArgumentException">A or b is empty, holds NaN/∞, shapes mismatch, n &lt; d, or an option is out of range.</exception>
+    public static LeastSquaresResult Solve(Matrix<float> a, MathNet.Numerics.LinearAlgebra.Vector<float> b, SketchedLeastSquaresOptions? options = null)
+    {
+        var values = SingleValues(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (b.Count != a.RowCount) throw new ArgumentException($"b has length {b.Count}; a has {a.RowCount} rows.", nameof(b));
+        var bSingle = DenseStorage.Values(b);
+        DenseStorage.RequireFinite<float>(bSingle, nameof(b));
+        return Create(values, a.RowCount, a.ColumnCount, options, Array.ConvertAll(bSingle, v => (double)v)).Result!;
+    }
+
+    /// <summary>
+    /// <see cref="Factor(Matrix{double}, SketchedLeastSquaresOptions?)"/> for a float32 A, kept in
+    /// float32 as described at <see cref="Solve(Matrix{float}, MathNet.Numerics.LinearAlgebra.Vector{float}, SketchedLeastSquaresOptions?)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A is empty or holds NaN/∞, n &lt; d, or an option is out of range.</exception>
+    /// <exception cref="OperationCanceledException">The options' cancellation token fired during the sketch.</exception>
+    public static SketchedLeastSquaresFactorization Factor(Matrix<float> a, SketchedLeastSquaresOptions? options = null) =>
+        Create(SingleValues(a), a.RowCount, a.ColumnCount, options, null).Factorization;
+
+    private static float[] SingleValues(Matrix<float> a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        if (a.RowCount == 0 || a.ColumnCount == 0) throw new ArgumentException($"a must not be empty, got {a.RowCount}×{a.ColumnCount}.", nameof(a));
+        var values = DenseStorage.ColumnMajor(a);
+        DenseStorage.RequireFinite<float>(values, nameof(a));
+        return values;
     }
 
     /// <summary>
@@ -41,19 +77,19 @@ public static class SketchedLeastSquares
     public static SketchedLeastSquaresFactorization Factor(Matrix<double> a, SketchedLeastSquaresOptions? options = null)
     {
         DenseStorage.RequireFinite(a, nameof(a));
-        return Create(a, options, null).Factorization;
+        return Create(DenseStorage.ColumnMajor(a), a.RowCount, a.ColumnCount, options, null).Factorization;
     }
 
     /// <summary>
-    /// The factorization, and when <paramref name="b"/> is given (checked by the caller) its solve,
-    /// with S·b computed together with S·A.
+    /// The factorization of the column-major n×d <paramref name="values"/> (double, or float kept as
+    /// float), and when <paramref name="b"/> is given (checked by the caller) its solve, with S·b
+    /// computed together with S·A.
     /// </summary>
-    private static (SketchedLeastSquaresFactorization Factorization, LeastSquaresResult? Result) Create(Matrix<double> a,
-        SketchedLeastSquaresOptions? options, double[]? b)
+    private static (SketchedLeastSquaresFactorization Factorization, LeastSquaresResult? Result) Create<T>(T[] values, int n, int d,
+        SketchedLeastSquaresOptions? options, double[]? b) where T : unmanaged
     {
         options ??= new SketchedLeastSquaresOptions();
-        int n = a.RowCount, d = a.ColumnCount;
-        if (n < d) throw new ArgumentException($"a must be tall (rows ≥ columns), got {n}×{d}.", nameof(a));
+        if (n < d) throw new ArgumentException($"a must be tall (rows ≥ columns), got {n}×{d}.", "a");
         options.Validate(nameof(options));
         if (options.Certificate && options.CertificateRows is { } m2 && m2 < d)
             throw new ArgumentException($"CertificateRows must be at least the column count {d}, got {m2}.", nameof(options));
@@ -63,16 +99,21 @@ public static class SketchedLeastSquares
         var (method, rows, reason) = Plan(n, d, options);
         if (method is LeastSquaresMethod.SketchAndSolve or LeastSquaresMethod.SketchAndPrecondition && rows < d) throw new ArgumentException($"Rows must be at least the column count {d}, got {rows}.", nameof(options));
 
-        var scaled = ScaledLeastSquaresProblem.Of(DenseStorage.ColumnMajor(a), []);
+        // A double A is scaled by a power of two when its range demands it; a float A never needs it
+        // (its squares and sums stay far inside double's range) and is kept as it is.
+        var single = values as float[];
+        var scaled = ScaledLeastSquaresProblem.Of(single is null ? (double[])(object)values : [], []);
         double damp = scaled.ScaleDamp(options.Damp);
         var backend = options.Backend ?? CpuSketchBackend.Instance;
-        if (method is LeastSquaresMethod.Qr or LeastSquaresMethod.Svd)
+        (SketchedLeastSquaresFactorization, LeastSquaresResult?) Dense(LeastSquaresMethod dense, string? why, double seconds)
         {
-            var dense = damp > 0 ? scaled.WithDampingRows(n, d, damp) : scaled;
-            var qr = method == LeastSquaresMethod.Qr ? PivotedQr.Factor(dense.A, damp > 0 ? n + d : n, d, rcond) : null;
-            var factorization = new SketchedLeastSquaresFactorization(dense, options, n, d, damp, method, reason, rcond, null, backend, null, qr, 0);
+            var problem = single is null ? scaled : ScaledLeastSquaresProblem.Of(Array.ConvertAll(single, v => (double)v), []);
+            var stacked = damp > 0 ? problem.WithDampingRows(n, d, damp) : problem;
+            var qr = dense == LeastSquaresMethod.Qr ? PivotedQr.Factor(stacked.A, damp > 0 ? n + d : n, d, rcond) : null;
+            var factorization = new SketchedLeastSquaresFactorization(stacked, null, options, n, d, damp, dense, why, rcond, null, backend, null, qr, seconds);
             return (factorization, b is null ? null : factorization.SolveValidated(factorization.RightHandSide(b), null));
         }
+        if (method is LeastSquaresMethod.Qr or LeastSquaresMethod.Svd) return Dense(method, reason, 0);
 
         var sketch = new SketchOperator(options.Sketch, rows, n, options.Seed);
         var withB = b is null ? null : scaled.WithRightHandSide(b);
@@ -80,11 +121,14 @@ public static class SketchedLeastSquares
         double[] sab;
         try
         {
-            sab = backend.SketchAugmented(sketch, scaled.A, d, withB is null ? [] : withB.B, options.CancellationToken);
+            ReadOnlySpan<double> sketchedB = withB is null ? [] : withB.B;
+            sab = single is null
+                ? backend.SketchAugmented(sketch, scaled.A, d, sketchedB, options.CancellationToken)
+                : backend.SketchAugmented(sketch, single, d, sketchedB, options.CancellationToken);
         }
         catch (OperationCanceledException) when (b is not null && options.CancellationToken.IsCancellationRequested)
         {
-            return (null!, Cancelled(n, d, method, reason, withB!));
+            return (null!, Cancelled(d, method, reason, withB!));
         }
         double sketchSeconds = clock.Elapsed.TotalSeconds;
         int total = d + (b is null ? 0 : 1);
@@ -92,20 +136,18 @@ public static class SketchedLeastSquares
 
         var sa = damp > 0 ? WithDampingRows(sab, rows, d, damp) : sab.Length == rows * d ? sab : sab[..(rows * d)];
         var pre = SketchPreconditioner.Factor(sa, damp > 0 ? rows + d : rows, d, rcond, options.SingularValues);
-        if (SketchLostRank(scaled.A, n, d, damp, pre, rcond) is { } lost)
+        ILinearOperator op = single is null ? new DenseOperator(scaled.A, n, d, n) : new SingleDenseOperator(single, n, d, n);
+        if (SketchLostRank(op, d, damp, pre, rcond) is { } lost)
         {
             // A full-rank direction that the sketch cannot see: no answer in the sketch's range is right.
-            var dense = damp > 0 ? scaled.WithDampingRows(n, d, damp) : scaled;
-            var qr = PivotedQr.Factor(dense.A, damp > 0 ? n + d : n, d, rcond);
-            var fallback = new SketchedLeastSquaresFactorization(dense, options, n, d, damp, LeastSquaresMethod.Qr, lost, rcond, null, backend, null, qr, sketchSeconds);
-            return (fallback, b is null ? null : fallback.SolveValidated(fallback.RightHandSide(b), null));
+            return Dense(LeastSquaresMethod.Qr, lost, sketchSeconds);
         }
-        var result = new SketchedLeastSquaresFactorization(scaled, options, n, d, damp, method, reason, rcond, sketch, backend, pre, null, sketchSeconds);
+        var result = new SketchedLeastSquaresFactorization(scaled, single, options, n, d, damp, method, reason, rcond, sketch, backend, pre, null, sketchSeconds);
         return (result, withB is null ? null : result.SolveValidated(withB, sab[(rows * d)..]));
     }
 
     /// <summary>A result for a solve cancelled during the sketch: x = 0, whose residual is b itself.</summary>
-    private static LeastSquaresResult Cancelled(int n, int d, LeastSquaresMethod method, string? reason, ScaledLeastSquaresProblem problem) => new()
+    private static LeastSquaresResult Cancelled(int d, LeastSquaresMethod method, string? reason, ScaledLeastSquaresProblem problem) => new()
     {
         X = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(d),
         Method = method, MethodReason = reason, Rank = 0, RankDeficient = true,
@@ -150,12 +192,13 @@ public static class SketchedLeastSquares
     /// n×d×(d − r) product). ‖A·v‖ above 10·rcond·σ_max(R) for a null vector v means the sketch lost a
     /// direction that A has (too few rows, an unlucky sketch); the reason is returned, or null.
     /// </summary>
-    private static string? SketchLostRank(double[] a, int n, int d, double damp, SketchPreconditioner pre, double rcond)
+    private static string? SketchLostRank(ILinearOperator a, int d, double damp, SketchPreconditioner pre, double rcond)
     {
         if (pre.NullSpace is not { } nullSpace || pre.SigmaMax == 0) return null;
-        int k = nullSpace.Length / d;
+        int n = a.Rows, k = nullSpace.Length / d;
         var av = new double[(long)n * k];
-        LinearAlgebraBackend.Current.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, n, k, d, 1.0, a, n, nullSpace, d, 0.0, av, n);
+        if (a is DenseOperator dense) dense.MultiplyColumns(nullSpace, k, av);
+        else for (int j = 0; j < k; j++) a.Multiply(nullSpace.AsSpan(j * d, d), av.AsSpan(j * n, n));
         double worst = 0;
         // With damping, ‖[A; damp·I]·v‖² = ‖A·v‖² + damp² for a unit v.
         for (int j = 0; j < k; j++) worst = Math.Max(worst, double.Hypot(GolubKahan.Norm(av.AsSpan(j * n, n)), damp));

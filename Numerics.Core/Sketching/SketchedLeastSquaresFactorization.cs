@@ -5,21 +5,22 @@ using Numerics.Optimization;
 namespace Numerics.Sketching;
 
 /// <summary>
-/// A least-squares factorization of A made once by <see cref="SketchedLeastSquares.Factor"/> and
+/// A least-squares factorization of A made once by <see cref="SketchedLeastSquares.Factor(MathNet.Numerics.LinearAlgebra.Matrix{double}, SketchedLeastSquaresOptions?)"/> and
 /// reused for any number of right-hand sides: the sketch S·A and its factorization (or the dense
 /// QR), the rank decision, and the certificate's bound on σ_min(A·N) when asked for. Each
 /// <see cref="Solve(MathNet.Numerics.LinearAlgebra.Vector{double})"/> then costs a sketch of b
 /// (one column) and, per method, a triangular solve, LSQR iterations, or the dense solve.
 /// </summary>
 /// <remarks>
-/// <para>Every solve gives the same answer, bit for bit, as <see cref="SketchedLeastSquares.Solve"/>
+/// <para>Every solve gives the same answer, bit for bit, as <see cref="SketchedLeastSquares.Solve(MathNet.Numerics.LinearAlgebra.Matrix{double}, MathNet.Numerics.LinearAlgebra.Vector{double}, SketchedLeastSquaresOptions?)"/>
 /// with the same options on that b. The object is immutable after construction apart from the
 /// certificate, which is prepared on the first solve that needs it; solves may run concurrently.</para>
 /// <para>The SVD method keeps no factorization: each solve computes the SVD of A again.</para>
 /// </remarks>
 public sealed class SketchedLeastSquaresFactorization
 {
-    private readonly ScaledLeastSquaresProblem _scaled;   // A/2^ea (with the damping rows for the dense methods)
+    private readonly ScaledLeastSquaresProblem _scaled;   // A/2^ea (with the damping rows for the dense methods; empty when A is float)
+    private readonly float[]? _single;                     // A kept as float32 (sketch methods), unscaled
     private readonly SketchedLeastSquaresOptions _options;
     private readonly int _n, _d;                          // rows of A (not of a stacked matrix), columns
     private readonly double _damp;                        // Damp in the scaled variables
@@ -30,11 +31,12 @@ public sealed class SketchedLeastSquaresFactorization
     private readonly object _certificateGate = new();
     private LinfCertificate? _certificate;
 
-    internal SketchedLeastSquaresFactorization(ScaledLeastSquaresProblem scaled, SketchedLeastSquaresOptions options, int n, int d, double damp,
+    internal SketchedLeastSquaresFactorization(ScaledLeastSquaresProblem scaled, float[]? single, SketchedLeastSquaresOptions options, int n, int d, double damp,
         LeastSquaresMethod method, string? reason, double rcond, SketchOperator? sketch, ISketchBackend backend, SketchPreconditioner? pre,
         PivotedQr? qr, double sketchSeconds)
     {
         _scaled = scaled;
+        _single = single;
         _options = options;
         _n = n;
         _d = d;
@@ -181,7 +183,7 @@ public sealed class SketchedLeastSquaresFactorization
         var sb = _damp > 0 ? Stacked(sketchedB, m) : sketchedB;
 
         var (z0, _, corrections) = pre.Coordinates(sb);
-        ILinearOperator op = new DenseOperator(problem.A, n, d, n);
+        ILinearOperator op = _single is null ? new DenseOperator(problem.A, n, d, n) : new SingleDenseOperator(_single, n, d, n);
         double[] b = problem.B;
         if (_damp > 0)
         {
@@ -267,8 +269,10 @@ public sealed class SketchedLeastSquaresFactorization
     {
         lock (_certificateGate)
         {
-            return _certificate ??= LinfCertificate.Prepare(_scaled.A, _n, _d, _pre!, _options.Seed,
-                _options.CertificateRows ?? LinfCertificate.DefaultRows(_d), _options.CertificateFailureProbability, _options.CancellationToken);
+            int m2 = _options.CertificateRows ?? LinfCertificate.DefaultRows(_d);
+            return _certificate ??= _single is null
+                ? LinfCertificate.Prepare(_scaled.A, _n, _d, _pre!, _options.Seed, m2, _options.CertificateFailureProbability, _options.CancellationToken)
+                : LinfCertificate.Prepare(_single, _n, _d, _pre!, _options.Seed, m2, _options.CertificateFailureProbability, _options.CancellationToken);
         }
     }
 

@@ -2,7 +2,7 @@ using Numerics.Optimization;
 
 namespace Numerics.Sketching;
 
-/// <summary>How <see cref="SketchedLeastSquares.Solve"/> computes x.</summary>
+/// <summary>How <see cref="SketchedLeastSquares.Solve(MathNet.Numerics.LinearAlgebra.Matrix{double}, MathNet.Numerics.LinearAlgebra.Vector{double}, SketchedLeastSquaresOptions?)"/> computes x.</summary>
 public enum LeastSquaresMethod
 {
     /// <summary>
@@ -29,7 +29,7 @@ public enum LeastSquaresMethod
 }
 
 /// <summary>
-/// Options of <see cref="SketchedLeastSquares.Solve"/>. The defaults are the documented ones.
+/// Options of <see cref="SketchedLeastSquares.Solve(MathNet.Numerics.LinearAlgebra.Matrix{double}, MathNet.Numerics.LinearAlgebra.Vector{double}, SketchedLeastSquaresOptions?)"/>. The defaults are the documented ones.
 /// <see cref="IterativeOptions.Tolerance"/> (sketch-and-precondition): LSQR on B = A·N (N the
 /// preconditioner) runs to it, and the status is decided by Paige and Saunders' tests in the original
 /// variables on the recomputed r = b − A·x and Aᵀr: Converged when ‖Aᵀr‖ ≤ Tolerance·‖A‖·‖r‖ or

@@ -36,8 +36,10 @@ internal static unsafe class SrhtTransform
     /// column_lane = src + lane·ld for the <paramref name="lanes"/> lanes starting at <paramref name="firstLane"/>.
     /// Other rows and lanes of the buffer are left as they are.
     /// </summary>
-    public static void ScatterPanel(double* src, int ld, int count, int firstLane, int lanes,
-        int[] positions, double[] signs, int offset, double* buffer)
+    /// <remarks>Float32 input is widened to double as it is read (exactly), so the sketch of a float
+    /// matrix is the sketch of its double copy, bit for bit.</remarks>
+    public static void ScatterPanel<T>(T* src, int ld, int count, int firstLane, int lanes,
+        int[] positions, double[] signs, int offset, double* buffer) where T : unmanaged
     {
         fixed (int* pos = &positions[offset])
         fixed (double* sgn = &signs[offset])
@@ -45,14 +47,14 @@ internal static unsafe class SrhtTransform
             int i = 0;
             if (firstLane == 0 && lanes == PanelWidth && Vector256.IsHardwareAccelerated)
             {
-                double* c0 = src, c1 = src + ld, c2 = src + 2L * ld, c3 = src + 3L * ld;
+                T* c0 = src, c1 = src + ld, c2 = src + 2L * ld, c3 = src + 3L * ld;
                 for (; i + 4 <= count; i += 4)
                 {
                     // Rows i..i+3 of the four columns, transposed in registers into four rows.
-                    var v0 = Vector256.Load(c0 + i);
-                    var v1 = Vector256.Load(c1 + i);
-                    var v2 = Vector256.Load(c2 + i);
-                    var v3 = Vector256.Load(c3 + i);
+                    var v0 = LoadFour(c0 + i);
+                    var v1 = LoadFour(c1 + i);
+                    var v2 = LoadFour(c2 + i);
+                    var v3 = LoadFour(c3 + i);
                     Transpose4(v0, v1, v2, v3, out var r0, out var r1, out var r2, out var r3);
                     (r0 * sgn[i]).Store(buffer + (long)pos[i] * PanelWidth);
                     (r1 * sgn[i + 1]).Store(buffer + (long)pos[i + 1] * PanelWidth);
@@ -63,10 +65,26 @@ internal static unsafe class SrhtTransform
             for (; i < count; i++)
             {
                 double* row = buffer + (long)pos[i] * PanelWidth + firstLane;
-                for (int lane = 0; lane < lanes; lane++) row[lane] = sgn[i] * src[lane * (long)ld + i];
+                for (int lane = 0; lane < lanes; lane++) row[lane] = sgn[i] * Widen(src[lane * (long)ld + i]);
             }
         }
     }
+
+    /// <summary>Four consecutive values as doubles.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> LoadFour<T>(T* p) where T : unmanaged
+    {
+        if (typeof(T) == typeof(double)) return Vector256.Load((double*)p);
+        if (typeof(T) == typeof(float)) return Vector256.WidenLower(Vector128.Load((float*)p).ToVector256Unsafe());
+        throw new NotSupportedException($"Element type {typeof(T)} is not supported.");
+    }
+
+    /// <summary>One value as a double (float and double only).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static double Widen<T>(T value) where T : unmanaged =>
+        typeof(T) == typeof(double) ? System.Runtime.CompilerServices.Unsafe.As<T, double>(ref value)
+        : typeof(T) == typeof(float) ? System.Runtime.CompilerServices.Unsafe.As<T, float>(ref value)
+        : throw new NotSupportedException($"Element type {typeof(T)} is not supported.");
 
     /// <summary>Transposes the 4×4 block whose columns are v0..v3 into its rows r0..r3.</summary>
     private static void Transpose4(Vector256<double> v0, Vector256<double> v1, Vector256<double> v2, Vector256<double> v3,
@@ -161,8 +179,8 @@ internal static unsafe class SrhtTransform
     /// are split. Cancellation is checked between panels.
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static void ApplyColumns(SketchOperator op, double* a, int ld, int columns, double* b, double[] output,
-        CancellationToken cancellationToken = default)
+    public static void ApplyColumns<T>(SketchOperator op, T* a, int ld, int columns, double* b, double[] output,
+        CancellationToken cancellationToken = default) where T : unmanaged
     {
         int n = op.InputRows, padded = op.PaddedRows, m = op.Rows;
         var positions = op.Positions;

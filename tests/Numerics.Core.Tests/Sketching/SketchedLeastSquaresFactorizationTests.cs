@@ -162,3 +162,89 @@ public class SketchedLeastSquaresFactorizationTests
         Assert.Equal(p.B.L2Norm(), result.ResidualNorm, p.B.L2Norm() * 1e-14);
     }
 }
+
+/// <summary>Float32 inputs kept as float32: the same sketch as the double copy, answers of the double problem.</summary>
+public class SingleSketchedLeastSquaresTests
+{
+    private static (Matrix<float> A, Vector<float> B, Matrix<double> AWide, Vector<double> BWide) Problem(int n, int d, double condition, int seed)
+    {
+        var p = LeastSquaresTestProblem.Generate(n, d, Coherence.Coherent, condition, residualNorm: 0.1, seed: (ulong)seed);
+        var a = p.A.Map(v => (float)v);
+        var b = p.B.Map(v => (float)v);
+        return (a, b, a.Map(v => (double)v), b.Map(v => (double)v));
+    }
+
+    [Theory]
+    [InlineData(SketchKind.Srht)]
+    [InlineData(SketchKind.CountSketch)]
+    [InlineData(SketchKind.Gaussian)]
+    public void Sketch_and_solve_of_a_float_matrix_is_that_of_its_double_copy_bit_for_bit(SketchKind kind)
+    {
+        var (a, b, aWide, bWide) = Problem(70000, 5, 1e3, 3);
+        var options = new SketchedLeastSquaresOptions { Sketch = kind, Rows = 60, Seed = 4 };
+        var single = SketchedLeastSquares.Solve(a, b, options);
+        var wide = SketchedLeastSquares.Solve(aWide, bWide, options);
+        Assert.Equal(wide.X.ToArray(), single.X.ToArray());
+        Assert.Equal(SolverStatus.Converged, single.Status);
+        // The residual is recomputed with float entries widened and double sums: the double problem's, to rounding.
+        Assert.Equal(wide.ResidualNorm, single.ResidualNorm, wide.ResidualNorm * 1e-12);
+    }
+
+    [Fact]
+    public void Precondition_and_certificate_on_float_input_answer_the_double_problem()
+    {
+        var (a, b, aWide, bWide) = Problem(3000, 30, 1e6, 5);
+        var exact = DenseBaselines.LeastSquaresSvd(aWide, bWide);
+        var precondition = SketchedLeastSquares.Solve(a, b, new() { Method = LeastSquaresMethod.SketchAndPrecondition, Rows = 150, Seed = 2, Tolerance = 1e-12 });
+        Assert.Equal(SolverStatus.Converged, precondition.Status);
+        // κ = 1e6: the answer is determined to about κ·1e-12 relative by the tolerance.
+        Assert.True((precondition.X - exact).L2Norm() <= 1e-5 * exact.L2Norm(), $"{(precondition.X - exact).L2Norm() / exact.L2Norm():E2}");
+
+        var factorization = SketchedLeastSquares.Factor(a, new() { Rows = 150, Seed = 2, Certificate = true });
+        var bounded = factorization.Solve(bWide);
+        for (int i = 0; i < 30; i++) Assert.True(Math.Abs(bounded.X[i] - exact[i]) <= bounded.LinfBound![i], $"coordinate {i}");
+    }
+
+    [Fact]
+    public void Float_operator_products_agree_with_the_double_operator_and_do_not_depend_on_the_thread_count()
+    {
+        const int n = 50001, d = 7;
+        var values = TestData.Random(n * d, 8).Select(v => (float)v).ToArray();
+        var wide = Array.ConvertAll(values, v => (double)v);
+        var x = TestData.Random(d, 9);
+        var y = TestData.Random(n, 10);
+        var single = new SingleDenseOperator(values, n, d, n);
+        var dense = new DenseOperator(wide, n, d, n);
+        var ax = new double[n];
+        var axWide = new double[n];
+        single.Multiply(x, ax);
+        dense.Multiply(x, axWide);
+        for (int i = 0; i < n; i++) Assert.Equal(axWide[i], ax[i], 1e-14 * (1 + Math.Abs(axWide[i])) * d);
+        var aty = new double[d];
+        var atyWide = new double[d];
+        single.MultiplyTransposed(y, aty);
+        dense.MultiplyTransposed(y, atyWide);
+        for (int j = 0; j < d; j++) Assert.Equal(atyWide[j], aty[j], 1e-12 * Math.Sqrt(n));
+
+        var serial = new double[n];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = 1 };
+        Parallel.Invoke(options, () => single.Multiply(x, serial));
+        Assert.Equal(ax, serial);
+        Assert.Throws<ArgumentException>("x", () => single.Multiply(new double[d + 1], ax));
+        Assert.Throws<ArgumentException>("y", () => single.MultiplyTransposed(new double[n - 1], aty));
+    }
+
+    [Fact]
+    public void Float_inputs_are_validated()
+    {
+        var a = Matrix<float>.Build.Dense(100, 3, (i, j) => i + j);
+        a[4, 2] = float.NaN;
+        Assert.Throws<ArgumentException>("a", () => SketchedLeastSquares.Solve(a, Vector<float>.Build.Dense(100), new() { Rows = 10 }));
+        a[4, 2] = 1;
+        var b = Vector<float>.Build.Dense(100);
+        b[0] = float.PositiveInfinity;
+        Assert.Throws<ArgumentException>("b", () => SketchedLeastSquares.Solve(a, b, new() { Rows = 10 }));
+        Assert.Throws<ArgumentException>("b", () => SketchedLeastSquares.Solve(a, Vector<float>.Build.Dense(99), new() { Rows = 10 }));
+        Assert.Throws<ArgumentException>("a", () => SketchedLeastSquares.Factor(Matrix<float>.Build.Dense(3, 4)));
+    }
+}

@@ -122,57 +122,46 @@ public sealed class SketchOperator
     /// (bit for bit for SRHT and CountSketch).
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    internal unsafe double[] ApplyAugmented(ReadOnlySpan<float> a, int columns, ReadOnlySpan<double> b, CancellationToken cancellationToken = default)
-    {
-        int total = columns + (b.IsEmpty ? 0 : 1);
-        if (Kind == SketchKind.Srht)
-        {
-            var output = new double[(long)Rows * total];
-            fixed (float* pa = a)
-            fixed (double* pb = b)
-                SrhtTransform.ApplyColumns(this, pa, InputRows, columns, b.IsEmpty ? null : pb, output, cancellationToken);
-            return output;
-        }
-        using var acc = CreateAccumulator(total);
-        var block = new double[(long)Math.Min(CancellationRowBlock, InputRows) * columns];
-        for (int r0 = 0; r0 < InputRows; r0 += CancellationRowBlock)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            int count = Math.Min(CancellationRowBlock, InputRows - r0);
-            for (int j = 0; j < columns; j++)
-            {
-                var column = a.Slice(j * InputRows + r0, count);
-                var target = block.AsSpan(j * count, count);
-                for (int i = 0; i < count; i++) target[i] = column[i];
-            }
-            acc.AddValidated(r0, count, 0, columns, block.AsSpan(0, count * columns), count);
-            if (!b.IsEmpty) acc.AddValidated(r0, count, columns, 1, b[r0..], InputRows);
-        }
-        return acc.Complete();
-    }
+    internal double[] ApplyAugmented(ReadOnlySpan<float> a, int columns, ReadOnlySpan<double> b, CancellationToken cancellationToken = default) =>
+        ApplyColumns(a, columns, b, cancellationToken);
 
     /// <summary>Input rows per block of the Gaussian and CountSketch accumulation between cancellation checks (a multiple of the Gaussian's row chunk, so the bits do not change).</summary>
     private const int CancellationRowBlock = 1 << 16;
 
-    /// <summary>S·[A | b] where b may be empty.</summary>
-    private unsafe double[] ApplyColumns(ReadOnlySpan<double> a, int columns, ReadOnlySpan<double> b, CancellationToken cancellationToken = default)
+    /// <summary>S·[A | b] where b may be empty; A is double or float (widened as read).</summary>
+    private unsafe double[] ApplyColumns<T>(ReadOnlySpan<T> a, int columns, ReadOnlySpan<double> b, CancellationToken cancellationToken = default)
+        where T : unmanaged
     {
         int total = columns + (b.IsEmpty ? 0 : 1);
         if (Kind == SketchKind.Srht)
         {
             // Whole columns at once: no N×c buffer, each column transformed in cache.
             var output = new double[(long)Rows * total];
-            fixed (double* pa = a)
+            fixed (T* pa = a)
             fixed (double* pb = b)
                 SrhtTransform.ApplyColumns(this, pa, InputRows, columns, b.IsEmpty ? null : pb, output, cancellationToken);
             return output;
         }
         using var acc = CreateAccumulator(total);
+        // A float A is widened one row block at a time (the accumulator sums in double).
+        var widened = typeof(T) == typeof(double) ? null : new double[(long)Math.Min(CancellationRowBlock, InputRows) * columns];
         for (int r0 = 0; r0 < InputRows; r0 += CancellationRowBlock)
         {
             cancellationToken.ThrowIfCancellationRequested();
             int count = Math.Min(CancellationRowBlock, InputRows - r0);
-            acc.AddValidated(r0, count, 0, columns, a[r0..], InputRows);
+            if (widened is null)
+                acc.AddValidated(r0, count, 0, columns, System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(a)[r0..], InputRows);
+            else
+            {
+                var single = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(a);
+                for (int j = 0; j < columns; j++)
+                {
+                    var column = single.Slice(j * InputRows + r0, count);
+                    var target = widened.AsSpan(j * count, count);
+                    for (int i = 0; i < count; i++) target[i] = column[i];
+                }
+                acc.AddValidated(r0, count, 0, columns, widened.AsSpan(0, count * columns), count);
+            }
             if (!b.IsEmpty) acc.AddValidated(r0, count, columns, 1, b[r0..], InputRows);
         }
         return acc.Complete();

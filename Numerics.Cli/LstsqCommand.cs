@@ -6,7 +6,8 @@ namespace Numerics.Cli;
 /// <summary>
 /// <c>numerics lstsq --a A.npy --b b.npy --out x.npy [--method sketch|precondition|qr|svd]
 /// [--sketch srht|gaussian|countsketch] [--rows M] [--epsilon E] [--delta D] [--tol T]
-/// [--max-iterations K] [--rcond R] [--certificate] [--singular-values] [--float32]</c>: tall least squares min ‖A·x − b‖.
+/// [--max-iterations K] [--rcond R] [--damp L] [--certificate] [--singular-values] [--float32]</c>: tall least squares min ‖A·x − b‖
+/// (plus L²·‖x‖² with <c>--damp</c>).
 /// <c>--tol</c> absent means the solver's default rule (1e-14 or the rounding floor).
 /// </summary>
 public sealed class LstsqCommand : ICliCommand
@@ -27,7 +28,7 @@ public sealed class LstsqCommand : ICliCommand
     /// <inheritdoc />
     public string Usage =>
         $"numerics lstsq --a A.npy --b b.npy --out x.npy [--method {Methods.Usage}] [--sketch {Sketches.Usage}] "
-        + "[--rows M] [--epsilon E] [--delta D] [--tol T] [--max-iterations K] [--rcond R] [--certificate] [--singular-values] [--float32]";
+        + "[--rows M] [--epsilon E] [--delta D] [--tol T] [--max-iterations K] [--rcond R] [--damp L] [--certificate] [--singular-values] [--float32]";
 
     /// <inheritdoc />
     public int Run(CliContext context)
@@ -41,6 +42,7 @@ public sealed class LstsqCommand : ICliCommand
         double delta = args.Double("delta", defaults.Delta, positive: true);
         double? tol = args.Optional("tol") is null ? null : args.Double("tol", 0);
         double? rcond = args.Optional("rcond") is null ? null : args.Double("rcond", 0);
+        double damp = args.Double("damp", 0);
         int maxIterations = args.Int("max-iterations", SketchedLeastSquaresOptions.DefaultMaxIterations, min: 0);
         bool certificate = args.Flag("certificate");
         bool singularValues = args.Flag("singular-values");
@@ -50,6 +52,8 @@ public sealed class LstsqCommand : ICliCommand
         args.Required("out");
         if (tol < 0) throw new CliUsageException($"--tol must be non-negative, got {tol}");
         if (rcond is { } rc && !(rc >= 0 && rc < 1)) throw new CliUsageException($"--rcond must lie in [0, 1), got {rc}");
+        if (!(damp >= 0) || !double.IsFinite(damp)) throw new CliUsageException($"--damp must be finite and non-negative, got {damp}");
+        if (damp > 0 && certificate) throw new CliUsageException("--certificate is not available with --damp");
         if (single && context.Device != CliDevice.Gpu) throw new CliUsageException("--float32 applies to the GPU sketch (--device gpu)");
         bool sketchRequested = method is LeastSquaresMethod.SketchAndSolve or LeastSquaresMethod.SketchAndPrecondition;
         if (context.Device == CliDevice.Gpu && sketchRequested && kind == SketchKind.CountSketch)
@@ -67,7 +71,7 @@ public sealed class LstsqCommand : ICliCommand
         var result = SketchedLeastSquares.Solve(a, b, new SketchedLeastSquaresOptions
         {
             Method = method, Sketch = kind, Rows = rows, Epsilon = epsilon, Delta = delta, Seed = context.Seed,
-            Tolerance = tol, MaxIterations = maxIterations, Certificate = certificate, SingularValues = singularValues, Rcond = rcond,
+            Tolerance = tol, MaxIterations = maxIterations, Certificate = certificate, SingularValues = singularValues, Rcond = rcond, Damp = damp,
             Backend = device is null ? null : new GpuSketchBackend(device, single),
             Progress = new ImmediateProgress(p => context.Progress(p.Iteration, p.Objective, p.Residual)),
         });
@@ -95,6 +99,7 @@ public sealed class LstsqCommand : ICliCommand
             ["stop_test"] = result.StopTest.ToString(),
             ["rank"] = result.Rank,
             ["rcond"] = result.Rcond,
+            ["damp"] = damp,
             ["singular_values"] = result.SingularValues,
             ["preconditioned_condition"] = result.PreconditionedCondition,
         });

@@ -143,34 +143,38 @@ public sealed class GpuSketchBackend : ISketchBackend
     public string Name => _sketch.Device.ToString() + (_single ? " fp32" : "");
 
     /// <inheritdoc />
-    public double[] SketchAugmented(SketchOperator sketch, ReadOnlySpan<double> a, int columns, ReadOnlySpan<double> b)
+    /// <remarks>Cancellation is checked before the upload and before the download; a running kernel is not interrupted.</remarks>
+    public double[] SketchAugmented(SketchOperator sketch, ReadOnlySpan<double> a, int columns, ReadOnlySpan<double> b, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sketch);
         int n = sketch.InputRows;
         if (a.Length < (long)n * columns) throw new ArgumentException($"a holds {a.Length} values; {(long)n * columns} are needed.", nameof(a));
-        if (b.Length != n) throw new ArgumentException($"b has length {b.Length}; the sketch takes {n} rows.", nameof(b));
-        return _single ? Run<float>(sketch, a, columns, b) : Run<double>(sketch, a, columns, b);
+        if (!b.IsEmpty && b.Length != n) throw new ArgumentException($"b has length {b.Length}; the sketch takes {n} rows.", nameof(b));
+        cancellationToken.ThrowIfCancellationRequested();
+        return _single ? Run<float>(sketch, a, columns, b, cancellationToken) : Run<double>(sketch, a, columns, b, cancellationToken);
     }
 
-    private double[] Run<T>(SketchOperator sketch, ReadOnlySpan<double> a, int columns, ReadOnlySpan<double> b)
+    private double[] Run<T>(SketchOperator sketch, ReadOnlySpan<double> a, int columns, ReadOnlySpan<double> b, CancellationToken cancellationToken)
         where T : unmanaged, IEquatable<T>, IFormattable
     {
         int n = sketch.InputRows;
-        using var x = new DeviceMatrix<T>(_sketch.Device, n, columns + 1);
+        int total = columns + (b.IsEmpty ? 0 : 1);
+        using var x = new DeviceMatrix<T>(_sketch.Device, n, total);
         if (typeof(T) == typeof(double))
         {
             var view = x.View.Cast<double>();
             view.SubView(0, (long)n * columns).CopyFromCPU(a[..(n * columns)]);
-            view.SubView((long)n * columns, n).CopyFromCPU(b);
+            if (!b.IsEmpty) view.SubView((long)n * columns, n).CopyFromCPU(b);
         }
         else
         {
-            var host = new float[(long)n * (columns + 1)];
+            var host = new float[(long)n * total];
             for (long i = 0; i < (long)n * columns; i++) host[i] = (float)a[(int)i];
-            for (int i = 0; i < n; i++) host[(long)n * columns + i] = (float)b[i];
+            for (int i = 0; i < b.Length; i++) host[(long)n * columns + i] = (float)b[i];
             x.View.Cast<float>().CopyFromCPU(host);
         }
         using var sa = _sketch.Apply(sketch, x);
+        cancellationToken.ThrowIfCancellationRequested();
         if (typeof(T) == typeof(double))
         {
             var result = new double[sa.Length];

@@ -46,6 +46,10 @@ public sealed class DenseOperator : ILinearOperator
     public void Multiply(ReadOnlySpan<double> x, Span<double> y) =>
         LinearAlgebraBackend.Current.Gemv(Transpose.NoTranspose, Rows, Columns, 1.0, _values, _ld, x, 1, 0.0, y, 1);
 
+    /// <summary>Y ← A·X for the column-major d×k matrix X (one GEMM: A is read once for all k columns); Y is n×k.</summary>
+    internal void MultiplyColumns(ReadOnlySpan<double> x, int k, Span<double> y) =>
+        LinearAlgebraBackend.Current.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, Rows, k, Columns, 1.0, _values, _ld, x, Columns, 0.0, y, Rows);
+
     /// <inheritdoc />
     public void MultiplyTransposed(ReadOnlySpan<double> y, Span<double> x) =>
         LinearAlgebraBackend.Current.Gemv(Transpose.Transpose, Rows, Columns, 1.0, _values, _ld, y, 1, 0.0, x, 1);

@@ -12,21 +12,13 @@ internal static class DenseLeastSquares
     /// </summary>
     public static LeastSquaresResult Qr(ScaledLeastSquaresProblem problem, int n, int d, double rcond)
     {
-        var backend = LinearAlgebraBackend.Current;
-        var qr = (double[])problem.A.Clone();
-        var pivots = new int[d];
-        var tau = new double[d];
-        backend.Geqp3(n, d, qr, n, pivots, tau);
-        double cutoff = rcond * Math.Abs(qr[0]);
-        int rank = 0;
-        while (rank < d && Math.Abs(qr[rank + rank * n]) > cutoff) rank++;
-        var c = (double[])problem.B.Clone();
-        backend.Ormqr(Side.Left, Transpose.Transpose, n, 1, d, qr, n, tau, c, n);
-        if (rank > 0) backend.Trsm(Side.Left, TriangularPart.Upper, Transpose.NoTranspose, DiagonalKind.NonUnit, rank, 1, 1.0, qr, n, c, n);
-        var x = new double[d];
-        for (int j = 0; j < rank; j++) x[pivots[j] - 1] = c[j];
-        return Result(problem, n, d, x, LeastSquaresMethod.Qr, rank, rcond, null);
+        var qr = PivotedQr.Factor(problem.A, n, d, rcond);
+        return Result(problem, n, d, qr.Solve(problem.B), LeastSquaresMethod.Qr, qr.Rank, rcond, null);
     }
+
+    /// <summary>A result for x computed by the dense QR of <paramref name="problem"/>: residuals recomputed, status Converged.</summary>
+    public static LeastSquaresResult QrResult(ScaledLeastSquaresProblem problem, int n, int d, PivotedQr qr, double rcond) =>
+        Result(problem, n, d, qr.Solve(problem.B), LeastSquaresMethod.Qr, qr.Rank, rcond, null);
 
     /// <summary>The minimum-norm solution by SVD with the cut rcond·σ_max(A), as <see cref="DenseBaselines.LeastSquaresSvd"/>.</summary>
     public static LeastSquaresResult Svd(ScaledLeastSquaresProblem problem, int n, int d, double rcond)
@@ -48,5 +40,44 @@ internal static class DenseLeastSquares
             ResidualNorm = problem.UnscaleResidual(GolubKahan.Norm(r)),
             NormalResidualNorm = problem.UnscaleNormalResidual(GolubKahan.Norm(atr)),
         };
+    }
+}
+
+/// <summary>A column-pivoted QR of A (geqp3) and its rank, reusable for any number of right-hand sides.</summary>
+internal sealed class PivotedQr
+{
+    private readonly double[] _qr, _tau;
+    private readonly int[] _pivots;
+    private readonly int _n, _d;
+
+    private PivotedQr(double[] qr, double[] tau, int[] pivots, int n, int d, int rank) =>
+        (_qr, _tau, _pivots, _n, _d, Rank) = (qr, tau, pivots, n, d, rank);
+
+    /// <summary>The number of |rᵢᵢ| above rcond·|r₁₁|.</summary>
+    public int Rank { get; }
+
+    /// <summary>Factors the column-major n×d <paramref name="a"/> (not modified).</summary>
+    public static PivotedQr Factor(double[] a, int n, int d, double rcond)
+    {
+        var qr = (double[])a.Clone();
+        var pivots = new int[d];
+        var tau = new double[d];
+        LinearAlgebraBackend.Current.Geqp3(n, d, qr, n, pivots, tau);
+        double cutoff = rcond * Math.Abs(qr[0]);
+        int rank = 0;
+        while (rank < d && Math.Abs(qr[rank + rank * n]) > cutoff) rank++;
+        return new PivotedQr(qr, tau, pivots, n, d, rank);
+    }
+
+    /// <summary>The basic solution P·[R₁₁⁻¹·(Qᵀb)₁; 0] for <paramref name="b"/> (length n, not modified).</summary>
+    public double[] Solve(double[] b)
+    {
+        var backend = LinearAlgebraBackend.Current;
+        var c = (double[])b.Clone();
+        backend.Ormqr(Side.Left, Transpose.Transpose, _n, 1, _d, _qr, _n, _tau, c, _n);
+        if (Rank > 0) backend.Trsm(Side.Left, TriangularPart.Upper, Transpose.NoTranspose, DiagonalKind.NonUnit, Rank, 1, 1.0, _qr, _n, c, _n);
+        var x = new double[_d];
+        for (int j = 0; j < Rank; j++) x[_pivots[j] - 1] = c[j];
+        return x;
     }
 }

@@ -3,7 +3,7 @@ using Numerics.Optimization;
 namespace Numerics.Sketching;
 
 /// <summary>
-/// The outcome of <see cref="SketchedLeastSquares.Solve"/>, shaped like scipy.linalg.lstsq where it
+/// The outcome of <see cref="SketchedLeastSquares.Solve(MathNet.Numerics.LinearAlgebra.Matrix{double}, MathNet.Numerics.LinearAlgebra.Vector{double}, SketchedLeastSquaresOptions?)"/>, shaped like scipy.linalg.lstsq where it
 /// can be (solution, residual norm, rank, singular values, rcond) plus the solver's status and the
 /// ℓ∞ certificate. Norms are recomputed from <see cref="X"/> on A and b, not taken from a recurrence.
 /// </summary>

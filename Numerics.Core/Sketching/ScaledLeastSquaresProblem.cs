@@ -26,6 +26,13 @@ internal sealed class ScaledLeastSquaresProblem
         return new ScaledLeastSquaresProblem(Scaled(a, ea), Scaled(b, eb), ea, eb);
     }
 
+    /// <summary>The same scaled A with the right-hand side <paramref name="b"/> scaled on its own (inputs not modified).</summary>
+    public ScaledLeastSquaresProblem WithRightHandSide(double[] b)
+    {
+        int eb = Exponent(b);
+        return new ScaledLeastSquaresProblem(A, Scaled(b, eb), _ea, eb);
+    }
+
     /// <summary>x = x′·2^(eb − ea): A·x ≈ b ⇔ (A/2^ea)·x′ ≈ b/2^eb. Also for bounds on x.</summary>
     public double[] UnscaleSolution(double[] x) => Scaled(x, _ea - _eb);
 
@@ -34,6 +41,28 @@ internal sealed class ScaledLeastSquaresProblem
 
     /// <summary>‖Aᵀr‖ = 2^(ea + eb)·‖A′ᵀr′‖.</summary>
     public double UnscaleNormalResidual(double value) => Math.ScaleB(value, _ea + _eb);
+
+    /// <summary>
+    /// The ridge weight in the scaled variables: min ‖A·x − b‖² + λ²‖x‖² is 2^(2·eb) times the same
+    /// problem in A′, b′, x′ with λ′ = λ·2^(−ea).
+    /// </summary>
+    public double ScaleDamp(double damp) => Math.ScaleB(damp, -_ea);
+
+    /// <summary>
+    /// The dense damped problem [A′; λ′·I] ((n + d)×d, a copy) with this problem's scaling; its
+    /// right-hand sides are [b′; 0] (see <see cref="WithRightHandSide"/>).
+    /// </summary>
+    public ScaledLeastSquaresProblem WithDampingRows(int n, int d, double damp)
+    {
+        int rows = n + d;
+        var stacked = new double[(long)rows * d];
+        for (int j = 0; j < d; j++)
+        {
+            A.AsSpan(j * n, n).CopyTo(stacked.AsSpan(j * rows, n));
+            stacked[(long)j * rows + n + j] = damp;
+        }
+        return new ScaledLeastSquaresProblem(stacked, B, _ea, _eb);
+    }
 
     /// <summary>σ(A) = 2^ea·σ(A′).</summary>
     public double[] UnscaleSingularValues(double[] s) => Scaled(s, -_ea);

@@ -17,10 +17,7 @@ namespace Numerics.Sketching;
 /// </remarks>
 public sealed class SketchOperator
 {
-    private int[]? _positions;
-    private int[]? _sampledRows;
-    private int[]? _buckets;
-    private double[]? _signs;
+    private SketchDefinition? _definition;
 
     /// <summary>Defines S.</summary>
     /// <param name="kind">Which sketch.</param>
@@ -59,8 +56,11 @@ public sealed class SketchOperator
     /// <summary>For SRHT the Hadamard order N = 2^⌈log₂ n⌉ (inputs are zero-padded to N rows); otherwise n.</summary>
     public int PaddedRows { get; }
 
-    /// <summary>SRHT: the padded row Π(i) that input row i moves to (length n).</summary>
-    internal int[] Positions => _positions ??= Unpermuted ? Enumerable.Range(0, InputRows).ToArray() : PositionsOf(Seed, InputRows, PaddedRows);
+    /// <summary>The random tables of S, shared with every operator of the same (kind, m, n, seed).</summary>
+    private SketchDefinition Definition => _definition ??= SketchDefinition.For(Kind, Rows, InputRows, PaddedRows, Seed, Unpermuted);
+
+    /// <summary>SRHT: the padded row Π(i) that input row i moves to (length n). Shared: never modify.</summary>
+    internal int[] Positions => Definition.Positions;
 
     /// <summary>
     /// Tests only: an SRHT with Π = I, the plain sketch that fails on coherent inputs (the
@@ -71,50 +71,17 @@ public sealed class SketchOperator
     /// <summary>This sketch with the SRHT's permutation removed (see <see cref="Unpermuted"/>).</summary>
     internal SketchOperator WithoutPermutation() => new(Kind, Rows, InputRows, Seed) { Unpermuted = true };
 
-    /// <summary>SRHT: the sampled Hadamard rows in ascending order (length m); row k of S·A is row SampledRows[k] of H·D·Π·A.</summary>
-    internal int[] SampledRows => _sampledRows ??= SampledRowsOf(Seed, PaddedRows, Rows);
+    /// <summary>SRHT: the sampled Hadamard rows in ascending order (length m); row k of S·A is row SampledRows[k] of H·D·Π·A. Shared: never modify.</summary>
+    internal int[] SampledRows => Definition.SampledRows;
 
-    /// <summary>CountSketch: the output row of each input row (length n).</summary>
-    internal int[] Buckets => _buckets ??= BucketsOf(Seed, InputRows, Rows);
+    /// <summary>CountSketch: the output row of each input row (length n). Shared: never modify.</summary>
+    internal int[] Buckets => Definition.Buckets;
 
-    /// <summary>SRHT: the sign σᵢ of every input row (length n).</summary>
-    internal double[] Signs
-    {
-        get
-        {
-            if (_signs is null)
-            {
-                var s = new double[InputRows];
-                new CounterRng(Seed, SketchStreams.Signs).FillRademacher(s);
-                _signs = s;
-            }
-            return _signs;
-        }
-    }
+    /// <summary>SRHT: the sign σᵢ of every input row (length n). Shared: never modify.</summary>
+    internal double[] Signs => Definition.Signs;
 
     /// <summary>SRHT sign of input row i, or CountSketch sign, as ±1.</summary>
     internal double Sign(int i) => new CounterRng(Seed, Kind == SketchKind.Srht ? SketchStreams.Signs : SketchStreams.BucketSigns).Rademacher(i);
-
-    private static int[] PositionsOf(ulong seed, int n, int padded)
-    {
-        var permutation = new CounterRng(seed, SketchStreams.Permutation).Permutation(padded);
-        return n == padded ? permutation : permutation[..n];
-    }
-
-    private static int[] SampledRowsOf(ulong seed, int padded, int m)
-    {
-        var rows = new CounterRng(seed, SketchStreams.SampledRows).SampleWithoutReplacement(padded, m);
-        Array.Sort(rows);
-        return rows;
-    }
-
-    private static int[] BucketsOf(ulong seed, int n, int m)
-    {
-        var rng = new CounterRng(seed, SketchStreams.Buckets);
-        var b = new int[n];
-        for (int i = 0; i < n; i++) b[i] = (int)rng.UniformInteger(i, m);
-        return b;
-    }
 
     /// <summary>An empty accumulator for S·X with X of <paramref name="columns"/> columns.</summary>
     public SketchAccumulator CreateAccumulator(int columns) => new(this, columns);
@@ -145,24 +112,58 @@ public sealed class SketchOperator
     /// The column-major m×(c+1) matrix [S·A | S·b] for column-major A (n×c, leading dimension n)
     /// and b, with one S for both. Shapes and finiteness are the caller's to check.
     /// </summary>
-    internal double[] ApplyAugmented(ReadOnlySpan<double> a, int columns, ReadOnlySpan<double> b) => ApplyColumns(a, columns, b);
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    internal double[] ApplyAugmented(ReadOnlySpan<double> a, int columns, ReadOnlySpan<double> b, CancellationToken cancellationToken = default) =>
+        ApplyColumns(a, columns, b, cancellationToken);
 
-    /// <summary>S·[A | b] where b may be empty.</summary>
-    private unsafe double[] ApplyColumns(ReadOnlySpan<double> a, int columns, ReadOnlySpan<double> b)
+    /// <summary>
+    /// [S·A | S·b] for a float32 A: the SRHT reads A as float (half the traffic of a double copy);
+    /// the other sketches widen blocks of rows. The result equals the sketch of A's double copy
+    /// (bit for bit for SRHT and CountSketch).
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    internal double[] ApplyAugmented(ReadOnlySpan<float> a, int columns, ReadOnlySpan<double> b, CancellationToken cancellationToken = default) =>
+        ApplyColumns(a, columns, b, cancellationToken);
+
+    /// <summary>Input rows per block of the Gaussian and CountSketch accumulation between cancellation checks (a multiple of the Gaussian's row chunk, so the bits do not change).</summary>
+    private const int CancellationRowBlock = 1 << 16;
+
+    /// <summary>S·[A | b] where b may be empty; A is double or float (widened as read).</summary>
+    private unsafe double[] ApplyColumns<T>(ReadOnlySpan<T> a, int columns, ReadOnlySpan<double> b, CancellationToken cancellationToken = default)
+        where T : unmanaged
     {
         int total = columns + (b.IsEmpty ? 0 : 1);
         if (Kind == SketchKind.Srht)
         {
             // Whole columns at once: no N×c buffer, each column transformed in cache.
             var output = new double[(long)Rows * total];
-            fixed (double* pa = a) SrhtTransform.ApplyColumns(this, pa, InputRows, columns, output, 0);
-            if (!b.IsEmpty)
-                fixed (double* pb = b) SrhtTransform.ApplyColumns(this, pb, InputRows, 1, output, columns);
+            fixed (T* pa = a)
+            fixed (double* pb = b)
+                SrhtTransform.ApplyColumns(this, pa, InputRows, columns, b.IsEmpty ? null : pb, output, cancellationToken);
             return output;
         }
         using var acc = CreateAccumulator(total);
-        acc.AddValidated(0, InputRows, 0, columns, a, InputRows);
-        if (!b.IsEmpty) acc.AddValidated(0, InputRows, columns, 1, b, InputRows);
+        // A float A is widened one row block at a time (the accumulator sums in double).
+        var widened = typeof(T) == typeof(double) ? null : new double[(long)Math.Min(CancellationRowBlock, InputRows) * columns];
+        for (int r0 = 0; r0 < InputRows; r0 += CancellationRowBlock)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int count = Math.Min(CancellationRowBlock, InputRows - r0);
+            if (widened is null)
+                acc.AddValidated(r0, count, 0, columns, System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(a)[r0..], InputRows);
+            else
+            {
+                var single = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(a);
+                for (int j = 0; j < columns; j++)
+                {
+                    var column = single.Slice(j * InputRows + r0, count);
+                    var target = widened.AsSpan(j * count, count);
+                    for (int i = 0; i < count; i++) target[i] = column[i];
+                }
+                acc.AddValidated(r0, count, 0, columns, widened.AsSpan(0, count * columns), count);
+            }
+            if (!b.IsEmpty) acc.AddValidated(r0, count, columns, 1, b[r0..], InputRows);
+        }
         return acc.Complete();
     }
 

@@ -13,7 +13,7 @@ namespace Numerics.Sketching;
 /// the worst (flat-spectrum, coherent-V) case with probability 1 − δ.</item>
 /// </list>
 /// The published rate ε⁻²·d·log³(n/δ) is 100–250× larger at practical sizes and its proof is
-/// disputed, so it is not used. <see cref="SketchedLeastSquares.Solve"/> never uses a default above
+/// disputed, so it is not used. <see cref="SketchedLeastSquares.Solve(MathNet.Numerics.LinearAlgebra.Matrix{double}, MathNet.Numerics.LinearAlgebra.Vector{double}, SketchedLeastSquaresOptions?)"/> never uses a default above
 /// n/2: it switches to sketch-and-precondition or QR instead and says so in its result.
 /// </remarks>
 public static class SketchSize

@@ -15,18 +15,81 @@ namespace Numerics.Sketching;
 /// </remarks>
 public static class SketchedLeastSquares
 {
-    /// <summary>Solves min ‖A·x − b‖₂ for tall A (n ≥ d). Inputs are not modified.</summary>
+    /// <summary>Solves min ‖A·x − b‖₂ (plus Damp²·‖x‖² when damped) for tall A (n ≥ d). Inputs are not modified.</summary>
+    /// <remarks>The same as <c>Factor(a, options).Solve(b)</c>, with S·A and S·b computed in one pass.
+    /// A cancellation during the sketch gives a result with status Cancelled and x = 0.</remarks>
     /// <exception cref="ArgumentException">A or b is empty, holds NaN/∞, shapes mismatch, n &lt; d, or an option is out of range.</exception>
     public static LeastSquaresResult Solve(Matrix<double> a, MathNet.Numerics.LinearAlgebra.Vector<double> b, SketchedLeastSquaresOptions? options = null)
     {
-        options ??= new SketchedLeastSquaresOptions();
         DenseStorage.RequireFinite(a, nameof(a));
         ArgumentNullException.ThrowIfNull(b);
-        int n = a.RowCount, d = a.ColumnCount;
-        if (b.Count != n) throw new ArgumentException($"b has length {b.Count}; a has {n} rows.", nameof(b));
-        if (n < d) throw new ArgumentException($"a must be tall (rows ≥ columns), got {n}×{d}.", nameof(a));
+        if (b.Count != a.RowCount) throw new ArgumentException($"b has length {b.Count}; a has {a.RowCount} rows.", nameof(b));
         var bValues = DenseStorage.Values(b);
         DenseStorage.RequireFinite<double>(bValues, nameof(b));
+        return Create(DenseStorage.ColumnMajor(a), a.RowCount, a.ColumnCount, options, bValues).Result!;
+    }
+
+    /// <summary>
+    /// Solves min ‖A·x − b‖₂ for a float32 A and b, kept in float32: the sketch and every product
+    /// read A as float and accumulate in double (half the memory traffic of a double copy, and no
+    /// such copy), and x is computed in double, so the answer is that of the double problem with the
+    /// same (exactly representable) entries, to double-precision accuracy. The dense methods, and
+    /// the dense fallback of a sketch that lost rank, work on a double copy.
+    /// </summary>
+    /// <exception cref="ArgumentException">A or b is empty, holds NaN/∞, shapes mismatch, n &lt; d, or an option is out of range.</exception>
+    public static LeastSquaresResult Solve(Matrix<float> a, MathNet.Numerics.LinearAlgebra.Vector<float> b, SketchedLeastSquaresOptions? options = null)
+    {
+        var values = SingleValues(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (b.Count != a.RowCount) throw new ArgumentException($"b has length {b.Count}; a has {a.RowCount} rows.", nameof(b));
+        var bSingle = DenseStorage.Values(b);
+        DenseStorage.RequireFinite<float>(bSingle, nameof(b));
+        return Create(values, a.RowCount, a.ColumnCount, options, Array.ConvertAll(bSingle, v => (double)v)).Result!;
+    }
+
+    /// <summary>
+    /// <see cref="Factor(Matrix{double}, SketchedLeastSquaresOptions?)"/> for a float32 A, kept in
+    /// float32 as described at <see cref="Solve(Matrix{float}, MathNet.Numerics.LinearAlgebra.Vector{float}, SketchedLeastSquaresOptions?)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A is empty or holds NaN/∞, n &lt; d, or an option is out of range.</exception>
+    /// <exception cref="OperationCanceledException">The options' cancellation token fired during the sketch.</exception>
+    public static SketchedLeastSquaresFactorization Factor(Matrix<float> a, SketchedLeastSquaresOptions? options = null) =>
+        Create(SingleValues(a), a.RowCount, a.ColumnCount, options, null).Factorization;
+
+    private static float[] SingleValues(Matrix<float> a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        if (a.RowCount == 0 || a.ColumnCount == 0) throw new ArgumentException($"a must not be empty, got {a.RowCount}×{a.ColumnCount}.", nameof(a));
+        var values = DenseStorage.ColumnMajor(a);
+        DenseStorage.RequireFinite<float>(values, nameof(a));
+        return values;
+    }
+
+    /// <summary>
+    /// Factors tall A (n ≥ d) for many right-hand sides: the sketch S·A and its factorization (or
+    /// the dense QR, per <see cref="SketchedLeastSquaresOptions.Method"/>), reused by every
+    /// <see cref="SketchedLeastSquaresFactorization.Solve(MathNet.Numerics.LinearAlgebra.Vector{double})"/>.
+    /// A is copied only when it must be scaled; the factorization keeps a reference to its values, so
+    /// do not modify A while using it.
+    /// </summary>
+    /// <exception cref="ArgumentException">A is empty or holds NaN/∞, n &lt; d, or an option is out of range.</exception>
+    /// <exception cref="OperationCanceledException">The options' cancellation token fired during the sketch.</exception>
+    public static SketchedLeastSquaresFactorization Factor(Matrix<double> a, SketchedLeastSquaresOptions? options = null)
+    {
+        DenseStorage.RequireFinite(a, nameof(a));
+        return Create(DenseStorage.ColumnMajor(a), a.RowCount, a.ColumnCount, options, null).Factorization;
+    }
+
+    /// <summary>
+    /// The factorization of the column-major n×d <paramref name="values"/> (double, or float kept as
+    /// float), and when <paramref name="b"/> is given (checked by the caller) its solve, with S·b
+    /// computed together with S·A.
+    /// </summary>
+    private static (SketchedLeastSquaresFactorization Factorization, LeastSquaresResult? Result) Create<T>(T[] values, int n, int d,
+        SketchedLeastSquaresOptions? options, double[]? b) where T : unmanaged
+    {
+        options ??= new SketchedLeastSquaresOptions();
+        if (n < d) throw new ArgumentException($"a must be tall (rows ≥ columns), got {n}×{d}.", "a");
         options.Validate(nameof(options));
         if (options.Certificate && options.CertificateRows is { } m2 && m2 < d)
             throw new ArgumentException($"CertificateRows must be at least the column count {d}, got {m2}.", nameof(options));
@@ -36,16 +99,73 @@ public static class SketchedLeastSquares
         var (method, rows, reason) = Plan(n, d, options);
         if (method is LeastSquaresMethod.SketchAndSolve or LeastSquaresMethod.SketchAndPrecondition && rows < d) throw new ArgumentException($"Rows must be at least the column count {d}, got {rows}.", nameof(options));
 
-        var problem = ScaledLeastSquaresProblem.Of(DenseStorage.ColumnMajor(a), bValues);
-        var result = method switch
+        // A double A is scaled by a power of two when its range demands it; a float A never needs it
+        // (its squares and sums stay far inside double's range) and is kept as it is.
+        var single = values as float[];
+        var scaled = ScaledLeastSquaresProblem.Of(single is null ? (double[])(object)values : [], []);
+        double damp = scaled.ScaleDamp(options.Damp);
+        var backend = options.Backend ?? CpuSketchBackend.Instance;
+        (SketchedLeastSquaresFactorization, LeastSquaresResult?) Dense(LeastSquaresMethod dense, string? why, double seconds)
         {
-            LeastSquaresMethod.Qr => DenseLeastSquares.Qr(problem, n, d, rcond),
-            LeastSquaresMethod.Svd => DenseLeastSquares.Svd(problem, n, d, rcond),
-            _ => SolveSketched(problem, n, d, method, rows, rcond, options),
-        };
-        // Scaling back can leave the range of double for solutions of extreme problems (A·1e-300 with b·1e300).
-        if (!result.X.All(double.IsFinite)) result = result with { Status = SolverStatus.Breakdown };
-        return result with { MethodReason = reason ?? result.MethodReason };
+            var problem = single is null ? scaled : ScaledLeastSquaresProblem.Of(Array.ConvertAll(single, v => (double)v), []);
+            var stacked = damp > 0 ? problem.WithDampingRows(n, d, damp) : problem;
+            var qr = dense == LeastSquaresMethod.Qr ? PivotedQr.Factor(stacked.A, damp > 0 ? n + d : n, d, rcond) : null;
+            var factorization = new SketchedLeastSquaresFactorization(stacked, null, options, n, d, damp, dense, why, rcond, null, backend, null, qr, seconds);
+            return (factorization, b is null ? null : factorization.SolveValidated(factorization.RightHandSide(b), null));
+        }
+        if (method is LeastSquaresMethod.Qr or LeastSquaresMethod.Svd) return Dense(method, reason, 0);
+
+        var sketch = new SketchOperator(options.Sketch, rows, n, options.Seed);
+        var withB = b is null ? null : scaled.WithRightHandSide(b);
+        var clock = Stopwatch.StartNew();
+        double[] sab;
+        try
+        {
+            ReadOnlySpan<double> sketchedB = withB is null ? [] : withB.B;
+            sab = single is null
+                ? backend.SketchAugmented(sketch, scaled.A, d, sketchedB, options.CancellationToken)
+                : backend.SketchAugmented(sketch, single, d, sketchedB, options.CancellationToken);
+        }
+        catch (OperationCanceledException) when (b is not null && options.CancellationToken.IsCancellationRequested)
+        {
+            return (null!, Cancelled(d, method, reason, withB!));
+        }
+        double sketchSeconds = clock.Elapsed.TotalSeconds;
+        int total = d + (b is null ? 0 : 1);
+        if (sab.Length != (long)rows * total) throw new InvalidOperationException($"The sketch backend '{backend.Name}' returned {sab.Length} values; {(long)rows * total} expected.");
+
+        var sa = damp > 0 ? WithDampingRows(sab, rows, d, damp) : sab.Length == rows * d ? sab : sab[..(rows * d)];
+        var pre = SketchPreconditioner.Factor(sa, damp > 0 ? rows + d : rows, d, rcond, options.SingularValues);
+        ILinearOperator op = single is null ? new DenseOperator(scaled.A, n, d, n) : new SingleDenseOperator(single, n, d, n);
+        if (SketchLostRank(op, d, damp, pre, rcond) is { } lost)
+        {
+            // A full-rank direction that the sketch cannot see: no answer in the sketch's range is right.
+            return Dense(LeastSquaresMethod.Qr, lost, sketchSeconds);
+        }
+        var result = new SketchedLeastSquaresFactorization(scaled, single, options, n, d, damp, method, reason, rcond, sketch, backend, pre, null, sketchSeconds);
+        return (result, withB is null ? null : result.SolveValidated(withB, sab[(rows * d)..]));
+    }
+
+    /// <summary>A result for a solve cancelled during the sketch: x = 0, whose residual is b itself.</summary>
+    private static LeastSquaresResult Cancelled(int d, LeastSquaresMethod method, string? reason, ScaledLeastSquaresProblem problem) => new()
+    {
+        X = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(d),
+        Method = method, MethodReason = reason, Rank = 0, RankDeficient = true,
+        Status = SolverStatus.Cancelled,
+        ResidualNorm = problem.UnscaleResidual(GolubKahan.Norm(problem.B)),
+    };
+
+    /// <summary>[S·A; damp·I] ((m + d)×d): the sketch of the damped problem's matrix [A; damp·I] by diag(S, I).</summary>
+    private static double[] WithDampingRows(double[] sa, int m, int d, double damp)
+    {
+        int rows = m + d;
+        var stacked = new double[(long)rows * d];
+        for (int j = 0; j < d; j++)
+        {
+            sa.AsSpan(j * m, m).CopyTo(stacked.AsSpan(j * rows, m));
+            stacked[j * rows + m + j] = damp;
+        }
+        return stacked;
     }
 
     /// <summary>
@@ -67,117 +187,29 @@ public static class SketchedLeastSquares
             $"the default sketch size {m} and the preconditioning size {preconditioning} exceed n/2 = {n / 2}: dense QR");
     }
 
-    private static LeastSquaresResult SolveSketched(ScaledLeastSquaresProblem problem, int n, int d, LeastSquaresMethod method, int m,
-        double rcond, SketchedLeastSquaresOptions options)
-    {
-        var sketch = new SketchOperator(options.Sketch, m, n, options.Seed);
-        var backend = options.Backend ?? CpuSketchBackend.Instance;
-
-        var clock = Stopwatch.StartNew();
-        var sab = backend.SketchAugmented(sketch, problem.A, d, problem.B);
-        double sketchSeconds = clock.Elapsed.TotalSeconds;
-        if (sab.Length != (long)m * (d + 1)) throw new InvalidOperationException($"The sketch backend '{backend.Name}' returned {sab.Length} values; {(long)m * (d + 1)} expected.");
-
-        var pre = SketchPreconditioner.Factor(sab, m, d, rcond, options.SingularValues);
-        var op = new DenseOperator(problem.A, n, d, n);
-        if (SketchLostRank(problem.A, n, d, pre, rcond) is { } lost)
-        {
-            // A full-rank direction that the sketch cannot see: no answer in the sketch's range is right.
-            return DenseLeastSquares.Qr(problem, n, d, rcond) with { MethodReason = lost };
-        }
-        double tolerance = options.Tolerance ?? LsqrOptions.DefaultToleranceFor(n);
-        LsqrResult? lsqr = null;
-        double[] x;
-        if (method == LeastSquaresMethod.SketchAndPrecondition && pre.Rank > 0)
-        {
-            lsqr = Lsqr.Solve(new PreconditionedOperator(op, pre), problem.B, pre.SketchCoordinates(), new LsqrOptions
-            {
-                Tolerance = tolerance,
-                MaxIterations = options.MaxIterations ?? SketchedLeastSquaresOptions.DefaultMaxIterations,
-                CancellationToken = options.CancellationToken,
-                Progress = options.Progress,
-            });
-            x = pre.Apply(lsqr.X);
-        }
-        else x = pre.SketchSolution();
-
-        var (r, atr) = Residuals(op, problem.B, x);
-        double residualNorm = GolubKahan.Norm(r), normalResidual = GolubKahan.Norm(atr);
-        var status = SolverStatus.Converged;
-        var stopTest = LsqrStopTest.None;
-        double? relativeNormal = null;
-        if (lsqr is not null)
-        {
-            // Paige and Saunders' tests in the original variables on the recomputed r and Aᵀr, with ‖A‖
-            // replaced by ‖A·v‖ ≤ ‖A‖₂ (v the top right singular vector of R), so neither test is looser
-            // than with the true norm: LSQR's own test on B = A·N proposes, this decides.
-            var av = new double[n];
-            op.Multiply(pre.TopVector, av);
-            double normA = GolubKahan.Norm(av), xNorm = GolubKahan.Norm(x);
-            relativeNormal = normalResidual == 0 ? 0 : normalResidual / (normA * residualNorm);
-            stopTest = residualNorm <= tolerance * (GolubKahan.Norm(problem.B) + normA * xNorm) ? LsqrStopTest.Residual
-                : normalResidual <= tolerance * normA * residualNorm ? LsqrStopTest.NormalResidual
-                : LsqrStopTest.None;
-            status = stopTest != LsqrStopTest.None ? SolverStatus.Converged
-                : lsqr.Status is SolverStatus.Cancelled or SolverStatus.Breakdown or SolverStatus.MaxIterations ? lsqr.Status
-                : SolverStatus.Stalled;
-        }
-        LinfCertificate? certificate = null;
-        if (options.Certificate && pre.Rank == d && status != SolverStatus.Cancelled)
-        {
-            certificate = LinfCertificate.Compute(problem.A, n, d, pre, atr, GolubKahan.Norm(x), residualNorm, GolubKahan.Norm(problem.B),
-                options.Seed, options.CertificateRows ?? LinfCertificate.DefaultRows(d), options.CertificateFailureProbability, options.CancellationToken);
-            if (certificate is null) status = SolverStatus.Cancelled;
-        }
-        return new LeastSquaresResult
-        {
-            X = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(problem.UnscaleSolution(x)),
-            Method = method, Sketch = options.Sketch, SketchRows = m,
-            Rank = pre.Rank, RankDeficient = pre.Rank < d, Rcond = rcond,
-            SingularValues = pre.SingularValues is { } sv ? problem.UnscaleSingularValues((double[])sv.Clone()) : null,
-            Factorization = pre.Factorization,
-            Status = status, StopTest = stopTest, Iterations = lsqr?.Iterations ?? 0,
-            ResidualNorm = problem.UnscaleResidual(residualNorm),
-            NormalResidualNorm = problem.UnscaleNormalResidual(normalResidual),
-            RelativeNormalResidual = relativeNormal,
-            LinfBound = certificate is null ? null : AtLeastSmallest(certificate.Bound, problem.UnscaleSolution(certificate.Bound)),
-            CertificateFailureProbability = certificate is null ? null : options.CertificateFailureProbability,
-            PreconditionedCondition = lsqr is { Iterations: > 2 } ? lsqr.LargestSingularValue / lsqr.SmallestSingularValue : certificate?.ConditionEstimate,
-            SketchSeconds = sketchSeconds,
-        };
-    }
-
     /// <summary>
     /// When the sketch's rank r is below d: whether A itself vanishes on the sketch's null space (one
     /// n×d×(d − r) product). ‖A·v‖ above 10·rcond·σ_max(R) for a null vector v means the sketch lost a
     /// direction that A has (too few rows, an unlucky sketch); the reason is returned, or null.
     /// </summary>
-    private static string? SketchLostRank(double[] a, int n, int d, SketchPreconditioner pre, double rcond)
+    private static string? SketchLostRank(ILinearOperator a, int d, double damp, SketchPreconditioner pre, double rcond)
     {
         if (pre.NullSpace is not { } nullSpace || pre.SigmaMax == 0) return null;
-        int k = nullSpace.Length / d;
+        int n = a.Rows, k = nullSpace.Length / d;
         var av = new double[(long)n * k];
-        LinearAlgebraBackend.Current.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, n, k, d, 1.0, a, n, nullSpace, d, 0.0, av, n);
+        if (a is DenseOperator dense) dense.MultiplyColumns(nullSpace, k, av);
+        else for (int j = 0; j < k; j++) a.Multiply(nullSpace.AsSpan(j * d, d), av.AsSpan(j * n, n));
         double worst = 0;
-        for (int j = 0; j < k; j++) worst = Math.Max(worst, GolubKahan.Norm(av.AsSpan(j * n, n)));
+        // With damping, ‖[A; damp·I]·v‖² = ‖A·v‖² + damp² for a unit v.
+        for (int j = 0; j < k; j++) worst = Math.Max(worst, double.Hypot(GolubKahan.Norm(av.AsSpan(j * n, n)), damp));
         double threshold = 10 * rcond * pre.SigmaMax;
         return worst > threshold
             ? $"the sketch has rank {pre.Rank} of {d}, but A does not vanish on its null space (‖A·v‖ = {worst / pre.SigmaMax:E2}·σ_max): dense pivoted QR"
             : null;
     }
 
-    /// <summary>
-    /// A positive bound that scaling back took below the smallest double stays a bound when raised to
-    /// it (the error it bounds is smaller still), and never reads as an exact zero.
-    /// </summary>
-    private static double[] AtLeastSmallest(double[] scaled, double[] bound)
-    {
-        for (int i = 0; i < bound.Length; i++) if (bound[i] == 0 && scaled[i] > 0) bound[i] = double.Epsilon;
-        return bound;
-    }
-
     /// <summary>r = b − A·x and Aᵀr in one fused pass over A.</summary>
-    internal static (double[] Residual, double[] NormalResidual) Residuals(DenseOperator op, double[] b, double[] x)
+    internal static (double[] Residual, double[] NormalResidual) Residuals(ILinearOperator op, double[] b, double[] x)
     {
         var y = (double[])b.Clone();
         var z = new double[op.Columns];

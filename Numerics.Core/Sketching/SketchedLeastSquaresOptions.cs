@@ -2,7 +2,7 @@ using Numerics.Optimization;
 
 namespace Numerics.Sketching;
 
-/// <summary>How <see cref="SketchedLeastSquares.Solve"/> computes x.</summary>
+/// <summary>How <see cref="SketchedLeastSquares.Solve(MathNet.Numerics.LinearAlgebra.Matrix{double}, MathNet.Numerics.LinearAlgebra.Vector{double}, SketchedLeastSquaresOptions?)"/> computes x.</summary>
 public enum LeastSquaresMethod
 {
     /// <summary>
@@ -29,7 +29,7 @@ public enum LeastSquaresMethod
 }
 
 /// <summary>
-/// Options of <see cref="SketchedLeastSquares.Solve"/>. The defaults are the documented ones.
+/// Options of <see cref="SketchedLeastSquares.Solve(MathNet.Numerics.LinearAlgebra.Matrix{double}, MathNet.Numerics.LinearAlgebra.Vector{double}, SketchedLeastSquaresOptions?)"/>. The defaults are the documented ones.
 /// <see cref="IterativeOptions.Tolerance"/> (sketch-and-precondition): LSQR on B = A·N (N the
 /// preconditioner) runs to it, and the status is decided by Paige and Saunders' tests in the original
 /// variables on the recomputed r = b − A·x and Aᵀr: Converged when ‖Aᵀr‖ ≤ Tolerance·‖A‖·‖r‖ or
@@ -95,6 +95,15 @@ public sealed record SketchedLeastSquaresOptions : IterativeOptions
     /// </summary>
     public double? Rcond { get; init; }
 
+    /// <summary>
+    /// The ridge term λ: every method then solves min ‖A·x − b‖² + λ²·‖x‖², the least-squares
+    /// problem of [A; λ·I] and [b; 0] (as LSQR's damp and scipy's lsqr). The sketch methods sketch it
+    /// as [S·A; λ·I] without copying A; the dense methods factor the stacked matrix (a copy). The
+    /// result's residual norms are then those of the stacked problem: ‖[b − A·x; −λ·x]‖ and
+    /// ‖Aᵀ(b − A·x) − λ²·x‖. Not combined with <see cref="Certificate"/>. Default 0; finite, ≥ 0.
+    /// </summary>
+    public double Damp { get; init; }
+
     /// <summary>Where S·[A | b] is computed. Default <see cref="CpuSketchBackend.Instance"/>.</summary>
     public ISketchBackend? Backend { get; init; }
 
@@ -108,7 +117,7 @@ public sealed record SketchedLeastSquaresOptions : IterativeOptions
     public const int DefaultMaxIterations = 100;
 
     /// <inheritdoc />
-    /// <remarks>Also rejects an undefined method or sketch, an rcond outside [0, 1), a failure probability outside (0, 1), fewer than 1 certificate row or sketch row, and Epsilon or Delta out of range.</remarks>
+    /// <remarks>Also rejects a negative or non-finite Damp, Damp with Certificate, an undefined method or sketch, an rcond outside [0, 1), a failure probability outside (0, 1), fewer than 1 certificate row or sketch row, and Epsilon or Delta out of range.</remarks>
     public override void Validate(string paramName)
     {
         base.Validate(paramName);
@@ -121,5 +130,7 @@ public sealed record SketchedLeastSquaresOptions : IterativeOptions
         if (!(Epsilon > 0) || !double.IsFinite(Epsilon)) throw new ArgumentException($"Epsilon must be positive and finite, got {Epsilon}.", paramName);
         if (!(Delta > 0 && Delta < 1)) throw new ArgumentException($"Delta must lie in (0, 1), got {Delta}.", paramName);
         if (Rows is < 1) throw new ArgumentException($"Rows must be positive, got {Rows}.", paramName);
+        if (!(Damp >= 0) || !double.IsFinite(Damp)) throw new ArgumentException($"Damp must be finite and non-negative, got {Damp}.", paramName);
+        if (Damp > 0 && Certificate) throw new ArgumentException("The ℓ∞ certificate is not available with Damp > 0.", paramName);
     }
 }

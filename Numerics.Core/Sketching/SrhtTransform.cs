@@ -36,8 +36,10 @@ internal static unsafe class SrhtTransform
     /// column_lane = src + lane·ld for the <paramref name="lanes"/> lanes starting at <paramref name="firstLane"/>.
     /// Other rows and lanes of the buffer are left as they are.
     /// </summary>
-    public static void ScatterPanel(double* src, int ld, int count, int firstLane, int lanes,
-        int[] positions, double[] signs, int offset, double* buffer)
+    /// <remarks>Float32 input is widened to double as it is read (exactly), so the sketch of a float
+    /// matrix is the sketch of its double copy, bit for bit.</remarks>
+    public static void ScatterPanel<T>(T* src, int ld, int count, int firstLane, int lanes,
+        int[] positions, double[] signs, int offset, double* buffer) where T : unmanaged
     {
         fixed (int* pos = &positions[offset])
         fixed (double* sgn = &signs[offset])
@@ -45,14 +47,14 @@ internal static unsafe class SrhtTransform
             int i = 0;
             if (firstLane == 0 && lanes == PanelWidth && Vector256.IsHardwareAccelerated)
             {
-                double* c0 = src, c1 = src + ld, c2 = src + 2L * ld, c3 = src + 3L * ld;
+                T* c0 = src, c1 = src + ld, c2 = src + 2L * ld, c3 = src + 3L * ld;
                 for (; i + 4 <= count; i += 4)
                 {
                     // Rows i..i+3 of the four columns, transposed in registers into four rows.
-                    var v0 = Vector256.Load(c0 + i);
-                    var v1 = Vector256.Load(c1 + i);
-                    var v2 = Vector256.Load(c2 + i);
-                    var v3 = Vector256.Load(c3 + i);
+                    var v0 = LoadFour(c0 + i);
+                    var v1 = LoadFour(c1 + i);
+                    var v2 = LoadFour(c2 + i);
+                    var v3 = LoadFour(c3 + i);
                     Transpose4(v0, v1, v2, v3, out var r0, out var r1, out var r2, out var r3);
                     (r0 * sgn[i]).Store(buffer + (long)pos[i] * PanelWidth);
                     (r1 * sgn[i + 1]).Store(buffer + (long)pos[i + 1] * PanelWidth);
@@ -63,10 +65,26 @@ internal static unsafe class SrhtTransform
             for (; i < count; i++)
             {
                 double* row = buffer + (long)pos[i] * PanelWidth + firstLane;
-                for (int lane = 0; lane < lanes; lane++) row[lane] = sgn[i] * src[lane * (long)ld + i];
+                for (int lane = 0; lane < lanes; lane++) row[lane] = sgn[i] * Widen(src[lane * (long)ld + i]);
             }
         }
     }
+
+    /// <summary>Four consecutive values as doubles.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> LoadFour<T>(T* p) where T : unmanaged
+    {
+        if (typeof(T) == typeof(double)) return Vector256.Load((double*)p);
+        if (typeof(T) == typeof(float)) return Vector256.WidenLower(Vector128.Load((float*)p).ToVector256Unsafe());
+        throw new NotSupportedException($"Element type {typeof(T)} is not supported.");
+    }
+
+    /// <summary>One value as a double (float and double only).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static double Widen<T>(T value) where T : unmanaged =>
+        typeof(T) == typeof(double) ? System.Runtime.CompilerServices.Unsafe.As<T, double>(ref value)
+        : typeof(T) == typeof(float) ? System.Runtime.CompilerServices.Unsafe.As<T, float>(ref value)
+        : throw new NotSupportedException($"Element type {typeof(T)} is not supported.");
 
     /// <summary>Transposes the 4×4 block whose columns are v0..v3 into its rows r0..r3.</summary>
     private static void Transpose4(Vector256<double> v0, Vector256<double> v1, Vector256<double> v2, Vector256<double> v3,
@@ -92,70 +110,131 @@ internal static unsafe class SrhtTransform
 
     /// <summary>
     /// output[k + lane·ld] = scale·(H·buffer)[rows[k], lane] for k &lt; m and lane &lt; lanes; the
-    /// N×4 buffer is overwritten.
+    /// N×4 buffer is overwritten. With <paramref name="parallel"/> the independent blocks, columns of
+    /// the cross-block stages, and output rows of each phase are split over threads; every value is
+    /// computed by the same operations in the same order either way.
     /// </summary>
-    public static void TransformAndSample(double* buffer, int n, int[] rows, double scale, double* output, long ld, int lanes)
+    public static void TransformAndSample(double* buffer, int n, int[] rows, double scale, double* output, long ld, int lanes, bool parallel = false)
     {
         // Stages within 1024-row blocks (L1), then within 8192-row blocks (L2): B₁ = min(N, 8192).
         int l1 = Math.Min(n, BlockRows), b1 = Math.Min(n, L2BlockRows);
-        for (int block = 0; block < n; block += l1)
-            Hadamard.TransformRowBlock(buffer + (long)block * PanelWidth, l1, PanelWidth, PanelWidth);
+        For(n / l1, parallel, block => Hadamard.TransformRowBlock(buffer + (long)block * l1 * PanelWidth, l1, PanelWidth, PanelWidth));
         if (b1 > l1)
-            for (int block = 0; block < n; block += b1)
-                Hadamard.TransformRowBlock(buffer + (long)block * PanelWidth, b1 / l1, (long)l1 * PanelWidth, l1 * PanelWidth);
+            For(n / b1, parallel, block => Hadamard.TransformRowBlock(buffer + (long)block * b1 * PanelWidth, b1 / l1, (long)l1 * PanelWidth, l1 * PanelWidth));
         int b2 = n / b1;
         int m = rows.Length;
-        Span<double> lane = stackalloc double[PanelWidth];
+        const int rowChunk = 256;
+        int chunks = (m + rowChunk - 1) / rowChunk;
         if (b2 > 1 && (long)m * b2 < (long)n * BitOperations.Log2((uint)b2))
         {
             int shift = BitOperations.Log2((uint)b1);
-            for (int k = 0; k < m; k++)
+            For(chunks, parallel, chunk =>
             {
-                int hi = rows[k] >> shift, lo = rows[k] & (b1 - 1);
-                var sum = Vector256<double>.Zero;
-                for (int h = 0; h < b2; h++)
+                Span<double> lane = stackalloc double[PanelWidth];
+                for (int k = chunk * rowChunk, end = Math.Min(m, k + rowChunk); k < end; k++)
                 {
-                    var v = Vector256.Load(buffer + ((long)h * b1 + lo) * PanelWidth);
-                    sum = (BitOperations.PopCount((uint)(hi & h)) & 1) == 0 ? sum + v : sum - v;
+                    int hi = rows[k] >> shift, lo = rows[k] & (b1 - 1);
+                    var sum = Vector256<double>.Zero;
+                    for (int h = 0; h < b2; h++)
+                    {
+                        var v = Vector256.Load(buffer + ((long)h * b1 + lo) * PanelWidth);
+                        sum = (BitOperations.PopCount((uint)(hi & h)) & 1) == 0 ? sum + v : sum - v;
+                    }
+                    (sum * scale).CopyTo(lane);
+                    for (int c = 0; c < lanes; c++) output[k + c * ld] = lane[c];
                 }
-                (sum * scale).CopyTo(lane);
-                for (int c = 0; c < lanes; c++) output[k + c * ld] = lane[c];
-            }
+            });
             return;
         }
-        if (b2 > 1) Hadamard.TransformRowBlock(buffer, b2, (long)b1 * PanelWidth, b1 * PanelWidth);
-        for (int k = 0; k < m; k++)
+        if (b2 > 1)
         {
-            double* row = buffer + (long)rows[k] * PanelWidth;
-            for (int c = 0; c < lanes; c++) output[k + c * ld] = scale * row[c];
+            // The cross-block stages act on rows of b1·4 values; slices of those columns are independent.
+            const int slice = 1024;
+            int width = b1 * PanelWidth;
+            For(width / slice, parallel, part => Hadamard.TransformRowBlock(buffer + (long)part * slice, b2, width, slice));
         }
+        For(chunks, parallel, chunk =>
+        {
+            for (int k = chunk * rowChunk, end = Math.Min(m, k + rowChunk); k < end; k++)
+            {
+                double* row = buffer + (long)rows[k] * PanelWidth;
+                for (int c = 0; c < lanes; c++) output[k + c * ld] = scale * row[c];
+            }
+        });
+    }
+
+    /// <summary>body(0..count−1), over threads when asked.</summary>
+    private static void For(int count, bool parallel, Action<int> body)
+    {
+        if (parallel && count > 1) Parallel.For(0, count, body);
+        else for (int i = 0; i < count; i++) body(i);
     }
 
     /// <summary>
-    /// The SRHT of the <paramref name="columns"/> columns at src (column j at src + j·ld, n rows),
-    /// written to columns outputColumn.. of the column-major m×· output. Each panel of four columns
-    /// goes through a thread-local N×4 buffer; no N×c copy of the input is made.
+    /// The SRHT of [A | b]: the <paramref name="columns"/> columns at a (column j at a + j·ld, n rows)
+    /// and, when <paramref name="b"/> is not null, the column at b, written to the column-major
+    /// m×(columns + 1) output. Each panel of four columns goes through an N×4 buffer (b shares
+    /// the last panel of A when it has room); no N×c copy of the input is made. With at least as
+    /// many panels as cores, panels run in parallel; with fewer (small d), the rows of each panel
+    /// are split. Cancellation is checked between panels.
     /// </summary>
-    public static void ApplyColumns(SketchOperator op, double* src, int ld, int columns, double[] output, int outputColumn)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static void ApplyColumns<T>(SketchOperator op, T* a, int ld, int columns, double* b, double[] output,
+        CancellationToken cancellationToken = default) where T : unmanaged
     {
         int n = op.InputRows, padded = op.PaddedRows, m = op.Rows;
         var positions = op.Positions;
         var signs = op.Signs;
         var rows = op.SampledRows;
         double scale = 1.0 / Math.Sqrt(m);
-        int panels = (columns + PanelWidth - 1) / PanelWidth;
-        Parallel.For(0, panels, () => new double[(long)padded * PanelWidth], (panel, _, buffer) =>
+        int total = columns + (b is null ? 0 : 1);
+        int panels = (total + PanelWidth - 1) / PanelWidth;
+
+        // Lanes [0, aLanes) of a panel come from A, the next one (if any) from b.
+        void Scatter(int panel, double* buffer, int r0, int count)
         {
-            int first = panel * PanelWidth, lanes = Math.Min(PanelWidth, columns - first);
-            fixed (double* b = buffer)
-            fixed (double* o = output)
+            int first = panel * PanelWidth;
+            int aLanes = Math.Clamp(columns - first, 0, PanelWidth);
+            if (aLanes > 0) ScatterPanel(a + (long)first * ld + r0, ld, count, 0, aLanes, positions, signs, r0, buffer);
+            if (b is not null && first + aLanes == columns && aLanes < PanelWidth)
+                ScatterPanel(b + r0, ld, count, aLanes, 1, positions, signs, r0, buffer);
+        }
+
+        if (panels >= Environment.ProcessorCount)
+        {
+            var options = new ParallelOptions { CancellationToken = cancellationToken };
+            Parallel.For(0, panels, options, () => new double[(long)padded * PanelWidth], (panel, _, buffer) =>
             {
-                // Padding rows must be zero; lanes beyond `lanes` never mix with the others and are not read.
-                if (n < padded) Array.Clear(buffer);
-                ScatterPanel(src + (long)first * ld, ld, n, 0, lanes, positions, signs, 0, b);
-                TransformAndSample(b, padded, rows, scale, o + (long)(outputColumn + first) * m, m, lanes);
+                cancellationToken.ThrowIfCancellationRequested();
+                int first = panel * PanelWidth, lanes = Math.Min(PanelWidth, total - first);
+                fixed (double* buf = buffer)
+                fixed (double* o = output)
+                {
+                    // Padding rows must be zero; lanes beyond `lanes` never mix with the others and are not read.
+                    if (n < padded) Array.Clear(buffer);
+                    Scatter(panel, buf, 0, n);
+                    TransformAndSample(buf, padded, rows, scale, o + (long)first * m, m, lanes);
+                }
+                return buffer;
+            }, _ => { });
+            return;
+        }
+        var shared = new double[(long)padded * PanelWidth];
+        const int scatterChunk = 1 << 14;
+        fixed (double* buf = shared)
+        fixed (double* o = output)
+        {
+            double* bp = buf, outp = o;
+            for (int panel = 0; panel < panels; panel++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int first = panel * PanelWidth, lanes = Math.Min(PanelWidth, total - first);
+                if (n < padded && panel > 0) shared.AsSpan().Clear();
+                // Π is injective, so the row chunks write disjoint rows of the buffer.
+                int p = panel;
+                For((n + scatterChunk - 1) / scatterChunk, true, c => Scatter(p, bp, c * scatterChunk, Math.Min(scatterChunk, n - c * scatterChunk)));
+                TransformAndSample(bp, padded, rows, scale, outp + (long)first * m, m, lanes, parallel: true);
             }
-            return buffer;
-        }, _ => { });
+        }
     }
 }

@@ -139,6 +139,25 @@ public class LstsqCliTests : CliCommandTests
         return p;
     }
 
+    [Fact]
+    public void Lstsq_damp_solves_the_ridge_problem()
+    {
+        var p = WriteProblem();
+        var (code, output, err) = Run("lstsq", "--a", File("a.npy"), "--b", File("b.npy"), "--out", File("x.npy"),
+            "--method", "precondition", "--rows", "64", "--damp", "3", "--tol", "1e-12", "--quiet");
+        Assert.True(code == 0, err);
+        var x = Npy.ReadVector(File("x.npy"));
+        // Independent: the normal equations (AᵀA + λ²I)·x = Aᵀb, well conditioned here (κ(A) = 10, λ = 3).
+        var gram = p.A.TransposeThisAndMultiply(p.A) + 9 * MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseIdentity(8);
+        var expected = gram.Solve(p.A.TransposeThisAndMultiply(p.B));
+        Assert.True((x - expected).L2Norm() <= 1e-10 * expected.L2Norm(), $"{(x - expected).L2Norm() / expected.L2Norm():E2}");
+        using var json = JsonDocument.Parse(output.Trim());
+        Assert.Equal(3.0, json.RootElement.GetProperty("damp").GetDouble());
+        var (bad, _, badErr) = Run("lstsq", "--a", File("a.npy"), "--b", File("b.npy"), "--out", File("x.npy"), "--damp", "1", "--certificate", "--quiet");
+        Assert.Equal(2, bad);
+        Assert.Contains("--certificate is not available with --damp", badErr);
+    }
+
     [Theory]
     [InlineData("sketch", "srht")]
     [InlineData("sketch", "gaussian")]

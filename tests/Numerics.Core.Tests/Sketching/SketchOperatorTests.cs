@@ -164,6 +164,30 @@ public class SketchOperatorTests
         Assert.NotEqual(reference, other);
     }
 
+    [Theory]
+    [InlineData(1, 64)]       // one panel (A and b share it): rows split over threads, pruned cross-block sums
+    [InlineData(3, 30000)]    // one panel, m large enough for the full cross-block transform
+    [InlineData(6, 500)]      // two panels
+    public async Task Srht_with_rows_split_over_threads_equals_the_accumulator_bit_for_bit(int d, int m)
+    {
+        // n > 8192 so that the transform has cross-block stages; N = 65536.
+        const int n = 40000;
+        var a = RandomMatrix(n, d, 31);
+        var b = RandomMatrix(n, 1, 32);
+        var op = new SketchOperator(SketchKind.Srht, m, n, seed: 33);
+        using var acc = op.CreateAccumulator(d + 1);
+        acc.Add(0, a);
+        acc.Add(0, b, columnOffset: d);
+        var reference = acc.Complete();
+        foreach (int threads in new[] { 1, 3 })
+        {
+            var scheduler = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, threads).ConcurrentScheduler;
+            var result = await Task.Factory.StartNew(() => op.ApplyAugmented(a.ToColumnMajorArray(), d, b.ToColumnMajorArray()),
+                CancellationToken.None, TaskCreationOptions.None, scheduler);
+            Assert.Equal(reference, result);
+        }
+    }
+
     [Fact]
     public void Bad_arguments_are_rejected_with_the_parameter_named()
     {

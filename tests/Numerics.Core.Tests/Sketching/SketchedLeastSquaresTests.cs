@@ -20,8 +20,8 @@ public class SketchedLeastSquaresTests
     {
         public string Name => "cpu, SRHT without Π";
 
-        public double[] SketchAugmented(SketchOperator sketch, ReadOnlySpan<double> a, int columns, ReadOnlySpan<double> b) =>
-            sketch.WithoutPermutation().ApplyAugmented(a, columns, b);
+        public double[] SketchAugmented(SketchOperator sketch, ReadOnlySpan<double> a, int columns, ReadOnlySpan<double> b, CancellationToken cancellationToken = default) =>
+            sketch.WithoutPermutation().ApplyAugmented(a, columns, b, cancellationToken);
     }
 
     /// <summary>Seeds (of 40) with ε̂ within 1× the model at d = 64, m = 4d, n = 3000 (not a power of two).</summary>

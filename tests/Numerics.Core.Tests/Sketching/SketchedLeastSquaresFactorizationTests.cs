@@ -1,0 +1,250 @@
+using MathNet.Numerics.LinearAlgebra;
+using Numerics.LinearAlgebra;
+using Numerics.Optimization;
+using Numerics.Sketching;
+
+namespace Numerics.Core.Tests.Sketching;
+
+/// <summary>Factor once, solve many: equal to the one-shot solve, damped problems against the SVD's closed form, and cancellation inside the sketch.</summary>
+public class SketchedLeastSquaresFactorizationTests
+{
+    private static Vector<double> OtherRightHandSide(LeastSquaresTestProblem p, int seed) =>
+        Vector<double>.Build.DenseOfArray(TestData.Random(p.A.RowCount, seed));
+
+    public static TheoryData<LeastSquaresMethod, SketchKind> Methods() => new()
+    {
+        { LeastSquaresMethod.SketchAndSolve, SketchKind.Srht },
+        { LeastSquaresMethod.SketchAndSolve, SketchKind.CountSketch },
+        { LeastSquaresMethod.SketchAndPrecondition, SketchKind.Srht },
+        { LeastSquaresMethod.Qr, SketchKind.Srht },
+        { LeastSquaresMethod.Svd, SketchKind.Srht },
+    };
+
+    [Theory]
+    [MemberData(nameof(Methods))]
+    public void Factor_then_solve_gives_the_one_shot_answer_bit_for_bit(LeastSquaresMethod method, SketchKind kind)
+    {
+        var p = LeastSquaresTestProblem.Generate(1500, 24, Coherence.Coherent, 1e5, residualNorm: 1e-2, seed: 3);
+        var options = new SketchedLeastSquaresOptions { Method = method, Sketch = kind, Rows = 200, Seed = 9, Certificate = method == LeastSquaresMethod.SketchAndSolve };
+        var factorization = SketchedLeastSquares.Factor(p.A, options);
+        foreach (var b in new[] { p.B, OtherRightHandSide(p, 5) })
+        {
+            var once = SketchedLeastSquares.Solve(p.A, b, options);
+            var reused = factorization.Solve(b);
+            Assert.Equal(once.X.ToArray(), reused.X.ToArray());
+            Assert.Equal(once.Status, reused.Status);
+            Assert.Equal(once.Rank, reused.Rank);
+            Assert.Equal(once.ResidualNorm, reused.ResidualNorm);
+            Assert.Equal(once.LinfBound, reused.LinfBound);
+            Assert.Equal(once.Iterations, reused.Iterations);
+        }
+        Assert.Equal(method, factorization.Method);
+    }
+
+    [Fact]
+    public void A_matrix_of_right_hand_sides_solves_each_column_as_a_vector_would()
+    {
+        var p = LeastSquaresTestProblem.Generate(2000, 16, Coherence.Incoherent, 1e3, residualNorm: 1, seed: 8);
+        var b = Matrix<double>.Build.DenseOfColumnVectors(p.B, OtherRightHandSide(p, 1), OtherRightHandSide(p, 2) * 1e-200, OtherRightHandSide(p, 3));
+        var options = new SketchedLeastSquaresOptions { Rows = 96, Seed = 2, Certificate = true };
+        var factorization = SketchedLeastSquares.Factor(p.A, options);
+        var results = factorization.Solve(b);
+        Assert.Equal(4, results.Length);
+        for (int j = 0; j < 4; j++)
+        {
+            var single = factorization.Solve(b.Column(j));
+            Assert.Equal(single.X.ToArray(), results[j].X.ToArray());
+            Assert.Equal(single.LinfBound, results[j].LinfBound);
+            // Each bound holds against the exact answer (one certificate serves all columns).
+            var exact = DenseBaselines.LeastSquaresSvd(p.A, b.Column(j));
+            for (int i = 0; i < 16; i++) Assert.True(Math.Abs(results[j].X[i] - exact[i]) <= results[j].LinfBound![i], $"column {j}, coordinate {i}");
+        }
+    }
+
+    /// <summary>x_λ = V·diag(σ/(σ² + λ²))·Uᵀb, the ridge solution from the thin SVD of <paramref name="a"/> (for moderate scales).</summary>
+    private static Vector<double> Ridge(Matrix<double> a, Vector<double> b, double damp)
+    {
+        var svd = Lapack.Svd(a, SvdVectors.Thin);
+        var c = svd.U!.TransposeThisAndMultiply(b);
+        for (int i = 0; i < c.Count; i++) c[i] *= svd.S[i] / (svd.S[i] * svd.S[i] + damp * damp);
+        return svd.VT!.TransposeThisAndMultiply(c);
+    }
+
+    [Theory]
+    [InlineData(LeastSquaresMethod.SketchAndPrecondition, 1e-3)]
+    [InlineData(LeastSquaresMethod.SketchAndPrecondition, 10.0)]
+    [InlineData(LeastSquaresMethod.Qr, 1e-3)]
+    [InlineData(LeastSquaresMethod.Svd, 10.0)]
+    public void Damped_solves_match_the_ridge_closed_form(LeastSquaresMethod method, double damp)
+    {
+        var p = LeastSquaresTestProblem.Generate(1200, 20, Coherence.Incoherent, 1e6, residualNorm: 1, seed: 12);
+        // A and λ scaled by 2^600 and b by 2^-300 (exact): the solver must carry λ into its scaled
+        // variables; x scales by 2^-900 and the residual by 2^-300, exactly.
+        double ca = Math.ScaleB(1, 600), cb = Math.ScaleB(1, -300);
+        var expected = Ridge(p.A, p.B, damp);
+        var result = SketchedLeastSquares.Solve(p.A * ca, p.B * cb, new() { Method = method, Rows = 120, Seed = 1, Damp = damp * ca, Tolerance = 1e-12 });
+        Assert.Equal(SolverStatus.Converged, result.Status);
+        Assert.Equal(20, result.Rank);
+        var x = result.X * Math.ScaleB(1, 900);
+        // The ridge problem's condition is at most σ_max/max(σ_min, λ) ≤ 1e6; 1e-8 relative leaves 100× the rounding.
+        double error = (x - expected).L2Norm() / expected.L2Norm();
+        Assert.True(error <= 1e-8, $"{method}, damp {damp}: relative error {error:E2}");
+        // The reported residual is that of the stacked problem [A; λI], [b; 0].
+        var r = p.B - p.A * x;
+        double stacked = Math.Sqrt(r.DotProduct(r) + damp * damp * x.DotProduct(x));
+        Assert.Equal(stacked, Math.ScaleB(result.ResidualNorm, 300), stacked * 1e-8);
+    }
+
+    [Fact]
+    public void Damped_sketch_and_solve_is_the_ridge_solution_of_the_sketched_problem()
+    {
+        var p = LeastSquaresTestProblem.Generate(1000, 12, Coherence.Incoherent, 1e3, residualNorm: 1, seed: 21);
+        const int m = 80;
+        const double damp = 0.5;
+        var sketch = new SketchOperator(SketchKind.Srht, m, 1000, seed: 6);
+        // Independent: S as a dense matrix, then the ridge closed form on (S·A, S·b).
+        var s = sketch.ToDense();
+        var expected = Ridge(s * p.A, s * p.B, damp);
+        var result = SketchedLeastSquares.Solve(p.A, p.B, new() { Rows = m, Seed = 6, Damp = damp });
+        Assert.Equal(SolverStatus.Converged, result.Status);
+        double error = (result.X - expected).L2Norm() / expected.L2Norm();
+        Assert.True(error <= 1e-10, $"relative error {error:E2}");
+    }
+
+    [Fact]
+    public void Damp_is_validated()
+    {
+        var p = LeastSquaresTestProblem.Generate(200, 5, seed: 1);
+        Assert.Throws<ArgumentException>("options", () => SketchedLeastSquares.Solve(p.A, p.B, new() { Damp = -1 }));
+        Assert.Throws<ArgumentException>("options", () => SketchedLeastSquares.Solve(p.A, p.B, new() { Damp = double.NaN }));
+        Assert.Throws<ArgumentException>("options", () => SketchedLeastSquares.Factor(p.A, new() { Damp = double.PositiveInfinity }));
+        Assert.Throws<ArgumentException>("options", () => SketchedLeastSquares.Solve(p.A, p.B, new() { Damp = 1, Certificate = true }));
+    }
+
+    [Fact]
+    public void Factorization_inputs_are_validated_with_the_parameter_named()
+    {
+        var p = LeastSquaresTestProblem.Generate(300, 6, seed: 2);
+        var f = SketchedLeastSquares.Factor(p.A, new() { Rows = 40 });
+        Assert.Throws<ArgumentException>("b", () => f.Solve(Vector<double>.Build.Dense(299)));
+        Assert.Throws<ArgumentException>("b", () => f.Solve(Matrix<double>.Build.Dense(299, 2)));
+        var bad = Matrix<double>.Build.Dense(300, 2);
+        bad[7, 1] = double.NaN;
+        Assert.Throws<ArgumentException>("b", () => f.Solve(bad));
+        Assert.Throws<ArgumentException>("a", () => SketchedLeastSquares.Factor(Matrix<double>.Build.Dense(5, 6)));
+    }
+
+    /// <summary>A backend that cancels the token and then runs the CPU sketch with it: the sketch itself must stop.</summary>
+    private sealed class CancellingBackend(CancellationTokenSource source) : ISketchBackend
+    {
+        public string Name => "cpu, cancelled during the sketch";
+
+        public double[] SketchAugmented(SketchOperator sketch, ReadOnlySpan<double> a, int columns, ReadOnlySpan<double> b, CancellationToken cancellationToken = default)
+        {
+            source.Cancel();
+            return CpuSketchBackend.Instance.SketchAugmented(sketch, a, columns, b, cancellationToken);
+        }
+    }
+
+    [Theory]
+    [InlineData(SketchKind.Srht)]
+    [InlineData(SketchKind.Gaussian)]
+    [InlineData(SketchKind.CountSketch)]
+    public void Cancellation_is_honoured_inside_the_sketch(SketchKind kind)
+    {
+        var p = LeastSquaresTestProblem.Generate(3000, 10, seed: 4);
+        using var source = new CancellationTokenSource();
+        var options = new SketchedLeastSquaresOptions { Sketch = kind, Rows = 60, Backend = new CancellingBackend(source), CancellationToken = source.Token };
+        Assert.ThrowsAny<OperationCanceledException>(() => SketchedLeastSquares.Factor(p.A, options));
+        var result = SketchedLeastSquares.Solve(p.A, p.B, options);
+        Assert.Equal(SolverStatus.Cancelled, result.Status);
+        Assert.All(result.X, v => Assert.Equal(0.0, v));
+        Assert.Equal(p.B.L2Norm(), result.ResidualNorm, p.B.L2Norm() * 1e-14);
+    }
+}
+
+/// <summary>Float32 inputs kept as float32: the same sketch as the double copy, answers of the double problem.</summary>
+public class SingleSketchedLeastSquaresTests
+{
+    private static (Matrix<float> A, Vector<float> B, Matrix<double> AWide, Vector<double> BWide) Problem(int n, int d, double condition, int seed)
+    {
+        var p = LeastSquaresTestProblem.Generate(n, d, Coherence.Coherent, condition, residualNorm: 0.1, seed: (ulong)seed);
+        var a = p.A.Map(v => (float)v);
+        var b = p.B.Map(v => (float)v);
+        return (a, b, a.Map(v => (double)v), b.Map(v => (double)v));
+    }
+
+    [Theory]
+    [InlineData(SketchKind.Srht)]
+    [InlineData(SketchKind.CountSketch)]
+    [InlineData(SketchKind.Gaussian)]
+    public void Sketch_and_solve_of_a_float_matrix_is_that_of_its_double_copy_bit_for_bit(SketchKind kind)
+    {
+        var (a, b, aWide, bWide) = Problem(70000, 5, 1e3, 3);
+        var options = new SketchedLeastSquaresOptions { Sketch = kind, Rows = 60, Seed = 4 };
+        var single = SketchedLeastSquares.Solve(a, b, options);
+        var wide = SketchedLeastSquares.Solve(aWide, bWide, options);
+        Assert.Equal(wide.X.ToArray(), single.X.ToArray());
+        Assert.Equal(SolverStatus.Converged, single.Status);
+        // The residual is recomputed with float entries widened and double sums: the double problem's, to rounding.
+        Assert.Equal(wide.ResidualNorm, single.ResidualNorm, wide.ResidualNorm * 1e-12);
+    }
+
+    [Fact]
+    public void Precondition_and_certificate_on_float_input_answer_the_double_problem()
+    {
+        var (a, b, aWide, bWide) = Problem(3000, 30, 1e6, 5);
+        var exact = DenseBaselines.LeastSquaresSvd(aWide, bWide);
+        var precondition = SketchedLeastSquares.Solve(a, b, new() { Method = LeastSquaresMethod.SketchAndPrecondition, Rows = 150, Seed = 2, Tolerance = 1e-12 });
+        Assert.Equal(SolverStatus.Converged, precondition.Status);
+        // κ = 1e6: the answer is determined to about κ·1e-12 relative by the tolerance.
+        Assert.True((precondition.X - exact).L2Norm() <= 1e-5 * exact.L2Norm(), $"{(precondition.X - exact).L2Norm() / exact.L2Norm():E2}");
+
+        var factorization = SketchedLeastSquares.Factor(a, new() { Rows = 150, Seed = 2, Certificate = true });
+        var bounded = factorization.Solve(bWide);
+        for (int i = 0; i < 30; i++) Assert.True(Math.Abs(bounded.X[i] - exact[i]) <= bounded.LinfBound![i], $"coordinate {i}");
+    }
+
+    [Fact]
+    public void Float_operator_products_agree_with_the_double_operator_and_do_not_depend_on_the_thread_count()
+    {
+        const int n = 50001, d = 7;
+        var values = TestData.Random(n * d, 8).Select(v => (float)v).ToArray();
+        var wide = Array.ConvertAll(values, v => (double)v);
+        var x = TestData.Random(d, 9);
+        var y = TestData.Random(n, 10);
+        var single = new SingleDenseOperator(values, n, d, n);
+        var dense = new DenseOperator(wide, n, d, n);
+        var ax = new double[n];
+        var axWide = new double[n];
+        single.Multiply(x, ax);
+        dense.Multiply(x, axWide);
+        for (int i = 0; i < n; i++) Assert.Equal(axWide[i], ax[i], 1e-14 * (1 + Math.Abs(axWide[i])) * d);
+        var aty = new double[d];
+        var atyWide = new double[d];
+        single.MultiplyTransposed(y, aty);
+        dense.MultiplyTransposed(y, atyWide);
+        for (int j = 0; j < d; j++) Assert.Equal(atyWide[j], aty[j], 1e-12 * Math.Sqrt(n));
+
+        var serial = new double[n];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = 1 };
+        Parallel.Invoke(options, () => single.Multiply(x, serial));
+        Assert.Equal(ax, serial);
+        Assert.Throws<ArgumentException>("x", () => single.Multiply(new double[d + 1], ax));
+        Assert.Throws<ArgumentException>("y", () => single.MultiplyTransposed(new double[n - 1], aty));
+    }
+
+    [Fact]
+    public void Float_inputs_are_validated()
+    {
+        var a = Matrix<float>.Build.Dense(100, 3, (i, j) => i + j);
+        a[4, 2] = float.NaN;
+        Assert.Throws<ArgumentException>("a", () => SketchedLeastSquares.Solve(a, Vector<float>.Build.Dense(100), new() { Rows = 10 }));
+        a[4, 2] = 1;
+        var b = Vector<float>.Build.Dense(100);
+        b[0] = float.PositiveInfinity;
+        Assert.Throws<ArgumentException>("b", () => SketchedLeastSquares.Solve(a, b, new() { Rows = 10 }));
+        Assert.Throws<ArgumentException>("b", () => SketchedLeastSquares.Solve(a, Vector<float>.Build.Dense(99), new() { Rows = 10 }));
+        Assert.Throws<ArgumentException>("a", () => SketchedLeastSquares.Factor(Matrix<float>.Build.Dense(3, 4)));
+    }
+}

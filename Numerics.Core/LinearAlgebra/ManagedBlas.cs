@@ -97,14 +97,6 @@ internal static class ManagedBlas
     /// <summary>Scaled two-pass norm: divide by max|xᵢ| first so that squares neither overflow nor underflow.</summary>
     public static T Nrm2<T>(int n, ReadOnlySpan<T> x, int incX) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (incX == 1)
-        {
-            // One vectorised pass suffices when Σxᵢ² neither overflows nor is so small that squares
-            // rounded in the subnormal range (each off by at most the smallest normal) could reach ε·Σxᵢ².
-            T sum = TensorPrimitives.SumOfSquares(x[..n]);
-            T epsilon = T.BitIncrement(T.One) - T.One, smallestNormal = T.Epsilon / epsilon;
-            if (T.IsFinite(sum) && sum >= T.CreateSaturating(n) * smallestNormal / epsilon) return T.Sqrt(sum);
-        }
         T scale = T.Zero;
         for (int i = 0; i < n; i++) scale = T.Max(scale, T.Abs(x[i * incX]));
         if (scale == T.Zero || !T.IsFinite(scale)) return scale;

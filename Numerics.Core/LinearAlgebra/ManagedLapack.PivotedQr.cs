@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Numerics.LinearAlgebra;
 
 internal static partial class ManagedLapack
@@ -9,6 +11,7 @@ internal static partial class ManagedLapack
     /// half the digits (LAPACK's √ε test), so the selection costs O(n) per step instead of O(mn).
     /// Columns are contiguous: the reflector goes through vectorised dot and axpy.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Geqp3(int m, int n, Span<double> a, int lda, Span<int> jpvt, Span<double> tau)
     {
         for (int j = 0; j < n; j++) jpvt[j] = j + 1;
@@ -17,7 +20,7 @@ internal static partial class ManagedLapack
         // partial[j]: the norm of column j below the current row; reference[j]: its value when last recomputed.
         var partial = new double[n];
         var reference = new double[n];
-        for (int j = 0; j < n; j++) partial[j] = reference[j] = ManagedBlas.Nrm2<double>(m, a.Slice(j * lda, m), 1);
+        for (int j = 0; j < n; j++) partial[j] = reference[j] = ManagedVectorKernels.Norm(a.Slice(j * lda, m));
         double threshold = Math.Sqrt(MachineEpsilon);
         for (int i = 0; i < k; i++)
         {
@@ -40,7 +43,7 @@ internal static partial class ManagedLapack
                 double remaining = Math.Max(0, (1 + ratio) * (1 - ratio));
                 double drift = remaining * (partial[j] / reference[j]) * (partial[j] / reference[j]);
                 if (drift > threshold) partial[j] *= Math.Sqrt(remaining);
-                else partial[j] = reference[j] = i + 1 < m ? ManagedBlas.Nrm2<double>(m - i - 1, a.Slice(i + 1 + j * lda, m - i - 1), 1) : 0;
+                else partial[j] = reference[j] = i + 1 < m ? ManagedVectorKernels.Norm(a.Slice(i + 1 + j * lda, m - i - 1)) : 0;
             }
         }
         return 0;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Numerics.LinearAlgebra;
 
@@ -6,10 +7,11 @@ internal static partial class ManagedLapack
 {
     /// <summary>
     /// Panel width of the blocked Householder QR and of the block reflectors in ormqr. The panel is
-    /// factored column by column (level 2, about nb/n of the flops); 32 keeps a 2048-row panel
-    /// (512 KB) in L2 while the trailing updates, GEMMs of inner dimension nb, run near the GEMM's speed.
+    /// factored column by column (level 2, about nb/n of the flops) and the trailing updates are
+    /// GEMMs of inner dimension nb; at n = 2048 on the 2-core AVX-512 host 64 ran about 1.3× faster
+    /// than 32, and a 2048×64 panel (1 MB) still fits the L2 of current cores.
     /// </summary>
-    public const int QrBlockSize = 32;
+    public const int QrBlockSize = 64;
 
     /// <summary>
     /// Blocked Householder QR (LAPACK dgeqrf): each panel of <see cref="QrBlockSize"/> columns is
@@ -37,6 +39,7 @@ internal static partial class ManagedLapack
     }
 
     /// <summary>Unblocked Householder QR (LAPACK dgeqr2) on contiguous columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Geqr2(int m, int n, Span<double> a, int lda, Span<double> tau)
     {
         int k = Math.Min(m, n);
@@ -49,13 +52,14 @@ internal static partial class ManagedLapack
     }
 
     /// <summary>Householder reflector for (α, x): LAPACK dlarfg. Returns τ; α becomes β and x becomes v[1..].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Reflector(ref double alpha, Span<double> x)
     {
-        double xnorm = ManagedBlas.Nrm2<double>(x.Length, x, 1);
+        double xnorm = ManagedVectorKernels.Norm(x);
         if (xnorm == 0) return 0;
         double beta = -Math.CopySign(double.Hypot(alpha, xnorm), alpha);
         double tau = (beta - alpha) / beta;
-        ManagedBlas.Scal(x.Length, 1 / (alpha - beta), x, 1);
+        ManagedVectorKernels.Scale(1 / (alpha - beta), x);
         alpha = beta;
         return tau;
     }
@@ -64,6 +68,7 @@ internal static partial class ManagedLapack
     /// Applies H = I − τvvᵀ from the left to the <paramref name="columns"/> columns of C (each as long
     /// as v), where v = [1; v[1..]] is held in <paramref name="v"/> with its first entry overwritten.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ApplyReflector(Span<double> v, double tau, int columns, Span<double> c, int ldc)
     {
         if (tau == 0 || columns == 0) return;
@@ -72,8 +77,7 @@ internal static partial class ManagedLapack
         for (int j = 0; j < columns; j++)
         {
             var target = c.Slice(j * ldc, v.Length);
-            double w = tau * ManagedBlas.Dot<double>(v.Length, v, 1, target, 1);
-            ManagedBlas.Axpy(v.Length, -w, v, 1, target, 1);
+            ManagedVectorKernels.Axpy(-tau * ManagedVectorKernels.Dot(v, target), v, target);
         }
         v[0] = saved;
     }

@@ -10,6 +10,12 @@ namespace Numerics.LinearAlgebra;
 /// the managed GEMM (ManagedLapack.Qr.cs, ManagedLapack.Cholesky.cs); the SVD goes through QR to an
 /// n×n problem (ManagedLapack.Svd.cs); LU is unblocked and the symmetric eigensolver is MathNet's.
 /// </summary>
+/// <remarks>
+/// The unblocked kernels (panel QR, reflector, diagonal-block Cholesky and substitution) carry
+/// <see cref="System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization"/> and use
+/// <see cref="ManagedVectorKernels"/>: a factorization calls each only a few dozen times, too few for
+/// tiered compilation to replace the unoptimised first version before the work is done.
+/// </remarks>
 internal static partial class ManagedLapack
 {
     public static int Gels(int m, int n, int nrhs, Span<double> a, int lda, Span<double> b, int ldb)

@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Numerics.LinearAlgebra;
 
@@ -8,7 +8,7 @@ namespace Numerics.LinearAlgebra;
 /// </summary>
 /// <remarks>
 /// op(A) is cut into <see cref="BlockSize"/>-wide diagonal blocks. Each diagonal block is solved by
-/// substitution on contiguous columns (vectorised dot or axpy), and the rest of B is updated by one
+/// substitution on contiguous columns (vectorised dot or axpy, <see cref="ManagedVectorKernels"/>), and the rest of B is updated by one
 /// GEMM per block, so all but O(nb/n) of the work runs in the managed GEMM and speeds up with it.
 /// The substitutions split B into independent column (left side) or row (right side) chunks for
 /// the threads; every entry is computed by the same operations in the same order whatever the
@@ -32,7 +32,7 @@ internal static class ManagedTriangularSolve
         {
             var col = b.Slice(j * ldb, m);
             if (alpha == 0) col.Clear();   // BLAS: B is not read when α = 0
-            else if (alpha != 1) TensorPrimitives.Multiply(col, alpha, col);
+            else if (alpha != 1) ManagedVectorKernels.Scale(alpha, col);
         }
         if (alpha == 0) return;
         // op(A) is lower triangular exactly when (A lower) xor (transposed); lower solves run forwards.
@@ -101,6 +101,7 @@ internal static class ManagedTriangularSolve
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SolveChunk(Side side, TriangularPart uplo, Transpose transA, DiagonalKind diag, int m, int n,
         ReadOnlySpan<double> a, int lda, Span<double> b, int ldb)
     {
@@ -120,13 +121,14 @@ internal static class ManagedTriangularSolve
             for (int p = p0; p < p1; p++)
             {
                 double apj = transA == Transpose.NoTranspose ? a[p + j * lda] : a[j + p * lda];
-                if (apj != 0) TensorPrimitives.MultiplyAdd(b.Slice(p * ldb, m), -apj, xj, xj);
+                if (apj != 0) ManagedVectorKernels.Axpy(-apj, b.Slice(p * ldb, m), xj);
             }
-            if (!unit) TensorPrimitives.Divide(xj, a[j + j * lda], xj);
+            if (!unit) ManagedVectorKernels.Scale(1 / a[j + j * lda], xj);
         }
     }
 
     /// <summary>op(A)·x = x for one contiguous column, reading A by columns: axpy form for A itself, dot form for Aᵀ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SolveColumn(bool lower, Transpose transA, bool unit, int s, ReadOnlySpan<double> a, int lda, Span<double> x)
     {
         if (transA == Transpose.NoTranspose)
@@ -137,8 +139,8 @@ internal static class ManagedTriangularSolve
                 if (!unit) x[p] /= a[p + p * lda];
                 double xp = x[p];
                 if (xp == 0) continue;
-                if (lower) TensorPrimitives.MultiplyAdd(a.Slice(p + 1 + p * lda, s - p - 1), -xp, x[(p + 1)..], x[(p + 1)..]);
-                else TensorPrimitives.MultiplyAdd(a.Slice(p * lda, p), -xp, x[..p], x[..p]);
+                if (lower) ManagedVectorKernels.Axpy(-xp, a.Slice(p + 1 + p * lda, s - p - 1), x[(p + 1)..]);
+                else ManagedVectorKernels.Axpy(-xp, a.Slice(p * lda, p), x[..p]);
             }
             return;
         }
@@ -147,8 +149,8 @@ internal static class ManagedTriangularSolve
         {
             int i = lower ? s - 1 - step : step;
             double dot = lower
-                ? TensorPrimitives.Dot(a.Slice(i + 1 + i * lda, s - i - 1), x[(i + 1)..s])
-                : TensorPrimitives.Dot(a.Slice(i * lda, i), x[..i]);
+                ? ManagedVectorKernels.Dot(a.Slice(i + 1 + i * lda, s - i - 1), x[(i + 1)..s])
+                : ManagedVectorKernels.Dot(a.Slice(i * lda, i), x[..i]);
             double xi = x[i] - dot;
             x[i] = unit ? xi : xi / a[i + i * lda];
         }

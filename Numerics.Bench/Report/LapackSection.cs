@@ -58,7 +58,7 @@ internal sealed class LapackSection : IReportSection
             foreach (var routine in Routines)
             {
                 var input = routine.Name == "dgeqrf" ? b : spd;
-                int reps = n <= 512 ? 5 : 2;
+                int reps = n <= 512 ? 5 : 3;
                 double[] rm = [], rn = [];
                 double tm = Timing.Best(() => rm = routine.Run(managed, n, input), reps);
                 double tn = native is null ? double.NaN : Timing.Best(() => rn = routine.Run(native, n, input), reps);

@@ -52,7 +52,7 @@ internal sealed class ManagedBackend : LinearAlgebraBackend
 
     private protected override void TrsmCore(Side side, TriangularPart uplo, Transpose transA, DiagonalKind diag,
         int m, int n, double alpha, ReadOnlySpan<double> a, int lda, Span<double> b, int ldb) =>
-        ManagedBlas.Trsm(side, uplo, transA, diag, m, n, alpha, a, lda, b, ldb);
+        ManagedTriangularSolve.Trsm(side, uplo, transA, diag, m, n, alpha, a, lda, b, ldb);
 
     private protected override void TrmvCore(TriangularPart uplo, Transpose transA, DiagonalKind diag, int n,
         ReadOnlySpan<double> a, int lda, Span<double> x, int incX) =>

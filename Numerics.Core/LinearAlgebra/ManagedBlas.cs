@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 
 namespace Numerics.LinearAlgebra;
 
-/// <summary>Managed level-1/2 BLAS and the triangular level-3 routines, generic over float and double.</summary>
+/// <summary>Managed level-1/2 BLAS and the symmetric rank-k update, generic over float and double (the triangular solve is <see cref="ManagedTriangularSolve"/>).</summary>
 /// <remarks>
 /// These are memory-bound or O(n²) next to the GEMM, so they favour clarity: contiguous cases go
 /// through <see cref="TensorPrimitives"/>, strided ones through plain loops. Each result depends only
@@ -59,50 +59,6 @@ internal static class ManagedBlas
     /// <summary>Element (i, j) of op(A).</summary>
     private static T Op<T>(ReadOnlySpan<T> a, int lda, Transpose t, int i, int j) =>
         t == Transpose.NoTranspose ? a[i + j * lda] : a[j + i * lda];
-
-    /// <summary>Solves op(A)·x = x in place for a strided vector; op(A) is lower triangular when <paramref name="lower"/>.</summary>
-    private static void SolveVector<T>(ReadOnlySpan<T> a, int lda, Transpose t, bool lower, bool unit, int n,
-        Span<T> x, int offset, int stride) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (lower)
-        {
-            for (int i = 0; i < n; i++)
-            {
-                T s = x[offset + i * stride];
-                for (int p = 0; p < i; p++) s -= Op(a, lda, t, i, p) * x[offset + p * stride];
-                x[offset + i * stride] = unit ? s : s / Op(a, lda, t, i, i);
-            }
-        }
-        else
-        {
-            for (int i = n - 1; i >= 0; i--)
-            {
-                T s = x[offset + i * stride];
-                for (int p = i + 1; p < n; p++) s -= Op(a, lda, t, i, p) * x[offset + p * stride];
-                x[offset + i * stride] = unit ? s : s / Op(a, lda, t, i, i);
-            }
-        }
-    }
-
-    public static void Trsm<T>(Side side, TriangularPart uplo, Transpose transA, DiagonalKind diag, int m, int n,
-        T alpha, ReadOnlySpan<T> a, int lda, Span<T> b, int ldb) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        bool unit = diag == DiagonalKind.Unit;
-        // op(A) is lower triangular exactly when (A lower) xor (transposed).
-        bool opLower = (uplo == TriangularPart.Lower) ^ (transA == Transpose.Transpose);
-        for (int j = 0; j < n; j++)
-            for (int i = 0; i < m; i++) b[i + j * ldb] *= alpha;
-        if (side == Side.Left)
-        {
-            for (int j = 0; j < n; j++) SolveVector(a, lda, transA, opLower, unit, m, b, j * ldb, 1);
-        }
-        else
-        {
-            // X·op(A) = B  ⇔  op(A)ᵀ·xᵀ = bᵀ row by row; op(A)ᵀ flips both the transpose and the triangle.
-            var flipped = transA == Transpose.NoTranspose ? Transpose.Transpose : Transpose.NoTranspose;
-            for (int i = 0; i < m; i++) SolveVector(a, lda, flipped, !opLower, unit, n, b, i, ldb);
-        }
-    }
 
     public static void Trmv<T>(TriangularPart uplo, Transpose transA, DiagonalKind diag, int n,
         ReadOnlySpan<T> a, int lda, Span<T> x, int incX) where T : unmanaged, IFloatingPointIeee754<T>

@@ -41,6 +41,14 @@ public static class Tolerances
     public static double CholeskySolve(int n, double condition) => 4 * n * condition * DoubleEpsilon;
 
     /// <summary>
+    /// Normwise backward error of a Householder QR, Cholesky or triangular solve of order n, relative
+    /// to the data: ‖A − Q·R‖_F ≤ γ̃·‖A‖_F with γ̃ = c·n·u (Higham, Accuracy and Stability, Thms 19.4,
+    /// 10.3 and 8.5); c = 4 covers the constants, and a wrong block (a missing or misplaced
+    /// reflector, a stale update) leaves an O(1) error instead.
+    /// </summary>
+    public static double FactorizationBackward(int n) => 4 * n * DoubleEpsilon;
+
+    /// <summary>
     /// Gradient tolerance (‖∇f‖∞) of the κ = 1e6 quadratic (n = 50, |f*| ≈ 0.64): as low as f can
     /// follow. Measured: L-BFGS reaches 1e-8 after ≈ 3200 iterations, and f stops resolving progress
     /// (the stall rule fires) at ≈ 5.7e-9, so 2e-8 leaves a factor 3.5. The error bound

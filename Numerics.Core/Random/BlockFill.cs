@@ -14,9 +14,9 @@ internal interface IBlockDistribution<T> where T : unmanaged
 
     /// <summary>
     /// The elements of <paramref name="count"/> whole blocks (4·count words, block after block) into
-    /// destination[0 .. count·PerBlock); the vectorized form gives the same bits as the scalar one.
+    /// destination[0 .. count·PerBlock); every path gives the same bits.
     /// </summary>
-    static abstract unsafe void FromBlocks(uint* blocks, int count, T* destination, bool vectorized);
+    static abstract unsafe void FromBlocks(uint* blocks, int count, T* destination, PhiloxPath path);
 }
 
 /// <summary>
@@ -67,7 +67,7 @@ internal static class BlockFill
         {
             int count = Math.Min(BufferBlocks, to - b);
             PhiloxLanes.Generate(path, rng, first + (ulong)b, count, buffer);
-            TDistribution.FromBlocks(buffer, count, body + (long)b * TDistribution.PerBlock, path != PhiloxPath.Scalar);
+            TDistribution.FromBlocks(buffer, count, body + (long)b * TDistribution.PerBlock, path);
         }
     }
 }

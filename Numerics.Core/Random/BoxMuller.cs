@@ -31,7 +31,8 @@ namespace Numerics.Random;
 /// used, each correctly rounded by IEEE 754. Every a·b + c is an explicit fused multiply-add and no
 /// product is ever an operand of an addition or subtraction: .NET never contracts a·b + c into an
 /// FMA, but CUDA's code generator does contract ILGPU's <c>mul.f64</c>/<c>add.f64</c> pairs, so
-/// the formula leaves it nothing to contract. The vector form runs the same operations lane by lane.
+/// the formula leaves it nothing to contract. The Vector256 and Vector512 forms run the same
+/// operations lane by lane (the fills' tests compare every path with the scalar one).
 /// </para>
 /// </remarks>
 public static class BoxMuller
@@ -168,4 +169,49 @@ public static class BoxMuller
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> Fma(Vector256<double> x, double y, double c) => Vector256.FusedMultiplyAdd(x, Vector256.Create(y), Vector256.Create(c));
+
+    /// <summary>The Vector256 transform, line for line, on eight blocks (the AVX-512 fills).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (Vector512<double> Cos, Vector512<double> Sin) Transform(Vector512<ulong> a, Vector512<ulong> b)
+    {
+        // Logarithm, as Log: the exponent by a logical shift of a biased difference (AVX2 has no
+        // 64-bit arithmetic shift); e ≥ −54 here, so the bias 64 keeps it non-negative.
+        var bits = (Vector512.ConvertToDouble((a >> 11) + Vector512<ulong>.One) * TwoPow53Inv).AsInt64();
+        var e = ((bits - Vector512.Create(SqrtHalfBits - (64L << 52))).AsUInt64() >> 52).AsInt64() - Vector512.Create(64L);
+        var f = (bits - (e << 52)).AsDouble() - Vector512<double>.One;
+        var s = f / (f + Vector512.Create(2.0));
+        var z = s * s;
+        var p = Fma(z, L10, L9);
+        p = Fma(p, z, L8); p = Fma(p, z, L7); p = Fma(p, z, L6); p = Fma(p, z, L5);
+        p = Fma(p, z, L4); p = Fma(p, z, L3); p = Fma(p, z, L2); p = Fma(p, z, L1);
+        var logM = Vector512.FusedMultiplyAdd(s * z, p, s + s);
+        var ed = Vector512.ConvertToDouble(e);
+        var log = Vector512.FusedMultiplyAdd(ed, Vector512.Create(Ln2Hi), Vector512.FusedMultiplyAdd(ed, Vector512.Create(Ln2Lo), logM));
+        var r = Vector512.Sqrt(log * -2.0);
+
+        // Sine and cosine, as SinCosQuarterTurns and SinCosHalfPi.
+        var k = b >> 11;
+        var q = (k + Vector512.Create(1UL << 50)) >> 51;
+        var t = Vector512.ConvertToDouble((k - (q << 51)).AsInt64()) * TwoPow51Inv;
+        var zt = t * t;
+        var sp = Fma(zt, S8, S7);
+        sp = Fma(sp, zt, S6); sp = Fma(sp, zt, S5); sp = Fma(sp, zt, S4); sp = Fma(sp, zt, S3);
+        sp = Fma(sp, zt, S2); sp = Fma(sp, zt, S1); sp = Fma(sp, zt, S0);
+        var cp = Fma(zt, C9, C8);
+        cp = Fma(cp, zt, C7); cp = Fma(cp, zt, C6); cp = Fma(cp, zt, C5); cp = Fma(cp, zt, C4);
+        cp = Fma(cp, zt, C3); cp = Fma(cp, zt, C2); cp = Fma(cp, zt, C1); cp = Fma(cp, zt, 1.0);
+        var sinR = t * sp;
+        var odd = Vector512.Equals(q & Vector512<ulong>.One, Vector512<ulong>.One).AsDouble();
+        var sin = Vector512.ConditionalSelect(odd, cp, sinR);
+        var cos = Vector512.ConditionalSelect(odd, sinR, cp);
+        sin = (sin.AsUInt64() ^ ((q & Vector512.Create(2UL)) << 62)).AsDouble();
+        cos = (cos.AsUInt64() ^ (((q + Vector512<ulong>.One) & Vector512.Create(2UL)) << 62)).AsDouble();
+        return (r * cos, r * sin);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Fma(Vector512<double> x, Vector512<double> y, double c) => Vector512.FusedMultiplyAdd(x, y, Vector512.Create(c));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Fma(Vector512<double> x, double y, double c) => Vector512.FusedMultiplyAdd(x, Vector512.Create(y), Vector512.Create(c));
 }

@@ -11,7 +11,7 @@ internal enum PhiloxPath
     Scalar,
     /// <summary>Eight blocks per Vector256 pass (AVX2), Vector256 transforms.</summary>
     Vector256,
-    /// <summary>Sixteen blocks per Vector512 pass (AVX-512F), Vector256 transforms.</summary>
+    /// <summary>Sixteen blocks per Vector512 pass (AVX-512F), Vector512 normals (a full-width FPU, e.g. Zen 5, runs them at twice the Vector256 rate).</summary>
     Vector512,
 }
 

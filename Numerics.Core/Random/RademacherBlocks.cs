@@ -17,14 +17,14 @@ internal readonly struct RademacherBlocks : IBlockDistribution<double>
         return Sign(word, bit & 31);
     }
 
-    public static unsafe void FromBlocks(uint* blocks, int count, double* destination, bool vectorized)
+    public static unsafe void FromBlocks(uint* blocks, int count, double* destination, PhiloxPath path)
     {
         ref double table = ref MemoryMarshal.GetReference(NibbleSigns);
         for (int w = 0; w < 4 * count; w++)
         {
             uint word = blocks[w];
             double* d = destination + 32 * w;
-            if (vectorized)
+            if (path != PhiloxPath.Scalar)
                 for (int b = 0; b < 32; b += 4)
                     Vector256.LoadUnsafe(ref table, (nuint)(4 * ((word >> b) & 15))).Store(d + b);
             else

@@ -9,7 +9,7 @@ internal readonly struct WordBlocks : IBlockDistribution<ulong>
 
     public static ulong Element(CounterRng rng, long index) => rng.UInt64(index);
 
-    public static unsafe void FromBlocks(uint* blocks, int count, ulong* destination, bool vectorized) =>
+    public static unsafe void FromBlocks(uint* blocks, int count, ulong* destination, PhiloxPath path) =>
         Buffer.MemoryCopy(blocks, destination, 16L * count, 16L * count);
 }
 
@@ -22,11 +22,11 @@ internal readonly struct UniformDoubleBlocks : IBlockDistribution<double>
 
     public static double Element(CounterRng rng, long index) => (rng.UInt64(index) >> 11) * TwoPow53Inv;
 
-    public static unsafe void FromBlocks(uint* blocks, int count, double* destination, bool vectorized)
+    public static unsafe void FromBlocks(uint* blocks, int count, double* destination, PhiloxPath path)
     {
         var words = (ulong*)blocks;
         int n = 2 * count, i = 0;
-        if (vectorized)
+        if (path != PhiloxPath.Scalar)
             for (; i + 4 <= n; i += 4)
                 (Vector256.ConvertToDouble(Vector256.Load(words + i) >> 11) * TwoPow53Inv).Store(destination + i);
         for (; i < n; i++) destination[i] = (words[i] >> 11) * TwoPow53Inv;
@@ -47,10 +47,10 @@ internal readonly struct UniformSingleBlocks : IBlockDistribution<float>
         return (word >> 8) * TwoPow24Inv;
     }
 
-    public static unsafe void FromBlocks(uint* blocks, int count, float* destination, bool vectorized)
+    public static unsafe void FromBlocks(uint* blocks, int count, float* destination, PhiloxPath path)
     {
         int n = 4 * count, i = 0;
-        if (vectorized)
+        if (path != PhiloxPath.Scalar)
             for (; i + 8 <= n; i += 8)
                 (Vector256.ConvertToSingle((Vector256.Load(blocks + i) >> 8).AsInt32()) * TwoPow24Inv).Store(destination + i);
         for (; i < n; i++) destination[i] = (blocks[i] >> 8) * TwoPow24Inv;

@@ -11,17 +11,15 @@ namespace Numerics.Random;
 /// The key is the 64-bit seed; the Philox counter is (block, stream) with a 64-bit block index and
 /// a 64-bit stream id. Distinct (seed, stream) pairs give independent streams. Each Philox block
 /// yields 128 bits, consumed as: two uniform doubles (53 bits each), four uniform floats (24 bits
-/// each), two standard normals (one Box–Muller pair), or 128 Rademacher signs.
+/// each), two standard normals (one <see cref="BoxMuller"/> pair), or 128 Rademacher signs.
+/// Fills compute 8 or 16 blocks per SIMD pass and transform them with vector arithmetic that
+/// repeats the scalar formulas operation for operation, so a fill, its split over threads and the
+/// single-element accessors agree bit for bit, on every CPU and on the device.
 /// </remarks>
 /// <param name="Seed">The key.</param>
 /// <param name="Stream">The stream id, e.g. one per sketch component (signs, permutation, rows).</param>
 public readonly record struct CounterRng(ulong Seed, ulong Stream = 0)
 {
-    private const double TwoPow53Inv = 1.0 / (1UL << 53);
-    private const float TwoPow24Inv = 1.0f / (1 << 24);
-    /// <summary>Fills longer than this are split over threads (each element is independent of the split).</summary>
-    private const int ParallelThreshold = 1 << 16;
-
     /// <summary>A different stream under the same seed.</summary>
     public CounterRng WithStream(ulong stream) => this with { Stream = stream };
 
@@ -38,115 +36,53 @@ public readonly record struct CounterRng(ulong Seed, ulong Stream = 0)
     }
 
     /// <summary>Uniform double in [0, 1) with 53 random bits: element <paramref name="index"/>.</summary>
-    public double Uniform(long index) => (UInt64(index) >> 11) * TwoPow53Inv;
+    public double Uniform(long index) => UniformDoubleBlocks.Element(this, index);
 
-    /// <summary>Standard normal: element <paramref name="index"/> (Box–Muller on one block; even indices the cosine half).</summary>
-    public double Normal(long index)
-    {
-        var (x0, x1, x2, x3) = Block((ulong)index >> 1);
-        // u1 ∈ (0, 1] so that the logarithm is finite; u2 ∈ [0, 1).
-        double u1 = (((((ulong)x1 << 32) | x0) >> 11) + 1) * TwoPow53Inv;
-        double u2 = ((((ulong)x3 << 32) | x2) >> 11) * TwoPow53Inv;
-        double r = Math.Sqrt(-2.0 * Math.Log(u1));
-        double angle = 2.0 * Math.PI * u2;
-        return (index & 1) == 0 ? r * Math.Cos(angle) : r * Math.Sin(angle);
-    }
+    /// <summary>Standard normal: element <paramref name="index"/> (<see cref="BoxMuller"/> on one block; even indices the cosine half).</summary>
+    public double Normal(long index) => NormalBlocks.Element(this, index);
 
     /// <summary>±1 with probability ½ each: element <paramref name="index"/> (one bit of block ⌊index/128⌋).</summary>
-    public double Rademacher(long index)
-    {
-        var (x0, x1, x2, x3) = Block((ulong)index >> 7);
-        int bit = (int)(index & 127);
-        uint word = (bit >> 5) switch { 0 => x0, 1 => x1, 2 => x2, _ => x3 };
-        return ((word >> (bit & 31)) & 1) == 0 ? 1.0 : -1.0;
-    }
+    public double Rademacher(long index) => RademacherBlocks.Element(this, index);
 
     /// <summary>Uniform float in [0, 1) with 24 random bits: element <paramref name="index"/>.</summary>
-    public float UniformSingle(long index)
-    {
-        var (x0, x1, x2, x3) = Block((ulong)index >> 2);
-        uint word = (index & 3) switch { 0 => x0, 1 => x1, 2 => x2, _ => x3 };
-        return (word >> 8) * TwoPow24Inv;
-    }
+    public float UniformSingle(long index) => UniformSingleBlocks.Element(this, index);
 
     /// <summary>An integer in [0, bound) from 64-bit word <paramref name="index"/>, by multiply-high (bias ≤ bound/2⁶⁴).</summary>
     public long UniformInteger(long index, long bound)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bound, 1, nameof(bound));
-        return (long)Math.BigMul(UInt64(index), (ulong)bound, out _);
+        return ScaleWord(UInt64(index), bound);
     }
+
+    private static long ScaleWord(ulong word, long bound) => (long)Math.BigMul(word, (ulong)bound, out _);
 
     /// <summary>Fills <paramref name="destination"/> with elements start, start+1, … of the uniform [0,1) stream.</summary>
-    public void FillUniform(Span<double> destination, long start = 0) => Fill(destination, start, static (r, i) => r.Uniform(i));
+    public void FillUniform(Span<double> destination, long start = 0) => FillUniform(destination, start, PhiloxLanes.Best);
 
     /// <summary>Fills with uniform floats in [0,1), elements start, start+1, ….</summary>
-    public void FillUniform(Span<float> destination, long start = 0) => Fill(destination, start, static (r, i) => r.UniformSingle(i));
+    public void FillUniform(Span<float> destination, long start = 0) => FillUniform(destination, start, PhiloxLanes.Best);
 
-    /// <summary>Fills with standard normals, elements start, start+1, ….</summary>
-    /// <remarks>
-    /// Each Philox block gives one Box–Muller pair, so the fill computes a block, a logarithm and a
-    /// square root once per two elements (the same formulas as <see cref="Normal"/>, bit for bit).
-    /// </remarks>
-    public unsafe void FillNormal(Span<double> destination, long start = 0)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(start, nameof(start));
-        int n = destination.Length;
-        if (n == 0) return;
-        // Elements before the first even index and after the last whole pair go one at a time.
-        int head = (start & 1) == 1 ? 1 : 0;
-        if (head == 1) destination[0] = Normal(start);
-        int pairs = (n - head) / 2;
-        if (head + 2 * pairs < n) destination[n - 1] = Normal(start + n - 1);
-        long firstPair = (start + head) >> 1;
-        var self = this;
-        fixed (double* p = destination)
-        {
-            double* basePtr = p + head;
-            const int chunk = 1 << 13;
-            if (n < ParallelThreshold) self.NormalPairs(basePtr, firstPair, 0, pairs);
-            else Parallel.For(0, (pairs + chunk - 1) / chunk, c => self.NormalPairs(basePtr, firstPair, c * chunk, Math.Min(pairs, (c + 1) * chunk)));
-        }
-    }
-
-    /// <summary>Pairs [from, to) of the Box–Muller stream into destination[2·(pair − 0)], starting at block firstPair.</summary>
-    private unsafe void NormalPairs(double* destination, long firstPair, int from, int to)
-    {
-        for (int q = from; q < to; q++)
-        {
-            var (x0, x1, x2, x3) = Block((ulong)(firstPair + q));
-            double u1 = (((((ulong)x1 << 32) | x0) >> 11) + 1) * TwoPow53Inv;
-            double u2 = ((((ulong)x3 << 32) | x2) >> 11) * TwoPow53Inv;
-            double r = Math.Sqrt(-2.0 * Math.Log(u1));
-            double angle = 2.0 * Math.PI * u2;
-            destination[2 * q] = r * Math.Cos(angle);
-            destination[2 * q + 1] = r * Math.Sin(angle);
-        }
-    }
+    /// <summary>Fills with standard normals, elements start, start+1, … (the same bits as <see cref="Normal"/>).</summary>
+    public void FillNormal(Span<double> destination, long start = 0) => FillNormal(destination, start, PhiloxLanes.Best);
 
     /// <summary>Fills with ±1 signs, elements start, start+1, ….</summary>
-    public void FillRademacher(Span<double> destination, long start = 0) => Fill(destination, start, static (r, i) => r.Rademacher(i));
+    public void FillRademacher(Span<double> destination, long start = 0) => FillRademacher(destination, start, PhiloxLanes.Best);
 
-    private unsafe void Fill<T>(Span<T> destination, long start, Func<CounterRng, long, T> element) where T : unmanaged
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(start, nameof(start));
-        if (destination.Length < ParallelThreshold)
-        {
-            for (int i = 0; i < destination.Length; i++) destination[i] = element(this, start + i);
-            return;
-        }
-        var self = this;
-        int n = destination.Length;
-        const int chunk = 1 << 14;
-        fixed (T* p = destination)
-        {
-            T* basePtr = p;
-            Parallel.For(0, (n + chunk - 1) / chunk, c =>
-            {
-                int end = Math.Min(n, (c + 1) * chunk);
-                for (int i = c * chunk; i < end; i++) basePtr[i] = element(self, start + i);
-            });
-        }
-    }
+    /// <summary>Fills with 64-bit words start, start+1, … (the words of <see cref="UInt64"/>).</summary>
+    public void FillUInt64(Span<ulong> destination, long start = 0) => FillUInt64(destination, start, PhiloxLanes.Best);
+
+    internal void FillUniform(Span<double> destination, long start, PhiloxPath path) => BlockFill.Fill<double, UniformDoubleBlocks>(this, destination, start, path);
+
+    internal void FillUniform(Span<float> destination, long start, PhiloxPath path) => BlockFill.Fill<float, UniformSingleBlocks>(this, destination, start, path);
+
+    internal void FillNormal(Span<double> destination, long start, PhiloxPath path) => BlockFill.Fill<double, NormalBlocks>(this, destination, start, path);
+
+    internal void FillRademacher(Span<double> destination, long start, PhiloxPath path) => BlockFill.Fill<double, RademacherBlocks>(this, destination, start, path);
+
+    internal void FillUInt64(Span<ulong> destination, long start, PhiloxPath path) => BlockFill.Fill<ulong, WordBlocks>(this, destination, start, path);
+
+    /// <summary>The 64-bit words a shuffle consumes, generated a buffer at a time.</summary>
+    private const int WordBuffer = 1 << 12;
 
     /// <summary>A uniformly random permutation of 0..n−1 (Fisher–Yates driven by 64-bit words 0..n−2).</summary>
     public int[] Permutation(int n)
@@ -154,9 +90,11 @@ public readonly record struct CounterRng(ulong Seed, ulong Stream = 0)
         ArgumentOutOfRangeException.ThrowIfNegative(n, nameof(n));
         var p = new int[n];
         for (int i = 0; i < n; i++) p[i] = i;
-        for (int i = n - 1; i > 0; i--)
+        Span<ulong> words = stackalloc ulong[WordBuffer];
+        for (int step = 0; step < n - 1; step++)
         {
-            int j = (int)UniformInteger(n - 1 - i, i + 1);
+            if (step % WordBuffer == 0) FillUInt64(words, step);
+            int i = n - 1 - step, j = (int)ScaleWord(words[step % WordBuffer], i + 1);
             (p[i], p[j]) = (p[j], p[i]);
         }
         return p;
@@ -173,9 +111,11 @@ public readonly record struct CounterRng(ulong Seed, ulong Stream = 0)
         // Sparse Fisher–Yates: only displaced positions are stored, so memory is O(count) not O(n).
         var displaced = new Dictionary<int, int>(count);
         var result = new int[count];
+        Span<ulong> words = stackalloc ulong[WordBuffer];
         for (int i = 0; i < count; i++)
         {
-            int j = i + (int)UniformInteger(i, n - i);
+            if (i % WordBuffer == 0) FillUInt64(words, i);
+            int j = i + (int)ScaleWord(words[i % WordBuffer], n - i);
             int vj = displaced.TryGetValue(j, out var dj) ? dj : j;
             int vi = displaced.TryGetValue(i, out var di) ? di : i;
             result[i] = vj;

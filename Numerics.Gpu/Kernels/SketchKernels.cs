@@ -1,5 +1,6 @@
 using ILGPU;
 using ILGPU.Runtime;
+using Numerics.Random;
 
 namespace Numerics.Gpu.Kernels;
 
@@ -69,34 +70,17 @@ internal static class SketchKernels
 
     /// <summary>
     /// g[k + i·m] = scale·Normal((firstColumn + i)·m + k) over (k, i) ∈ m × count: columns
-    /// firstColumn.. of the Gaussian sketch, from the CPU's (seed, stream) Philox stream.
+    /// firstColumn.. of the Gaussian sketch, bit for bit the CPU's <c>CounterRng(seed, stream).Normal</c>
+    /// (the same Philox and <see cref="BoxMuller"/> code, with the fused multiply-adds issued by TFma).
     /// </summary>
-    public static void GaussianBlock<T, TOps>(Index2D ki, ArrayView<T> g, int m, long firstColumn, ulong seed, ulong stream, double scale)
-        where T : unmanaged where TOps : struct, IScalarOps<T>
+    public static void GaussianBlock<T, TOps, TFma>(Index2D ki, ArrayView<T> g, int m, long firstColumn, ulong seed, ulong stream, double scale)
+        where T : unmanaged where TOps : struct, IScalarOps<T> where TFma : struct, IFusedMultiplyAdd
     {
         long index = (firstColumn + ki.Y) * m + ki.X;
-        g[ki.X + (long)ki.Y * m] = default(TOps).FromDouble(scale * Normal(seed, stream, index));
-    }
-
-    /// <summary>Element <paramref name="index"/> of <c>CounterRng(seed, stream).Normal</c>, written for the device.</summary>
-    private static double Normal(ulong seed, ulong stream, long index)
-    {
         ulong block = (ulong)index >> 1;
-        uint c0 = (uint)block, c1 = (uint)(block >> 32), c2 = (uint)stream, c3 = (uint)(stream >> 32);
-        uint k0 = (uint)seed, k1 = (uint)(seed >> 32);
-        for (int round = 0; round < 10; round++)
-        {
-            if (round > 0) { k0 += 0x9E3779B9; k1 += 0xBB67AE85; }
-            ulong p0 = 0xD2511F53UL * c0, p1 = 0xCD9E8D57UL * c2;
-            uint n0 = (uint)(p1 >> 32) ^ c1 ^ k0, n1 = (uint)p1, n2 = (uint)(p0 >> 32) ^ c3 ^ k1, n3 = (uint)p0;
-            c0 = n0; c1 = n1; c2 = n2; c3 = n3;
-        }
-        const double twoPow53Inv = 1.0 / (1UL << 53);
-        double u1 = (((((ulong)c1 << 32) | c0) >> 11) + 1) * twoPow53Inv;
-        double u2 = ((((ulong)c3 << 32) | c2) >> 11) * twoPow53Inv;
-        double r = Math.Sqrt(-2.0 * Math.Log(u1));
-        double angle = 2.0 * Math.PI * u2;
-        return (index & 1) == 0 ? r * Math.Cos(angle) : r * Math.Sin(angle);
+        var (x0, x1, x2, x3) = Philox4x32.Block((uint)block, (uint)(block >> 32), (uint)stream, (uint)(stream >> 32), (uint)seed, (uint)(seed >> 32));
+        var (cos, sin) = BoxMuller.Transform<TFma>(((ulong)x1 << 32) | x0, ((ulong)x3 << 32) | x2);
+        g[ki.X + (long)ki.Y * m] = default(TOps).FromDouble(scale * ((index & 1) == 0 ? cos : sin));
     }
 }
 
@@ -121,18 +105,21 @@ internal sealed class SrhtKernelSet<T, TOps> : SrhtKernels<T> where T : unmanage
     }
 }
 
-/// <summary>
-/// The Gaussian block kernel, compiled separately: it needs double log/sqrt/cos/sin on the device,
-/// so a backend that lacks them fails only the Gaussian sketch, not the SRHT.
-/// </summary>
+/// <summary>The Gaussian block kernel of one element type.</summary>
 internal abstract class GaussianKernels<T> where T : unmanaged
 {
     public Action<Index2D, ArrayView<T>, int, long, ulong, ulong, double> GaussianBlock { get; protected init; } = null!;
 }
 
-/// <summary>The Gaussian block kernel compiled for one element type on one accelerator.</summary>
+/// <summary>
+/// The Gaussian block kernel compiled for one element type on one accelerator, with the fused
+/// multiply-add that accelerator can issue: inline <c>fma.rn.f64</c> on CUDA (ILGPU does not map
+/// <see cref="Math.FusedMultiplyAdd"/> there), <see cref="Math.FusedMultiplyAdd"/> on the CPU simulator.
+/// </summary>
 internal sealed class GaussianKernelSet<T, TOps> : GaussianKernels<T> where T : unmanaged where TOps : struct, IScalarOps<T>
 {
     public GaussianKernelSet(Accelerator accelerator) =>
-        GaussianBlock = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, int, long, ulong, ulong, double>(SketchKernels.GaussianBlock<T, TOps>);
+        GaussianBlock = accelerator.AcceleratorType == AcceleratorType.Cuda
+            ? accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, int, long, ulong, ulong, double>(SketchKernels.GaussianBlock<T, TOps, PtxFusedMultiplyAdd>)
+            : accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, int, long, ulong, ulong, double>(SketchKernels.GaussianBlock<T, TOps, HostFusedMultiplyAdd>);
 }

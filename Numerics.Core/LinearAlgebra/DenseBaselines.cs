@@ -30,7 +30,8 @@ public static class DenseBaselines
     /// <see cref="LeastSquaresSvd"/> with the singular values of A (descending) and the rank it kept
     /// (those above relativeCutoff·σ_max).
     /// </summary>
-    internal static (Vector<double> X, Vector<double> SingularValues, int Rank) MinimumNormSolution(Matrix<double> a, Vector<double> b, double? relativeCutoff)
+    /// <remarks>With <paramref name="damp"/> = λ &gt; 0, the kept components are filtered as σᵢ/(σᵢ² + λ²) (the ridge solution) instead of 1/σᵢ.</remarks>
+    internal static (Vector<double> X, Vector<double> SingularValues, int Rank) MinimumNormSolution(Matrix<double> a, Vector<double> b, double? relativeCutoff, double damp = 0)
     {
         DenseStorage.RequireFinite(a, nameof(a));
         ArgumentNullException.ThrowIfNull(b);
@@ -44,7 +45,9 @@ public static class DenseBaselines
         {
             bool kept = svd.S[i] > cut;
             if (kept) rank++;
-            utb[i] = kept ? utb[i] / svd.S[i] : 0.0;
+            // σ/(σ² + λ²) written as (1/σ)/(1 + (λ/σ)²) so that neither square overflows.
+            double ratio = damp / svd.S[i];
+            utb[i] = kept ? utb[i] / svd.S[i] / (1 + ratio * ratio) : 0.0;
         }
         return (Blas.Multiply(svd.VT!, utb, Transpose.Transpose), svd.S, rank);
     }

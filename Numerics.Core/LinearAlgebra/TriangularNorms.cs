@@ -31,7 +31,10 @@ internal static class TriangularNorms
     }
 
     /// <summary>σ_min(R) by inverse iteration on RᵀR (from above); 0 or NaN when R is singular.</summary>
-    public static double SmallestSingularValue(LinearAlgebraBackend backend, double[] r, int d)
+    public static double SmallestSingularValue(LinearAlgebraBackend backend, double[] r, int d) => SmallestSingularPair(backend, r, d).Sigma;
+
+    /// <summary>σ_min(R) by inverse iteration on RᵀR (from above), with its right singular vector estimate (unit length); σ = 0 when R is singular.</summary>
+    public static (double Sigma, double[] Vector) SmallestSingularPair(LinearAlgebraBackend backend, double[] r, int d)
     {
         var v = Start(d);
         double sigma = double.PositiveInfinity;
@@ -42,10 +45,10 @@ internal static class TriangularNorms
             double a = Normalize(v);
             backend.Trsm(Side.Left, TriangularPart.Upper, Transpose.NoTranspose, DiagonalKind.NonUnit, d, 1, 1.0, r, d, v, d);
             double b = Normalize(v);
-            if (!double.IsFinite(a * b) || a * b == 0) return 0;
+            if (!double.IsFinite(a * b) || a * b == 0) return (0, v);
             sigma = 1 / Math.Sqrt(a * b);
         }
-        return sigma;
+        return (sigma, v);
     }
 
     /// <summary>A fixed start vector with no special structure (so it is not orthogonal to an extreme singular vector in practice).</summary>

@@ -20,18 +20,31 @@ internal static class DenseLeastSquares
     public static LeastSquaresResult QrResult(ScaledLeastSquaresProblem problem, int n, int d, PivotedQr qr, double rcond) =>
         Result(problem, n, d, qr.Solve(problem.B), LeastSquaresMethod.Qr, qr.Rank, rcond, null);
 
-    /// <summary>The minimum-norm solution by SVD with the cut rcond·σ_max(A), as <see cref="DenseBaselines.LeastSquaresSvd"/>.</summary>
-    public static LeastSquaresResult Svd(ScaledLeastSquaresProblem problem, int n, int d, double rcond)
+    /// <summary>
+    /// The minimum-norm solution by SVD with the cut rcond·σ_max(A), as <see cref="DenseBaselines.LeastSquaresSvd"/>;
+    /// with <paramref name="damp"/> = λ &gt; 0 the ridge solution V·diag(σᵢ/(σᵢ² + λ²))·Uᵀb over the kept σᵢ,
+    /// from A's own SVD (an SVD of the stacked [A; λI] would perturb A by u·λ, which swamps A when λ ≫ σ).
+    /// </summary>
+    public static LeastSquaresResult Svd(ScaledLeastSquaresProblem problem, int n, int d, double rcond, double damp = 0)
     {
         var (x, s, rank) = DenseBaselines.MinimumNormSolution(MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(n, d, problem.A),
-            MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(problem.B), rcond);
-        return Result(problem, n, d, x.ToArray(), LeastSquaresMethod.Svd, rank, rcond, problem.UnscaleSingularValues(s.ToArray()));
+            MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(problem.B), rcond, damp);
+        return Result(problem, n, d, x.ToArray(), LeastSquaresMethod.Svd, rank, rcond, problem.UnscaleSingularValues(s.ToArray()), damp);
     }
 
     private static LeastSquaresResult Result(ScaledLeastSquaresProblem problem, int n, int d, double[] x,
-        LeastSquaresMethod method, int rank, double rcond, double[]? singularValues)
+        LeastSquaresMethod method, int rank, double rcond, double[]? singularValues, double damp = 0)
     {
-        var (r, atr) = SketchedLeastSquares.Residuals(new DenseOperator(problem.A, n, d, n), problem.B, x);
+        // Residuals of the damped problem are those of [A; λI] and [b; 0].
+        ILinearOperator op = new DenseOperator(problem.A, n, d, n);
+        var b = problem.B;
+        if (damp > 0)
+        {
+            op = new DampedOperator(op, damp);
+            b = new double[n + d];
+            problem.B.CopyTo(b, 0);
+        }
+        var (r, atr) = SketchedLeastSquares.Residuals(op, b, x);
         return new LeastSquaresResult
         {
             X = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(problem.UnscaleSolution(x)),

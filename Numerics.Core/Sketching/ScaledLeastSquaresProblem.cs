@@ -5,32 +5,73 @@ namespace Numerics.Sketching;
 /// <summary>
 /// A and b divided by powers of two (2^ea, 2^eb) so that their largest entries lie near 1: the
 /// sketch, the QR of the sketch, LSQR and the certificate then never overflow or underflow on a
-/// finite input (A·1e300 or A·1e-300 solve like A). Every result scales back exactly, by powers of two.
+/// finite input (A·1e300 or A·1e-300 solve like A). Every result scales back exactly, by powers of
+/// two. A ridge weight λ is scaled with A (λ′ = λ·2^(−ea)); for the dense methods A may hold the
+/// stacked damped matrix [A′; λ′I] (or [λ′I; A′], see <see cref="DampingRowsFirst"/>).
 /// </summary>
 internal sealed class ScaledLeastSquaresProblem
 {
     private readonly int _ea, _eb;
+    private readonly int _stackedRows;     // n when A holds the stacked damped matrix, else −1
+    private readonly int _stackedColumns;  // d when A holds the stacked damped matrix
 
-    private ScaledLeastSquaresProblem(double[] a, double[] b, int ea, int eb) => (A, B, _ea, _eb) = (a, b, ea, eb);
-
-    /// <summary>A/2^ea (column-major; the caller's array when ea = 0).</summary>
-    public double[] A { get; }
-
-    /// <summary>b/2^eb (the caller's array when eb = 0).</summary>
-    public double[] B { get; }
-
-    /// <summary>Scales when the largest magnitude leaves [2⁻⁴⁵⁰, 2⁴⁵⁰] (<see cref="ProblemScale"/>); inputs are not modified.</summary>
-    public static ScaledLeastSquaresProblem Of(double[] a, double[] b)
+    private ScaledLeastSquaresProblem(double[] a, double[] b, int ea, int eb, double damp, bool dampingRowsFirst, int stackedRows, int stackedColumns = 0)
     {
-        int ea = Exponent(a), eb = Exponent(b);
-        return new ScaledLeastSquaresProblem(Scaled(a, ea), Scaled(b, eb), ea, eb);
+        _stackedColumns = stackedColumns;
+        A = a;
+        B = b;
+        _ea = ea;
+        _eb = eb;
+        Damp = damp;
+        DampingRowsFirst = dampingRowsFirst;
+        _stackedRows = stackedRows;
     }
 
-    /// <summary>The same scaled A with the right-hand side <paramref name="b"/> scaled on its own (inputs not modified).</summary>
+    /// <summary>A/2^ea (column-major; the caller's array when ea = 0), or the stacked damped matrix.</summary>
+    public double[] A { get; }
+
+    /// <summary>b/2^eb (the caller's array when eb = 0), stacked with zeros when A is.</summary>
+    public double[] B { get; }
+
+    /// <summary>The ridge weight in the scaled variables: λ′ = λ·2^(−ea) (min ‖A·x − b‖² + λ²‖x‖² is 2^(2·eb) times the scaled problem).</summary>
+    public double Damp { get; }
+
+    /// <summary>
+    /// Whether <see cref="WithDampingRows"/> put the λ′·I rows above A′. Householder QR is row-wise
+    /// stable when rows come in decreasing size: with λ′ above the entries of A′ the damping rows go
+    /// first (below A′ they would cancel the leading entries of Qᵀ[b′; 0] and lose A's part).
+    /// </summary>
+    public bool DampingRowsFirst { get; }
+
+    /// <summary>
+    /// Scales when the largest magnitude leaves [2⁻⁴⁵⁰, 2⁴⁵⁰] (<see cref="ProblemScale"/>); inputs are
+    /// not modified. A and the ridge weight λ share one exponent (from the larger of max|A| and λ), so
+    /// λ′ never overflows.
+    /// </summary>
+    public static ScaledLeastSquaresProblem Of(double[] a, double[] b, double damp = 0)
+    {
+        int ea = ExponentOf(Math.Max(MaxAbs(a), damp)), eb = ExponentOf(MaxAbs(b));
+        return new ScaledLeastSquaresProblem(Scaled(a, ea), Scaled(b, eb), ea, eb, Math.ScaleB(damp, -ea), false, -1);
+    }
+
+    /// <summary>Whether values up to <paramref name="maxAbs"/> with ridge weight <paramref name="damp"/> need no scaling (so a float32 A may stay as it is).</summary>
+    public static bool NeedsNoScaling(double maxAbs, double damp) => ExponentOf(Math.Max(maxAbs, damp)) == 0;
+
+    /// <summary>
+    /// The same scaled A with the right-hand side <paramref name="b"/> (length n) scaled on its own;
+    /// for a stacked A, b′ goes against A′'s rows and zeros against the damping rows. Inputs are not modified.
+    /// </summary>
     public ScaledLeastSquaresProblem WithRightHandSide(double[] b)
     {
-        int eb = Exponent(b);
-        return new ScaledLeastSquaresProblem(A, Scaled(b, eb), _ea, eb);
+        int eb = ExponentOf(MaxAbs(b));
+        var scaled = Scaled(b, eb);
+        if (_stackedRows >= 0)
+        {
+            var stacked = new double[_stackedRows + _stackedColumns];
+            scaled.CopyTo(stacked, DampingRowsFirst ? stacked.Length - _stackedRows : 0);
+            scaled = stacked;
+        }
+        return new ScaledLeastSquaresProblem(A, scaled, _ea, eb, Damp, DampingRowsFirst, _stackedRows, _stackedColumns);
     }
 
     /// <summary>x = x′·2^(eb − ea): A·x ≈ b ⇔ (A/2^ea)·x′ ≈ b/2^eb. Also for bounds on x.</summary>
@@ -43,34 +84,36 @@ internal sealed class ScaledLeastSquaresProblem
     public double UnscaleNormalResidual(double value) => Math.ScaleB(value, _ea + _eb);
 
     /// <summary>
-    /// The ridge weight in the scaled variables: min ‖A·x − b‖² + λ²‖x‖² is 2^(2·eb) times the same
-    /// problem in A′, b′, x′ with λ′ = λ·2^(−ea).
+    /// The dense damped problem ((n + d)×d, a copy) with this problem's scaling and λ′: [λ′I; A′] when
+    /// λ′ exceeds every entry of A′, else [A′; λ′I]. Its right-hand sides are stacked to match by
+    /// <see cref="WithRightHandSide"/>.
     /// </summary>
-    public double ScaleDamp(double damp) => Math.ScaleB(damp, -_ea);
-
-    /// <summary>
-    /// The dense damped problem [A′; λ′·I] ((n + d)×d, a copy) with this problem's scaling; its
-    /// right-hand sides are [b′; 0] (see <see cref="WithRightHandSide"/>).
-    /// </summary>
-    public ScaledLeastSquaresProblem WithDampingRows(int n, int d, double damp)
+    public ScaledLeastSquaresProblem WithDampingRows(int n, int d)
     {
         int rows = n + d;
+        bool first = Damp > MaxAbs(A);
+        int aOffset = first ? d : 0, dampOffset = first ? 0 : n;
         var stacked = new double[(long)rows * d];
         for (int j = 0; j < d; j++)
         {
-            A.AsSpan(j * n, n).CopyTo(stacked.AsSpan(j * rows, n));
-            stacked[(long)j * rows + n + j] = damp;
+            A.AsSpan(j * n, n).CopyTo(stacked.AsSpan(j * rows + aOffset, n));
+            stacked[(long)j * rows + dampOffset + j] = Damp;
         }
-        return new ScaledLeastSquaresProblem(stacked, B, _ea, _eb);
+        return new ScaledLeastSquaresProblem(stacked, [], _ea, _eb, Damp, first, n, d);
     }
 
     /// <summary>σ(A) = 2^ea·σ(A′).</summary>
     public double[] UnscaleSingularValues(double[] s) => Scaled(s, -_ea);
 
-    private static int Exponent(double[] values)
+    internal static double MaxAbs(ReadOnlySpan<double> values)
     {
         double max = 0;
         foreach (var v in values) max = Math.Max(max, Math.Abs(v));
+        return max;
+    }
+
+    private static int ExponentOf(double max)
+    {
         double scale = ProblemScale.For(max);
         return scale == 1 ? 0 : Math.ILogB(scale);
     }

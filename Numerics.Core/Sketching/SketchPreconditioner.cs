@@ -230,6 +230,9 @@ internal sealed class SketchPreconditioner
         };
     }
 
+    /// <summary>σ_min(R) and its right singular vector (inverse iteration estimates; R is the factor of the full-rank sketch).</summary>
+    public (double Sigma, double[] Vector) SmallestSingularPair() => TriangularNorms.SmallestSingularPair(LinearAlgebraBackend.Current, _r, _d);
+
     /// <summary>C·N for the column-major rows×d matrix C (leading dimension rows): rows×rank.</summary>
     public double[] RightMultiply(double[] c, int rows)
     {

@@ -68,7 +68,7 @@ public static class SketchedLeastSquares
     /// <summary>
     /// Factors tall A (n ≥ d) for many right-hand sides: the sketch S·A and its factorization (or
     /// the dense QR, per <see cref="SketchedLeastSquaresOptions.Method"/>), reused by every
-    /// <see cref="SketchedLeastSquaresFactorization.Solve(MathNet.Numerics.LinearAlgebra.Vector{double})"/>.
+    /// <see cref="SketchedLeastSquaresFactorization.Solve(MathNet.Numerics.LinearAlgebra.Vector{double}, CancellationToken)"/>.
     /// A is copied only when it must be scaled; the factorization keeps a reference to its values, so
     /// do not modify A while using it.
     /// </summary>
@@ -99,19 +99,31 @@ public static class SketchedLeastSquares
         var (method, rows, reason) = Plan(n, d, options);
         if (method is LeastSquaresMethod.SketchAndSolve or LeastSquaresMethod.SketchAndPrecondition && rows < d) throw new ArgumentException($"Rows must be at least the column count {d}, got {rows}.", nameof(options));
 
-        // A double A is scaled by a power of two when its range demands it; a float A never needs it
-        // (its squares and sums stay far inside double's range) and is kept as it is.
+        // A double A (and λ with it) is scaled by a power of two when the range demands it. A float A
+        // never needs it (its squares and sums stay far inside double's range) and is kept as it is,
+        // unless λ is so large that A and λ must be scaled together: then it is widened.
         var single = values as float[];
-        var scaled = ScaledLeastSquaresProblem.Of(single is null ? (double[])(object)values : [], []);
-        double damp = scaled.ScaleDamp(options.Damp);
+        if (single is not null && !ScaledLeastSquaresProblem.NeedsNoScaling(float.MaxValue, options.Damp))
+            single = null;
+        double[] Widened() => values is double[] d64 ? d64 : Array.ConvertAll((float[])(object)values, v => (double)v);
+        var scaled = ScaledLeastSquaresProblem.Of(single is null ? Widened() : [], [], options.Damp);
+        double damp = scaled.Damp;
         var backend = options.Backend ?? CpuSketchBackend.Instance;
+        var token = options.CancellationToken;
         (SketchedLeastSquaresFactorization, LeastSquaresResult?) Dense(LeastSquaresMethod dense, string? why, double seconds)
         {
-            var problem = single is null ? scaled : ScaledLeastSquaresProblem.Of(Array.ConvertAll(single, v => (double)v), []);
-            var stacked = damp > 0 ? problem.WithDampingRows(n, d, damp) : problem;
-            var qr = dense == LeastSquaresMethod.Qr ? PivotedQr.Factor(stacked.A, damp > 0 ? n + d : n, d, rcond) : null;
-            var factorization = new SketchedLeastSquaresFactorization(stacked, null, options, n, d, damp, dense, why, rcond, null, backend, null, qr, seconds);
-            return (factorization, b is null ? null : factorization.SolveValidated(factorization.RightHandSide(b), null));
+            var problem = single is null ? scaled : ScaledLeastSquaresProblem.Of(Widened(), [], options.Damp);
+            if (token.IsCancellationRequested)
+            {
+                if (b is null) token.ThrowIfCancellationRequested();
+                return (null!, Cancelled(d, dense, why, problem.WithRightHandSide(b!)));
+            }
+            // QR factors the stacked damped matrix; the SVD method filters A's own singular values.
+            bool stack = problem.Damp > 0 && dense == LeastSquaresMethod.Qr;
+            var matrix = stack ? problem.WithDampingRows(n, d) : problem;
+            var qr = dense == LeastSquaresMethod.Qr ? PivotedQr.Factor(matrix.A, stack ? n + d : n, d, rcond) : null;
+            var factorization = new SketchedLeastSquaresFactorization(matrix, null, options, n, d, problem.Damp, false, dense, why, rcond, null, backend, null, qr, seconds);
+            return (factorization, b is null ? null : factorization.SolveValidated(factorization.RightHandSide(b), null, token));
         }
         if (method is LeastSquaresMethod.Qr or LeastSquaresMethod.Svd) return Dense(method, reason, 0);
 
@@ -123,10 +135,10 @@ public static class SketchedLeastSquares
         {
             ReadOnlySpan<double> sketchedB = withB is null ? [] : withB.B;
             sab = single is null
-                ? backend.SketchAugmented(sketch, scaled.A, d, sketchedB, options.CancellationToken)
-                : backend.SketchAugmented(sketch, single, d, sketchedB, options.CancellationToken);
+                ? backend.SketchAugmented(sketch, scaled.A, d, sketchedB, token)
+                : backend.SketchAugmented(sketch, single, d, sketchedB, token);
         }
-        catch (OperationCanceledException) when (b is not null && options.CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (b is not null && token.IsCancellationRequested)
         {
             return (null!, Cancelled(d, method, reason, withB!));
         }
@@ -134,7 +146,9 @@ public static class SketchedLeastSquares
         int total = d + (b is null ? 0 : 1);
         if (sab.Length != (long)rows * total) throw new InvalidOperationException($"The sketch backend '{backend.Name}' returned {sab.Length} values; {(long)rows * total} expected.");
 
-        var sa = damp > 0 ? WithDampingRows(sab, rows, d, damp) : sab.Length == rows * d ? sab : sab[..(rows * d)];
+        var sa = sab.Length == rows * d ? sab : sab[..(rows * d)];
+        bool dampingFirst = damp > ScaledLeastSquaresProblem.MaxAbs(sa);
+        if (damp > 0) sa = WithDampingRows(sa, rows, d, damp, dampingFirst);
         var pre = SketchPreconditioner.Factor(sa, damp > 0 ? rows + d : rows, d, rcond, options.SingularValues);
         ILinearOperator op = single is null ? new DenseOperator(scaled.A, n, d, n) : new SingleDenseOperator(single, n, d, n);
         if (SketchLostRank(op, d, damp, pre, rcond) is { } lost)
@@ -142,8 +156,8 @@ public static class SketchedLeastSquares
             // A full-rank direction that the sketch cannot see: no answer in the sketch's range is right.
             return Dense(LeastSquaresMethod.Qr, lost, sketchSeconds);
         }
-        var result = new SketchedLeastSquaresFactorization(scaled, single, options, n, d, damp, method, reason, rcond, sketch, backend, pre, null, sketchSeconds);
-        return (result, withB is null ? null : result.SolveValidated(withB, sab[(rows * d)..]));
+        var result = new SketchedLeastSquaresFactorization(scaled, single, options, n, d, damp, dampingFirst, method, reason, rcond, sketch, backend, pre, null, sketchSeconds);
+        return (result, withB is null ? null : result.SolveValidated(withB, sab[(rows * d)..], token));
     }
 
     /// <summary>A result for a solve cancelled during the sketch: x = 0, whose residual is b itself.</summary>
@@ -155,15 +169,19 @@ public static class SketchedLeastSquares
         ResidualNorm = problem.UnscaleResidual(GolubKahan.Norm(problem.B)),
     };
 
-    /// <summary>[S·A; damp·I] ((m + d)×d): the sketch of the damped problem's matrix [A; damp·I] by diag(S, I).</summary>
-    private static double[] WithDampingRows(double[] sa, int m, int d, double damp)
+    /// <summary>
+    /// The sketch of the damped problem's matrix by diag(S, I) ((m + d)×d): [damp·I; S·A] when
+    /// <paramref name="first"/> (damp above every entry of S·A, for Householder's row-wise stability),
+    /// else [S·A; damp·I].
+    /// </summary>
+    private static double[] WithDampingRows(double[] sa, int m, int d, double damp, bool first)
     {
-        int rows = m + d;
+        int rows = m + d, aOffset = first ? d : 0, dampOffset = first ? 0 : m;
         var stacked = new double[(long)rows * d];
         for (int j = 0; j < d; j++)
         {
-            sa.AsSpan(j * m, m).CopyTo(stacked.AsSpan(j * rows, m));
-            stacked[j * rows + m + j] = damp;
+            sa.AsSpan(j * m, m).CopyTo(stacked.AsSpan(j * rows + aOffset, m));
+            stacked[j * rows + dampOffset + j] = damp;
         }
         return stacked;
     }
@@ -194,6 +212,7 @@ public static class SketchedLeastSquares
     /// </summary>
     private static string? SketchLostRank(ILinearOperator a, int d, double damp, SketchPreconditioner pre, double rcond)
     {
+        if (damp > 0 && pre.NullSpace is null) return DampingHidesLostRank(a, d, damp, pre);
         if (pre.NullSpace is not { } nullSpace || pre.SigmaMax == 0) return null;
         int n = a.Rows, k = nullSpace.Length / d;
         var av = new double[(long)n * k];
@@ -207,6 +226,27 @@ public static class SketchedLeastSquares
             ? $"the sketch has rank {pre.Rank} of {d}, but A does not vanish on its null space (‖A·v‖ = {worst / pre.SigmaMax:E2}·σ_max): dense pivoted QR"
             : null;
     }
+
+    /// <summary>
+    /// With damping the stacked sketch [S·A; λI] always has full rank, so a direction that S·A lost
+    /// shows as R's smallest singular value near λ while ‖[A; λI]·v‖ is far larger. For R's smallest
+    /// right singular vector v (inverse iteration, one pass over A): the sketch lost a direction when
+    /// ‖[A; λI]·v‖ exceeds <see cref="LostDirectionRatio"/>·σ_min(R) (a subspace embedding shrinks no
+    /// direction by more than (1 − √(d/m))⁻¹, far below that unless m is within 0.2% of d).
+    /// </summary>
+    private static string? DampingHidesLostRank(ILinearOperator a, int d, double damp, SketchPreconditioner pre)
+    {
+        var (sigma, v) = pre.SmallestSingularPair();
+        var av = new double[a.Rows];
+        a.Multiply(v, av);
+        double stretched = double.Hypot(GolubKahan.Norm(av), damp);
+        return stretched > LostDirectionRatio * sigma
+            ? $"the sketch shrinks a direction of [A; λI] by {stretched / sigma:E2} (beyond {LostDirectionRatio:E0}): dense pivoted QR"
+            : null;
+    }
+
+    /// <summary>How much the sketch may shrink a direction before it is taken as lost (see <see cref="DampingHidesLostRank"/>).</summary>
+    private const double LostDirectionRatio = 1e3;
 
     /// <summary>r = b − A·x and Aᵀr in one fused pass over A.</summary>
     internal static (double[] Residual, double[] NormalResidual) Residuals(ILinearOperator op, double[] b, double[] x)

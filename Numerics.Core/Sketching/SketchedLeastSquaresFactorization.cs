@@ -8,7 +8,7 @@ namespace Numerics.Sketching;
 /// A least-squares factorization of A made once by <see cref="SketchedLeastSquares.Factor(MathNet.Numerics.LinearAlgebra.Matrix{double}, SketchedLeastSquaresOptions?)"/> and
 /// reused for any number of right-hand sides: the sketch S·A and its factorization (or the dense
 /// QR), the rank decision, and the certificate's bound on σ_min(A·N) when asked for. Each
-/// <see cref="Solve(MathNet.Numerics.LinearAlgebra.Vector{double})"/> then costs a sketch of b
+/// <see cref="Solve(MathNet.Numerics.LinearAlgebra.Vector{double}, CancellationToken)"/> then costs a sketch of b
 /// (one column) and, per method, a triangular solve, LSQR iterations, or the dense solve.
 /// </summary>
 /// <remarks>
@@ -24,6 +24,7 @@ public sealed class SketchedLeastSquaresFactorization
     private readonly SketchedLeastSquaresOptions _options;
     private readonly int _n, _d;                          // rows of A (not of a stacked matrix), columns
     private readonly double _damp;                        // Damp in the scaled variables
+    private readonly bool _dampingFirst;                  // the sketch's damping rows sit above S·A
     private readonly SketchOperator? _sketch;
     private readonly ISketchBackend _backend;
     private readonly SketchPreconditioner? _pre;
@@ -32,7 +33,7 @@ public sealed class SketchedLeastSquaresFactorization
     private LinfCertificate? _certificate;
 
     internal SketchedLeastSquaresFactorization(ScaledLeastSquaresProblem scaled, float[]? single, SketchedLeastSquaresOptions options, int n, int d, double damp,
-        LeastSquaresMethod method, string? reason, double rcond, SketchOperator? sketch, ISketchBackend backend, SketchPreconditioner? pre,
+        bool dampingFirst, LeastSquaresMethod method, string? reason, double rcond, SketchOperator? sketch, ISketchBackend backend, SketchPreconditioner? pre,
         PivotedQr? qr, double sketchSeconds)
     {
         _scaled = scaled;
@@ -41,6 +42,7 @@ public sealed class SketchedLeastSquaresFactorization
         _n = n;
         _d = d;
         _damp = damp;
+        _dampingFirst = dampingFirst;
         _sketch = sketch;
         _backend = backend;
         _pre = pre;
@@ -80,23 +82,32 @@ public sealed class SketchedLeastSquaresFactorization
     public double SketchSeconds { get; }
 
     /// <summary>Solves min ‖A·x − b‖₂ (plus Damp²·‖x‖² when damped) for one right-hand side; b is not modified.</summary>
+    /// <param name="b">The right-hand side (length n).</param>
+    /// <param name="cancellationToken">Cancels this solve (as does the factorization's options token): checked inside the sketch of b, between LSQR iterations and in the certificate's pass, and before a dense solve.</param>
     /// <exception cref="ArgumentException">b is null, its length is not n, or it holds NaN/∞.</exception>
-    public LeastSquaresResult Solve(MathNet.Numerics.LinearAlgebra.Vector<double> b)
+    public LeastSquaresResult Solve(MathNet.Numerics.LinearAlgebra.Vector<double> b, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(b);
         if (b.Count != _n) throw new ArgumentException($"b has length {b.Count}; A has {_n} rows.", nameof(b));
         var values = DenseStorage.Values(b);
         DenseStorage.RequireFinite<double>(values, nameof(b));
-        return SolveValidated(RightHandSide(values), null);
+        using var linked = Linked(cancellationToken);
+        return SolveValidated(RightHandSide(values), null, linked?.Token ?? _options.CancellationToken);
     }
+
+    /// <summary>A source linked to the options' token and <paramref name="token"/>, or null when <paramref name="token"/> cannot fire.</summary>
+    private CancellationTokenSource? Linked(CancellationToken token) =>
+        token.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(_options.CancellationToken, token) : null;
 
     /// <summary>
     /// Solves for every column of <paramref name="b"/> (n×k): result j is the solve of column j, with
     /// its own status, residual and, when asked, its ℓ∞ bound (all bounds hold together with the
     /// stated probability: they share one certificate sketch). B is not modified.
     /// </summary>
+    /// <param name="b">The right-hand sides (n×k).</param>
+    /// <param name="cancellationToken">Cancels the solves (as does the factorization's options token).</param>
     /// <exception cref="ArgumentException">B is null, has no columns, its row count is not n, or it holds NaN/∞ (checked before any solve).</exception>
-    public LeastSquaresResult[] Solve(MathNet.Numerics.LinearAlgebra.Matrix<double> b)
+    public LeastSquaresResult[] Solve(MathNet.Numerics.LinearAlgebra.Matrix<double> b, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(b);
         if (b.RowCount != _n) throw new ArgumentException($"b has {b.RowCount} rows; A has {_n}.", nameof(b));
@@ -104,6 +115,8 @@ public sealed class SketchedLeastSquaresFactorization
         var values = DenseStorage.ColumnMajor(b);
         DenseStorage.RequireFinite<double>(values, nameof(b));
         int k = b.ColumnCount;
+        using var linked = Linked(cancellationToken);
+        var token = linked?.Token ?? _options.CancellationToken;
         var problems = new ScaledLeastSquaresProblem[k];
         for (int j = 0; j < k; j++) problems[j] = RightHandSide(values.AsSpan(j * _n, _n).ToArray());
         double[]? sketched = null;
@@ -114,9 +127,9 @@ public sealed class SketchedLeastSquaresFactorization
             for (int j = 0; j < k; j++) problems[j].B.AsSpan(0, _n).CopyTo(columns.AsSpan(j * _n, _n));
             try
             {
-                sketched = _backend.SketchAugmented(_sketch!, columns, k, [], _options.CancellationToken);
+                sketched = _backend.SketchAugmented(_sketch!, columns, k, [], token);
             }
-            catch (OperationCanceledException) when (_options.CancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
                 return Array.ConvertAll(problems, Cancelled);
             }
@@ -124,43 +137,45 @@ public sealed class SketchedLeastSquaresFactorization
         }
         var results = new LeastSquaresResult[k];
         for (int j = 0; j < k; j++)
-            results[j] = SolveValidated(problems[j], sketched?.AsSpan(j * _sketch!.Rows, _sketch.Rows).ToArray());
+            results[j] = SolveValidated(problems[j], sketched?.AsSpan(j * _sketch!.Rows, _sketch.Rows).ToArray(), token);
         return results;
     }
 
-    /// <summary>The scaled problem for a checked b (length n); damped dense methods append d zeros.</summary>
-    internal ScaledLeastSquaresProblem RightHandSide(double[] b) => _scaled.WithRightHandSide(_damp > 0 && _pre is null ? Stacked(b) : b);
+    /// <summary>The scaled problem for a checked b (length n); the damped QR method stacks it against its damping rows.</summary>
+    internal ScaledLeastSquaresProblem RightHandSide(double[] b) => _scaled.WithRightHandSide(b);
 
     /// <summary>
     /// The solve for <paramref name="problem"/> (from <see cref="RightHandSide"/>);
     /// <paramref name="sketchedB"/> is S·b′ of its scaled b′ when the caller already has it
     /// (sketched together with A or with other right-hand sides).
     /// </summary>
-    internal LeastSquaresResult SolveValidated(ScaledLeastSquaresProblem problem, double[]? sketchedB)
+    internal LeastSquaresResult SolveValidated(ScaledLeastSquaresProblem problem, double[]? sketchedB, CancellationToken token)
     {
         LeastSquaresResult result;
         if (_pre is null)
         {
-            int rows = _damp > 0 ? _n + _d : _n;
+            // LAPACK cannot be interrupted: a dense solve checks the token once, before it starts.
+            if (token.IsCancellationRequested) return Cancelled(problem);
             result = _qr is not null
-                ? DenseLeastSquares.QrResult(problem, rows, _d, _qr, Rcond)
-                : DenseLeastSquares.Svd(problem, rows, _d, Rcond);
+                ? DenseLeastSquares.QrResult(problem, _damp > 0 ? _n + _d : _n, _d, _qr, Rcond)
+                : DenseLeastSquares.Svd(problem, _n, _d, Rcond, _damp);
             result = result with { Method = Method, MethodReason = MethodReason };
         }
-        else result = SolveSketched(problem, sketchedB);
+        else result = SolveSketched(problem, sketchedB, token);
         // Scaling back can leave the range of double for solutions of extreme problems (A·1e-300 with b·1e300).
         if (!result.X.All(double.IsFinite)) result = result with { Status = SolverStatus.Breakdown };
         return result;
     }
 
-    private double[] Stacked(double[] b)
+    /// <summary>[b; 0] for the damped operator [A; λI] of LSQR and the residuals.</summary>
+    private double[] WithZeros(double[] b)
     {
         var stacked = new double[_n + _d];
         b.CopyTo(stacked, 0);
         return stacked;
     }
 
-    private LeastSquaresResult SolveSketched(ScaledLeastSquaresProblem problem, double[]? sketchedB)
+    private LeastSquaresResult SolveSketched(ScaledLeastSquaresProblem problem, double[]? sketchedB, CancellationToken token)
     {
         var pre = _pre!;
         var sketch = _sketch!;
@@ -171,9 +186,9 @@ public sealed class SketchedLeastSquaresFactorization
             var clock = Stopwatch.StartNew();
             try
             {
-                sketchedB = _backend.SketchAugmented(sketch, problem.B, 1, [], _options.CancellationToken);
+                sketchedB = _backend.SketchAugmented(sketch, problem.B, 1, [], token);
             }
-            catch (OperationCanceledException) when (_options.CancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
                 return Cancelled(problem);
             }
@@ -188,7 +203,7 @@ public sealed class SketchedLeastSquaresFactorization
         if (_damp > 0)
         {
             op = new DampedOperator(op, _damp);
-            b = Stacked(problem.B);
+            b = WithZeros(problem.B);
         }
         double tolerance = _options.Tolerance ?? LsqrOptions.DefaultToleranceFor(n);
         LsqrResult? lsqr = null;
@@ -199,7 +214,7 @@ public sealed class SketchedLeastSquaresFactorization
             {
                 Tolerance = tolerance,
                 MaxIterations = _options.MaxIterations ?? SketchedLeastSquaresOptions.DefaultMaxIterations,
-                CancellationToken = _options.CancellationToken,
+                CancellationToken = token,
                 Progress = _options.Progress,
             });
             x = pre.Apply(lsqr.X);
@@ -231,7 +246,7 @@ public sealed class SketchedLeastSquaresFactorization
         LinfCertificate? certificate = null;
         if (_options.Certificate && pre.Rank == d && status != SolverStatus.Cancelled)
         {
-            certificate = Certificate();
+            certificate = Certificate(token);
             if (certificate is null) status = SolverStatus.Cancelled;
             else bound = certificate.Bound(atr, GolubKahan.Norm(x), residualNorm, GolubKahan.Norm(b));
         }
@@ -256,23 +271,23 @@ public sealed class SketchedLeastSquaresFactorization
         };
     }
 
-    /// <summary>[S·b; 0]: the sketched right-hand side of the damped problem (the damping rows are not sketched).</summary>
+    /// <summary>[S·b; 0] (or [0; S·b], matching the factored [λI; S·A]): the sketched right-hand side of the damped problem.</summary>
     private double[] Stacked(double[] sb, int m)
     {
         var stacked = new double[m + _d];
-        sb.CopyTo(stacked, 0);
+        sb.CopyTo(stacked, _dampingFirst ? _d : 0);
         return stacked;
     }
 
     /// <summary>The certificate's σ_min bound, prepared once (null when cancelled, and then tried again by the next solve).</summary>
-    private LinfCertificate? Certificate()
+    private LinfCertificate? Certificate(CancellationToken token)
     {
         lock (_certificateGate)
         {
             int m2 = _options.CertificateRows ?? LinfCertificate.DefaultRows(_d);
             return _certificate ??= _single is null
-                ? LinfCertificate.Prepare(_scaled.A, _n, _d, _pre!, _options.Seed, m2, _options.CertificateFailureProbability, _options.CancellationToken)
-                : LinfCertificate.Prepare(_single, _n, _d, _pre!, _options.Seed, m2, _options.CertificateFailureProbability, _options.CancellationToken);
+                ? LinfCertificate.Prepare(_scaled.A, _n, _d, _pre!, _options.Seed, m2, _options.CertificateFailureProbability, token)
+                : LinfCertificate.Prepare(_single, _n, _d, _pre!, _options.Seed, m2, _options.CertificateFailureProbability, token);
         }
     }
 

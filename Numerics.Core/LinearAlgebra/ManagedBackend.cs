@@ -3,30 +3,18 @@ namespace Numerics.LinearAlgebra;
 /// <summary>The built-in backend: <see cref="ManagedGemm"/>, <see cref="ManagedBlas"/> and <see cref="ManagedLapack"/>.</summary>
 internal sealed class ManagedBackend : LinearAlgebraBackend
 {
-    private int _threads = Environment.ProcessorCount;
-
     public override BlasBackendKind Kind => BlasBackendKind.Managed;
 
     public override string Description =>
         $"managed {(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "Vector256" : "scalar-emulated Vector256")} GEMM";
 
-    public override int Threads
-    {
-        get => _threads;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, nameof(value));
-            _threads = value;
-        }
-    }
-
     private protected override void GemmCore(Transpose transA, Transpose transB, int m, int n, int k, double alpha,
         ReadOnlySpan<double> a, int lda, ReadOnlySpan<double> b, int ldb, double beta, Span<double> c, int ldc) =>
-        ManagedGemm.Multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, _threads);
+        ManagedGemm.Multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, EffectiveThreads);
 
     private protected override void GemmCore(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc) =>
-        ManagedGemm.Multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, _threads);
+        ManagedGemm.Multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, EffectiveThreads);
 
     private protected override void GemvCore(Transpose trans, int m, int n, double alpha, ReadOnlySpan<double> a, int lda,
         ReadOnlySpan<double> x, int incX, double beta, Span<double> y, int incY) =>
@@ -38,11 +26,11 @@ internal sealed class ManagedBackend : LinearAlgebraBackend
 
     private protected override void SyrkCore(TriangularPart uplo, Transpose trans, int n, int k, double alpha,
         ReadOnlySpan<double> a, int lda, double beta, Span<double> c, int ldc) =>
-        ManagedBlas.Syrk(uplo, trans, n, k, alpha, a, lda, beta, c, ldc, _threads);
+        ManagedBlas.Syrk(uplo, trans, n, k, alpha, a, lda, beta, c, ldc, EffectiveThreads);
 
     private protected override void SyrkCore(TriangularPart uplo, Transpose trans, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, float beta, Span<float> c, int ldc) =>
-        ManagedBlas.Syrk(uplo, trans, n, k, alpha, a, lda, beta, c, ldc, _threads);
+        ManagedBlas.Syrk(uplo, trans, n, k, alpha, a, lda, beta, c, ldc, EffectiveThreads);
 
     private protected override void TrsmCore(Side side, TriangularPart uplo, Transpose transA, DiagonalKind diag,
         int m, int n, double alpha, ReadOnlySpan<double> a, int lda, Span<double> b, int ldb) =>

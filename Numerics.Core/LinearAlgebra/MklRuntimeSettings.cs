@@ -1,0 +1,116 @@
+using System.Runtime.InteropServices;
+
+namespace Numerics.LinearAlgebra;
+
+/// <summary>
+/// What <c>libmkl_rt</c> must be told right after it is loaded and before any BLAS call: the LP64
+/// interface layer, a threading layer whose OpenMP runtime exists, and strict conditional numerical
+/// reproducibility (CNR).
+/// </summary>
+/// <remarks>
+/// <para>The single dynamic library picks its layers at the first call from the environment, so
+/// <c>MKL_INTERFACE_LAYER=ILP64</c> would make it read the engine's 32-bit integers as 64-bit ones
+/// (dgemm then reads garbage dimensions and crashes). Setting the layer explicitly overrides the
+/// environment.</para>
+/// <para>Strict CNR (<c>MKL_CBWR_STRICT</c> on the AVX2 or AVX-512 branch) makes ?gemm, ?symm and
+/// ?trsm bitwise reproducible whatever the thread count, as the engine promises for a seed; other
+/// routines (syrk, LAPACK) are reproducible only at a fixed thread count. A machine without those
+/// branches gets MKL rejected, falling back to the next library.</para>
+/// <para>Names are the C entry points (<c>MKL_Set_Interface_Layer</c>, …): the lower-case
+/// exports of the same names are the Fortran ones, which take their argument by reference.</para>
+/// </remarks>
+internal static unsafe class MklRuntimeSettings
+{
+    /// <summary>The environment variable MKL reads for its threading layer; honoured when set.</summary>
+    internal const string ThreadingVariable = "MKL_THREADING_LAYER";
+
+    private const int InterfaceLp64 = 0;
+    private const int InterfaceIlp64Bit = 1;
+    private const int CbwrStrict = 0x10000;
+    private const int CbwrSuccess = 0;
+
+    /// <summary>MKL_CBWR_AVX512 and MKL_CBWR_AVX2, fastest first.</summary>
+    private static readonly (string Name, int Code)[] s_strictBranches = [("AVX-512", 12), ("AVX2", 10)];
+
+    /// <summary>An MKL threading layer, the code MKL_Set_Threading_Layer takes, and the runtime it needs.</summary>
+    internal sealed record ThreadingLayer(string Name, int Code, string[] Runtime);
+
+    // GNU first: libgomp ships with the GCC runtime, while Debian's libmkl-rt does not pull in
+    // Intel's libiomp5; two OpenMP runtimes in one process can oversubscribe the cores.
+    private static readonly ThreadingLayer[] s_layers =
+    [
+        new("gnu", 3, ["libgomp.so.1"]),
+        new("intel", 0, ["libiomp5.so"]),
+        new("tbb", 4, ["libtbb.so.12", "libtbb.so.2"]),
+        new("sequential", 1, []),
+    ];
+
+    /// <summary>
+    /// The threading layer to use (the one <c>MKL_THREADING_LAYER</c> names, else the first whose
+    /// runtime loads), with that runtime loaded; or null and the reason. Decided before MKL is
+    /// loaded, because MKL resolves its layer again at exit and aborts the process if the runtime is missing.
+    /// </summary>
+    public static ThreadingLayer? ChooseThreadingLayer(out string? why)
+    {
+        why = null;
+        string? asked = Environment.GetEnvironmentVariable(ThreadingVariable)?.Trim().ToLowerInvariant();
+        if (string.IsNullOrEmpty(asked)) return s_layers.First(LoadRuntime);
+        var layer = s_layers.FirstOrDefault(l => l.Name == asked);
+        if (layer is null)
+            why = $"{ThreadingVariable}='{asked}' is not one of {string.Join(", ", s_layers.Select(l => l.Name))}";
+        else if (!LoadRuntime(layer))
+            why = $"{ThreadingVariable}={asked} needs {string.Join(" or ", layer.Runtime)}, which is not installed";
+        return why is null ? layer : null;
+    }
+
+    /// <summary>
+    /// Applies the settings to the loaded <c>libmkl_rt</c>, with the layer from <see cref="ChooseThreadingLayer"/>;
+    /// returns null and a summary of what was set, or the reason MKL cannot be used.
+    /// </summary>
+    public static string? Apply(nint mkl, ThreadingLayer threading, out string settings)
+    {
+        settings = "";
+        var exports = new NativeExports(mkl);
+        var setInterface = (delegate* unmanaged[Cdecl]<int, int>)exports.Require("MKL_Set_Interface_Layer");
+        var setThreading = (delegate* unmanaged[Cdecl]<int, int>)exports.Require("MKL_Set_Threading_Layer");
+        var setCbwr = (delegate* unmanaged[Cdecl]<int, int>)exports.Require("MKL_CBWR_Set");
+        if (exports.Missing.Count > 0) return $"missing {string.Join(", ", exports.Missing)}";
+
+        int layer = setInterface(InterfaceLp64);
+        if (layer < 0 || (layer & InterfaceIlp64Bit) != 0)
+            return $"MKL_Set_Interface_Layer(LP64) left interface layer {layer}, not LP64";
+        int set = setThreading(threading.Code);
+        if (set != threading.Code) return $"MKL_Set_Threading_Layer({threading.Name}) returned {set}";
+
+        // Strict CNR exists only on these code branches; MKL refuses a branch the processor lacks.
+        foreach (var (name, branch) in s_strictBranches)
+        {
+            if (setCbwr(branch | CbwrStrict) != CbwrSuccess) continue;
+            settings = $"LP64, {threading.Name} threading, strict CNR on the {name} branch";
+            return null;
+        }
+        return "strict conditional numerical reproducibility needs the AVX2 or AVX-512 code branch, which this processor lacks, "
+            + "so results would depend on the thread count";
+    }
+
+    /// <summary>
+    /// Loads the layer's runtime with RTLD_GLOBAL: MKL's threading libraries do not link their
+    /// runtime but expect its symbols (omp_get_num_procs, …) to be visible process-wide, which
+    /// <see cref="NativeLibrary.TryLoad(string, out nint)"/> (RTLD_LOCAL) does not provide.
+    /// </summary>
+    private static bool LoadRuntime(ThreadingLayer layer)
+    {
+        if (layer.Runtime.Length == 0) return true;
+        if (!NativeLibrary.TryLoad("libc.so.6", out var libc) || !NativeLibrary.TryGetExport(libc, "dlopen", out var dlopenAddress))
+            return false;
+        var dlopen = (delegate* unmanaged[Cdecl]<byte*, int, nint>)dlopenAddress;
+        const int RtldNowGlobal = 0x2 | 0x100;
+        foreach (var name in layer.Runtime)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(name + "\0");
+            fixed (byte* p = bytes)
+                if (dlopen(p, RtldNowGlobal) != 0) return true;
+        }
+        return false;
+    }
+}

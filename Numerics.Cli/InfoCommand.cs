@@ -33,6 +33,7 @@ public sealed class InfoCommand : ICliCommand
             ["blas"] = blas.Kind.ToString(),
             ["blas_description"] = blas.Description,
             ["blas_threads"] = blas.Threads,
+            ["blas_gemm_thread_count_invariant"] = blas.GemmIsThreadCountInvariant,
             ["blas_rejected"] = LinearAlgebraBackend.RejectedLibraries,
             ["gpu_requested"] = gpuRequest?.ToString(),
             ["cuda_devices"] = cuda,

@@ -101,6 +101,14 @@ public abstract partial class LinearAlgebraBackend
     /// <summary>A one-line description, e.g. the OpenBLAS build configuration or MKL's settings.</summary>
     public abstract string Description { get; }
 
+    /// <summary>
+    /// Whether <c>Gemm</c> returns the same bits whatever the thread count (<see cref="Threads"/>,
+    /// <see cref="UseThreads"/>): true for the managed GEMM and for MKL in strict conditional
+    /// numerical reproducibility mode; false for OpenBLAS and for MKL where strict mode is
+    /// unavailable. Either way, results are reproducible run to run at a fixed thread count.
+    /// </summary>
+    public virtual bool GemmIsThreadCountInvariant => true;
+
     /// <inheritdoc />
     public override string ToString() => $"{Kind} ({Description}, {Threads} threads)";
 }

@@ -14,8 +14,9 @@ namespace Numerics.LinearAlgebra;
 /// environment.</para>
 /// <para>Strict CNR (<c>MKL_CBWR_STRICT</c> on the AVX2 or AVX-512 branch) makes ?gemm, ?symm and
 /// ?trsm bitwise reproducible whatever the thread count, as the engine promises for a seed; other
-/// routines (syrk, LAPACK) are reproducible only at a fixed thread count. A machine without those
-/// branches gets MKL rejected, falling back to the next library.</para>
+/// routines (syrk, LAPACK) are reproducible only at a fixed thread count. Processors without those
+/// branches (MKL refuses them on AMD) get plain CNR, reproducible only at a fixed thread count,
+/// which <see cref="LinearAlgebraBackend.GemmIsThreadCountInvariant"/> reports.</para>
 /// <para>Names are the C entry points (<c>MKL_Set_Interface_Layer</c>, …): the lower-case
 /// exports of the same names are the Fortran ones, which take their argument by reference.</para>
 /// </remarks>
@@ -31,6 +32,9 @@ internal static unsafe class MklRuntimeSettings
 
     /// <summary>MKL_CBWR_AVX512 and MKL_CBWR_AVX2, fastest first.</summary>
     private static readonly (string Name, int Code)[] s_strictBranches = [("AVX-512", 12), ("AVX2", 10)];
+
+    /// <summary>MKL_CBWR_AUTO: the processor's own branch, reproducible run to run at a fixed thread count.</summary>
+    private const int CbwrAuto = 2;
 
     /// <summary>An MKL threading layer, the code MKL_Set_Threading_Layer takes, and the runtime it needs.</summary>
     internal sealed record ThreadingLayer(string Name, int Code, string[] Runtime);
@@ -65,11 +69,12 @@ internal static unsafe class MklRuntimeSettings
 
     /// <summary>
     /// Applies the settings to the loaded <c>libmkl_rt</c>, with the layer from <see cref="ChooseThreadingLayer"/>;
-    /// returns null and a summary of what was set, or the reason MKL cannot be used.
+    /// returns null, a summary of what was set and whether strict CNR is on, or the reason MKL cannot be used.
     /// </summary>
-    public static string? Apply(nint mkl, ThreadingLayer threading, out string settings)
+    public static string? Apply(nint mkl, ThreadingLayer threading, out string settings, out bool strict)
     {
         settings = "";
+        strict = false;
         var exports = new NativeExports(mkl);
         var setInterface = (delegate* unmanaged[Cdecl]<int, int>)exports.Require("MKL_Set_Interface_Layer");
         var setThreading = (delegate* unmanaged[Cdecl]<int, int>)exports.Require("MKL_Set_Threading_Layer");
@@ -82,15 +87,20 @@ internal static unsafe class MklRuntimeSettings
         int set = setThreading(threading.Code);
         if (set != threading.Code) return $"MKL_Set_Threading_Layer({threading.Name}) returned {set}";
 
-        // Strict CNR exists only on these code branches; MKL refuses a branch the processor lacks.
+        // Strict CNR exists only on these code branches, and MKL refuses a branch the processor
+        // lacks (on AMD processors it refuses both). Plain CNR on the automatic branch is the
+        // fallback: reproducible run to run, but only at a fixed thread count.
         foreach (var (name, branch) in s_strictBranches)
         {
             if (setCbwr(branch | CbwrStrict) != CbwrSuccess) continue;
+            strict = true;
             settings = $"LP64, {threading.Name} threading, strict CNR on the {name} branch";
             return null;
         }
-        return "strict conditional numerical reproducibility needs the AVX2 or AVX-512 code branch, which this processor lacks, "
-            + "so results would depend on the thread count";
+        if (setCbwr(CbwrAuto) is var status and not CbwrSuccess) return $"MKL_CBWR_Set(MKL_CBWR_AUTO) returned {status}";
+        settings = $"LP64, {threading.Name} threading, CNR on the automatic branch (strict CNR needs an Intel AVX2/AVX-512 branch, "
+            + "so results depend on the thread count)";
+        return null;
     }
 
     /// <summary>

@@ -21,8 +21,17 @@ internal sealed unsafe class NativeBackend : LinearAlgebraBackend
         Threads = _poolThreads = Math.Max(1, library.GetThreads());
     }
 
+    /// <summary>The thread count the library itself reports (for MKL, on the calling OS thread).</summary>
+    internal int LibraryThreads => _library.GetThreads();
+
     public override BlasBackendKind Kind => _library.Kind;
     public override string Description => _library.Description;
+
+    /// <summary>
+    /// True only for MKL in strict CNR mode. OpenBLAS splits the work differently with the thread
+    /// count, and its dgemm was measured to differ in the last bits between 1 and 2 threads.
+    /// </summary>
+    public override bool GemmIsThreadCountInvariant => _library.GemmIsThreadCountInvariant;
 
     /// <summary>
     /// The entry points, after giving the library the thread count of the calling flow

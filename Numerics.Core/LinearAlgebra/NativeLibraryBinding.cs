@@ -5,8 +5,11 @@ namespace Numerics.LinearAlgebra;
 /// thread-count controls.
 /// </summary>
 internal sealed unsafe class NativeLibraryBinding(BlasBackendKind kind, string description, NativeMethods methods,
-    delegate* unmanaged[Cdecl]<int, void> setThreads, delegate* unmanaged[Cdecl]<int> getThreads)
+    delegate* unmanaged[Cdecl]<int, void> setThreads, delegate* unmanaged[Cdecl]<int> getThreads, bool gemmIsThreadCountInvariant)
 {
+    /// <summary>Whether ?gemm gives the same bits whatever the thread count (MKL in strict CNR mode).</summary>
+    public bool GemmIsThreadCountInvariant { get; } = gemmIsThreadCountInvariant;
+
     /// <summary>MKL or OpenBLAS.</summary>
     public BlasBackendKind Kind { get; } = kind;
 

@@ -48,7 +48,8 @@ internal static unsafe class NativeLibraryResolver
         }
 
         string settings = "";
-        if (candidate.Kind == BlasBackendKind.Mkl && MklRuntimeSettings.Apply(blas, threading!, out settings) is { } mklProblem)
+        bool strictReproducibility = false;
+        if (candidate.Kind == BlasBackendKind.Mkl && MklRuntimeSettings.Apply(blas, threading!, out settings, out strictReproducibility) is { } mklProblem)
         {
             why = $"{blasName}: {mklProblem}";
             return null;
@@ -74,7 +75,7 @@ internal static unsafe class NativeLibraryResolver
             return null;
         }
         why = "";
-        return new NativeLibraryBinding(candidate.Kind, description, methods, setThreads, getThreads);
+        return new NativeLibraryBinding(candidate.Kind, description, methods, setThreads, getThreads, strictReproducibility);
     }
 
     /// <summary>

@@ -37,9 +37,9 @@ internal static unsafe class MklRuntimeSettings
     private const int CbwrAuto = 2;
 
     /// <summary>An MKL threading layer, the code MKL_Set_Threading_Layer takes, and the runtime it needs.</summary>
-    internal sealed record ThreadingLayer(string Name, int Code, string[] Runtime);
+    private sealed record ThreadingLayer(string Name, int Code, string[] Runtime);
 
-    // GNU first: libgomp ships with the GCC runtime, while Debian's libmkl-rt does not pull in
+    // The last is sequential. GNU first: libgomp ships with the GCC runtime, while Debian's libmkl-rt does not pull in
     // Intel's libiomp5; two OpenMP runtimes in one process can oversubscribe the cores.
     private static readonly ThreadingLayer[] s_layers =
     [
@@ -51,10 +51,9 @@ internal static unsafe class MklRuntimeSettings
 
     /// <summary>
     /// The threading layer to use (the one <c>MKL_THREADING_LAYER</c> names, else the first whose
-    /// runtime loads), with that runtime loaded; or null and the reason. Decided before MKL is
-    /// loaded, because MKL resolves its layer again at exit and aborts the process if the runtime is missing.
+    /// runtime loads), with that runtime loaded; or null and the reason.
     /// </summary>
-    public static ThreadingLayer? ChooseThreadingLayer(out string? why)
+    private static ThreadingLayer? ChooseThreadingLayer(out string? why)
     {
         why = null;
         string? asked = Environment.GetEnvironmentVariable(ThreadingVariable)?.Trim().ToLowerInvariant();
@@ -68,10 +67,10 @@ internal static unsafe class MklRuntimeSettings
     }
 
     /// <summary>
-    /// Applies the settings to the loaded <c>libmkl_rt</c>, with the layer from <see cref="ChooseThreadingLayer"/>;
-    /// returns null, a summary of what was set and whether strict CNR is on, or the reason MKL cannot be used.
+    /// Applies the settings to the loaded <c>libmkl_rt</c>; returns null, a summary of what was set and
+    /// whether strict CNR is on, or the reason MKL cannot be used.
     /// </summary>
-    public static string? Apply(nint mkl, ThreadingLayer threading, out string settings, out bool strict)
+    public static string? Apply(nint mkl, out string settings, out bool strict)
     {
         settings = "";
         strict = false;
@@ -84,6 +83,14 @@ internal static unsafe class MklRuntimeSettings
         int layer = setInterface(InterfaceLp64);
         if (layer < 0 || (layer & InterfaceIlp64Bit) != 0)
             return $"MKL_Set_Interface_Layer(LP64) left interface layer {layer}, not LP64";
+        var threading = ChooseThreadingLayer(out string? noLayer);
+        if (threading is null)
+        {
+            // MKL stays loaded after a rejection and resolves its layer again at exit, aborting the
+            // process when that layer's runtime is missing; the sequential layer needs none.
+            setThreading(s_layers[^1].Code);
+            return noLayer;
+        }
         int set = setThreading(threading.Code);
         if (set != threading.Code) return $"MKL_Set_Threading_Layer({threading.Name}) returned {set}";
 

@@ -30,12 +30,6 @@ internal static unsafe class NativeLibraryResolver
 
     private static NativeLibraryBinding? TryLoad(NativeCandidate candidate, out string why)
     {
-        MklRuntimeSettings.ThreadingLayer? threading = null;
-        if (candidate.Kind == BlasBackendKind.Mkl && (threading = MklRuntimeSettings.ChooseThreadingLayer(out string? noLayer)) is null)
-        {
-            why = $"{candidate.BlasNames[0]}: {noLayer}";
-            return null;
-        }
         string blasName = TryLoadAny(candidate.BlasNames, out nint blas) ?? "";
         if (blas == 0) { why = $"{candidate.BlasNames[0]}: not found"; return null; }
         string name = blasName;
@@ -49,7 +43,7 @@ internal static unsafe class NativeLibraryResolver
 
         string settings = "";
         bool strictReproducibility = false;
-        if (candidate.Kind == BlasBackendKind.Mkl && MklRuntimeSettings.Apply(blas, threading!, out settings, out strictReproducibility) is { } mklProblem)
+        if (candidate.Kind == BlasBackendKind.Mkl && MklRuntimeSettings.Apply(blas, out settings, out strictReproducibility) is { } mklProblem)
         {
             why = $"{blasName}: {mklProblem}";
             return null;

@@ -3,16 +3,8 @@ using Numerics.Cli;
 namespace Numerics.Core.Tests.Cli;
 
 /// <summary>Every failure is one line and an exit code: 2 for bad input, 1 for the unexpected; never a stack trace unless --verbose.</summary>
-public class CliFailureTests
+public class CliFailureTests : CliCommandTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CliApp.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
-
     private static void AssertOneLineWithoutStackTrace(string err)
     {
         Assert.Single(CliProcess.Lines(err));
@@ -43,7 +35,7 @@ public class CliFailureTests
     [Fact]
     public void A_missing_input_file_is_a_usage_error()
     {
-        string missing = Path.Combine(Path.GetTempPath(), $"absent-{Guid.NewGuid():N}.npy");
+        string missing = File("absent.npy");
         var (code, output, err) = Run("lstsq", "--a", missing, "--b", missing, "--out", missing + ".x");
         Assert.Equal(CliApp.UsageError, code);
         Assert.Empty(output);

@@ -132,4 +132,15 @@ public class NativeBindingTests
         }
         finally { Directory.Delete(dir, recursive: true); }
     }
+
+    [NativeLibraryFact(MklFile)]
+    public void Mkl_is_rejected_with_the_reason_when_its_threading_layer_cannot_be_used()
+    {
+        var (code, output, err) = CliProcess.Run(new Dictionary<string, string> { ["MKL_THREADING_LAYER"] = "bogus", ["NUMERICS_BLAS"] = "" }, "info");
+        Assert.True(code == 0, err); // the next candidate (or managed) takes over, and the process exits cleanly
+        using var json = JsonDocument.Parse(CliProcess.Lines(output).Single());
+        Assert.NotEqual("Mkl", json.RootElement.GetProperty("blas").GetString());
+        var rejected = json.RootElement.GetProperty("blas_rejected").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Contains("libmkl_rt.so: MKL_THREADING_LAYER='bogus' is not one of gnu, intel, tbb, sequential", rejected);
+    }
 }

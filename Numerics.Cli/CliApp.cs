@@ -3,9 +3,25 @@ using System.Reflection;
 namespace Numerics.Cli;
 
 /// <summary>Dispatches <c>numerics &lt;command&gt; [options]</c> and maps failures to exit codes.</summary>
-/// <remarks>Exit codes: 0 success, 2 bad input (one line on stderr), 1 unexpected failure.</remarks>
+/// <remarks>
+/// Exit codes: 0 success; 2 bad input (usage, arguments the library rejects, missing or invalid
+/// files, an invalid <c>NUMERICS_BLAS</c>/<c>NUMERICS_GPU</c>); 1 an unexpected failure. Either
+/// failure is one line on stderr; <c>--verbose</c>, anywhere on the line, adds the exception's detail.
+/// </remarks>
 public static class CliApp
 {
+    /// <summary>The flag that adds the exception detail to a failure line.</summary>
+    public const string VerboseFlag = "--verbose";
+
+    /// <summary>Exit code of a success.</summary>
+    public const int Success = 0;
+
+    /// <summary>Exit code of an unexpected failure.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Exit code of bad input.</summary>
+    public const int UsageError = 2;
+
     /// <summary>The engine version.</summary>
     public static string Version => typeof(Numerics.LinearAlgebra.Blas).Assembly
         .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -14,10 +30,55 @@ public static class CliApp
     public static IReadOnlyList<ICliCommand> Commands { get; } = [new InfoCommand(), new LstsqCommand(), new ClipCommand()];
 
     /// <summary>The options every command reads (<see cref="CliContext"/>), for the usage text.</summary>
-    private static string CommonOptions => $"common options: --out PATH  --seed N  --device {CliContext.Devices.Usage}  --quiet";
+    private static string CommonOptions => $"common options: --out PATH  --seed N  --device {CliContext.Devices.Usage}  --quiet  {VerboseFlag}";
 
-    /// <summary>Runs the tool with the given arguments and writers; returns the exit code.</summary>
+    /// <summary>Runs the tool with the given arguments and writers; returns the exit code. Never throws.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        bool verbose = args.Contains(VerboseFlag);
+        try
+        {
+            return Dispatch(args.Where(a => a != VerboseFlag).ToArray(), output, error);
+        }
+        catch (Exception e)
+        {
+            return Report(e, error, verbose);
+        }
+    }
+
+    /// <summary>Writes the one-line report of <paramref name="e"/> (and its detail when verbose); returns the exit code.</summary>
+    internal static int Report(Exception e, TextWriter error, bool verbose)
+    {
+        var cause = Unwrap(e);
+        bool usage = IsUsageError(cause);
+        string line = usage ? cause.Message : $"{cause.GetType().Name}: {cause.Message} ({VerboseFlag} shows the details)";
+        error.WriteLine($"error: {line.ReplaceLineEndings(" ")}");
+        if (verbose) error.WriteLine(e.ToString());
+        return usage ? UsageError : Failure;
+    }
+
+    private static bool IsUsageError(Exception e) =>
+        e is CliUsageException or ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException
+            or EnvironmentVariableException;
+
+    /// <summary>The exception that says what went wrong, beneath the wrappers of type initialisers, reflection and single-task aggregates.</summary>
+    private static Exception Unwrap(Exception e)
+    {
+        while (true)
+        {
+            var inner = e switch
+            {
+                TypeInitializationException t => t.InnerException,
+                TargetInvocationException t => t.InnerException,
+                AggregateException { InnerExceptions.Count: 1 } a => a.InnerException,
+                _ => null,
+            };
+            if (inner is null) return e;
+            e = inner;
+        }
+    }
+
+    private static int Dispatch(string[] args, TextWriter output, TextWriter error)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
@@ -25,35 +86,23 @@ public static class CliApp
             foreach (var c in Commands) error.WriteLine($"  {c.Name,-10} {c.Summary}");
             error.WriteLine(CommonOptions);
             error.WriteLine("numerics <command> --help lists the command's own options.");
-            return args.Length == 0 ? 2 : 0;
+            return args.Length == 0 ? UsageError : Success;
         }
         if (args[0] == "--version")
         {
             output.WriteLine($"numerics {Version} (BLAS: {Numerics.LinearAlgebra.LinearAlgebraBackend.Current.Kind})");
-            return 0;
+            return Success;
         }
         var command = Commands.FirstOrDefault(c => c.Name == args[0]);
         if (command is null)
-        {
-            error.WriteLine($"error: unknown command '{args[0]}' (try: {string.Join(", ", Commands.Select(c => c.Name))})");
-            return 2;
-        }
+            throw new CliUsageException($"unknown command '{args[0]}' (try: {string.Join(", ", Commands.Select(c => c.Name))})");
         if (args.Length == 2 && args[1] is "-h" or "--help")
         {
             error.WriteLine($"usage: {command.Usage}");
             error.WriteLine($"  {command.Summary}");
             error.WriteLine(CommonOptions);
-            return 0;
+            return Success;
         }
-        try
-        {
-            var context = new CliContext(new CliArguments(args.Skip(1)), output, error);
-            return command.Run(context);
-        }
-        catch (Exception e) when (e is CliUsageException or ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
-        {
-            error.WriteLine($"error: {e.Message.ReplaceLineEndings(" ")}");
-            return 2;
-        }
+        return command.Run(new CliContext(new CliArguments(args.Skip(1)), output, error));
     }
 }

@@ -3,14 +3,14 @@ using Numerics.LinearAlgebra;
 
 namespace Numerics.Cli;
 
-/// <summary><c>numerics info</c>: version, BLAS backend and threads, GPU devices.</summary>
+/// <summary><c>numerics info</c>: version, BLAS backend and threads, the native libraries rejected and why, GPU devices.</summary>
 public sealed class InfoCommand : ICliCommand
 {
     /// <inheritdoc />
     public string Name => "info";
 
     /// <inheritdoc />
-    public string Summary => "print the version, the BLAS backend and its threads, and the GPU devices found";
+    public string Summary => "print the version, the BLAS backend and its threads, the native libraries rejected, and the GPU devices found";
 
     /// <inheritdoc />
     public string Usage => "numerics info";
@@ -20,9 +20,11 @@ public sealed class InfoCommand : ICliCommand
     {
         context.Arguments.EnsureAllUsed();
         var blas = LinearAlgebraBackend.Current;
+        var gpuRequest = GpuDevice.RequestedKind;
         var cuda = GpuDevice.ListCudaDevices();
         context.Error.WriteLine($"numerics {CliApp.Version}");
         context.Error.WriteLine($"BLAS: {blas.Kind} — {blas.Description} — {blas.Threads} threads");
+        foreach (var rejected in LinearAlgebraBackend.RejectedLibraries) context.Error.WriteLine($"native library rejected: {rejected}");
         if (LinearAlgebraBackend.Native is null) context.Error.WriteLine($"native BLAS unavailable: {LinearAlgebraBackend.NativeUnavailableReason}");
         context.Error.WriteLine(cuda.Count == 0 ? "GPU: no CUDA device; --device gpu runs on the ILGPU CPU simulator" : $"GPU: {string.Join("; ", cuda)}");
         context.Summary(new Dictionary<string, object?>
@@ -31,6 +33,9 @@ public sealed class InfoCommand : ICliCommand
             ["blas"] = blas.Kind.ToString(),
             ["blas_description"] = blas.Description,
             ["blas_threads"] = blas.Threads,
+            ["blas_gemm_thread_count_invariant"] = blas.GemmIsThreadCountInvariant,
+            ["blas_rejected"] = LinearAlgebraBackend.RejectedLibraries,
+            ["gpu_requested"] = gpuRequest?.ToString(),
             ["cuda_devices"] = cuda,
             ["cores"] = Environment.ProcessorCount,
         });

@@ -1,1 +1,12 @@
-return Numerics.Cli.CliApp.Run(args, Console.Out, Console.Error);
+// CliApp.Run maps every failure to an exit code; this catch is the last resort for anything that
+// escapes it (a broken stderr, a failing type initialiser of the tool itself), so that the process
+// never ends with a runtime stack trace.
+try
+{
+    return Numerics.Cli.CliApp.Run(args, Console.Out, Console.Error);
+}
+catch (Exception e)
+{
+    try { Console.Error.WriteLine($"error: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}"); } catch (IOException) { }
+    return Numerics.Cli.CliApp.Failure;
+}

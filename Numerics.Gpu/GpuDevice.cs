@@ -56,9 +56,11 @@ public sealed partial class GpuDevice : IDisposable
 
     /// <summary>Creates a device of the requested kind, or the best available when <paramref name="kind"/> is null.</summary>
     /// <exception cref="InvalidOperationException">CUDA was requested but no CUDA device exists.</exception>
+    /// <exception cref="EnvironmentVariableException"><c>NUMERICS_GPU</c> is invalid, or asks for CUDA and there is none.</exception>
     public static GpuDevice Create(GpuKind? kind = null)
     {
-        kind ??= ParseRequest(Environment.GetEnvironmentVariable(EnvironmentVariable));
+        bool fromEnvironment = kind is null;
+        kind ??= RequestedKind;
         var context = Context.Create(b => b.Cuda().CPU(CPUDeviceKind.Nvidia).Optimize(OptimizationLevel.O1));
         try
         {
@@ -68,7 +70,9 @@ public sealed partial class GpuDevice : IDisposable
                 if (cuda.Count > 0) return new GpuDevice(context, cuda[0].CreateAccelerator(context), GpuKind.Cuda);
             }
             if (kind == GpuKind.Cuda)
-                throw new InvalidOperationException("NUMERICS_GPU=cuda (or GpuKind.Cuda) was requested but no CUDA device was found.");
+                throw fromEnvironment
+                    ? new EnvironmentVariableException(EnvironmentVariable, $"{EnvironmentVariable}=cuda was requested but no CUDA device was found.")
+                    : new InvalidOperationException("GpuKind.Cuda was requested but no CUDA device was found.");
             return new GpuDevice(context, context.CreateCPUAccelerator(0), GpuKind.CpuSimulator);
         }
         catch
@@ -78,12 +82,16 @@ public sealed partial class GpuDevice : IDisposable
         }
     }
 
+    /// <summary>The kind <c>NUMERICS_GPU</c> asks for, or null when it is unset.</summary>
+    /// <exception cref="EnvironmentVariableException"><c>NUMERICS_GPU</c> is not one of cuda, cpu.</exception>
+    public static GpuKind? RequestedKind => ParseRequest(Environment.GetEnvironmentVariable(EnvironmentVariable));
+
     internal static GpuKind? ParseRequest(string? value) => value?.Trim().ToLowerInvariant() switch
     {
         null or "" => null,
         "cuda" or "gpu" => GpuKind.Cuda,
         "cpu" => GpuKind.CpuSimulator,
-        _ => throw new InvalidOperationException($"{EnvironmentVariable}='{value}' is not one of cuda, cpu."),
+        _ => throw new EnvironmentVariableException(EnvironmentVariable, $"{EnvironmentVariable}='{value}' is not one of cuda, cpu."),
     };
 
     /// <summary>Names of the CUDA devices visible to this process (empty when none).</summary>

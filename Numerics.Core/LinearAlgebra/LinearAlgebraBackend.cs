@@ -10,46 +10,87 @@ namespace Numerics.LinearAlgebra;
 /// Public methods validate their arguments (throwing <see cref="ArgumentException"/> or
 /// <see cref="ArgumentOutOfRangeException"/> naming the parameter before anything is written)
 /// and then call the backend's unchecked implementation, so every backend shares one set of
-/// checks. Selection order for <see cref="Current"/>: <c>NUMERICS_BLAS</c> if set, else MKL,
-/// else OpenBLAS, else managed.
+/// checks. Selection (see <see cref="Current"/>) happens on first use, never in a static
+/// constructor, so a bad <c>NUMERICS_BLAS</c> surfaces as an <see cref="EnvironmentVariableException"/>
+/// from the property that needed it.
 /// </remarks>
 public abstract partial class LinearAlgebraBackend
 {
-    private static readonly Lazy<LinearAlgebraBackend?> s_native = new(NativeBackend.TryCreate);
+    /// <summary>The environment variable that forces a backend: <c>mkl</c>, <c>openblas</c> or <c>managed</c>.</summary>
+    public const string EnvironmentVariable = "NUMERICS_BLAS";
+
+    private static readonly Lazy<BlasBackendKind?> s_requested =
+        new(() => ParseRequest(Environment.GetEnvironmentVariable(EnvironmentVariable)));
+
+    private static readonly Lazy<(NativeBackend? Backend, IReadOnlyList<string> Rejected)> s_native = new(LoadNative);
+
+    private static readonly Lazy<LinearAlgebraBackend> s_default = new(() => Choose(s_requested.Value, Native, RejectedLibraries));
+
     private static LinearAlgebraBackend? s_current;
 
     /// <summary>The managed backend: always available.</summary>
     public static LinearAlgebraBackend Managed { get; } = new ManagedBackend();
 
-    /// <summary>The native backend (MKL or OpenBLAS), or null when no native library could be loaded.</summary>
-    public static LinearAlgebraBackend? Native => s_native.Value;
-
-    /// <summary>Why the native backend is unavailable, or an empty string when it is available.</summary>
-    public static string NativeUnavailableReason
-    {
-        get { NativeLibraryResolver.EnsureInitialized(); return Native is null ? NativeLibraryResolver.LoadFailure : ""; }
-    }
+    /// <summary>
+    /// The native backend (MKL or OpenBLAS), or null when none is usable or <c>NUMERICS_BLAS=managed</c>
+    /// (then nothing native is loaded). <c>NUMERICS_BLAS=mkl</c> or <c>openblas</c> restricts it to that vendor.
+    /// </summary>
+    /// <exception cref="EnvironmentVariableException"><c>NUMERICS_BLAS</c> is not one of mkl, openblas, managed.</exception>
+    public static LinearAlgebraBackend? Native => s_native.Value.Backend;
 
     /// <summary>
-    /// The backend used by <see cref="Blas"/> and <see cref="Lapack"/>. Defaults to the native
-    /// backend when present, unless <c>NUMERICS_BLAS=managed</c>; may be replaced at start-up.
+    /// Each native library that was tried and not used, with the reason: not found, a missing entry
+    /// point (named), an ILP64 build, or an MKL setting that could not be applied. Empty when the first
+    /// candidate was used or when <c>NUMERICS_BLAS=managed</c> skipped the search.
     /// </summary>
+    public static IReadOnlyList<string> RejectedLibraries => s_native.Value.Rejected;
+
+    /// <summary>Why the native backend is unavailable, or an empty string when it is available.</summary>
+    public static string NativeUnavailableReason => Native is not null ? ""
+        : s_requested.Value == BlasBackendKind.Managed ? $"{EnvironmentVariable}=managed: no native library is loaded"
+        : string.Join("; ", RejectedLibraries);
+
+    /// <summary>
+    /// The backend used by <see cref="Blas"/> and <see cref="Lapack"/>: the one <c>NUMERICS_BLAS</c>
+    /// names, else MKL, else OpenBLAS, else managed. May be replaced at start-up.
+    /// </summary>
+    /// <exception cref="EnvironmentVariableException">
+    /// <c>NUMERICS_BLAS</c> is not one of mkl, openblas, managed, or names a native library that cannot be used.
+    /// </exception>
     public static LinearAlgebraBackend Current
     {
-        get => s_current ??= ChooseDefault();
+        get => s_current ?? s_default.Value;
         set => s_current = value ?? throw new ArgumentNullException(nameof(value));
     }
 
-    private static LinearAlgebraBackend ChooseDefault()
+    /// <summary>Reads a <c>NUMERICS_BLAS</c> value: null when unset or blank.</summary>
+    internal static BlasBackendKind? ParseRequest(string? value) => value?.Trim().ToLowerInvariant() switch
     {
-        NativeLibraryResolver.EnsureInitialized();
-        var requested = NativeLibraryResolver.Requested;
+        null or "" => null,
+        "managed" => BlasBackendKind.Managed,
+        "openblas" => BlasBackendKind.OpenBlas,
+        "mkl" => BlasBackendKind.Mkl,
+        _ => throw new EnvironmentVariableException(EnvironmentVariable,
+            $"{EnvironmentVariable}='{value}' is not one of mkl, openblas, managed."),
+    };
+
+    /// <summary>The default backend for a request, given the native backend found (if any) and the libraries rejected.</summary>
+    internal static LinearAlgebraBackend Choose(BlasBackendKind? requested, LinearAlgebraBackend? native, IReadOnlyList<string> rejected)
+    {
         if (requested == BlasBackendKind.Managed) return Managed;
-        var native = Native;
-        if (requested is { } want && (native is null || native.Kind != want))
-            throw new InvalidOperationException(
-                $"{NativeLibraryResolver.EnvironmentVariable}={want} was requested but could not be loaded: {NativeLibraryResolver.LoadFailure}");
+        if (requested is { } want && native?.Kind != want)
+            throw new EnvironmentVariableException(EnvironmentVariable,
+                $"{EnvironmentVariable}={want.ToString().ToLowerInvariant()} was requested but cannot be used: {string.Join("; ", rejected)}");
         return native ?? Managed;
+    }
+
+    private static (NativeBackend?, IReadOnlyList<string>) LoadNative()
+    {
+        var requested = s_requested.Value;
+        if (requested == BlasBackendKind.Managed) return (null, []);
+        var (library, rejected) = NativeLibraryResolver.Resolve(
+            NativeCandidate.Default.Where(c => requested is null || c.Kind == requested));
+        return (library is null ? null : new NativeBackend(library), rejected);
     }
 
     private protected LinearAlgebraBackend() { }
@@ -57,37 +98,16 @@ public abstract partial class LinearAlgebraBackend
     /// <summary>Which implementation this is.</summary>
     public abstract BlasBackendKind Kind { get; }
 
-    /// <summary>A one-line description, e.g. the OpenBLAS build configuration.</summary>
+    /// <summary>A one-line description, e.g. the OpenBLAS build configuration or MKL's settings.</summary>
     public abstract string Description { get; }
 
     /// <summary>
-    /// The number of threads the backend may use. Setting 1 makes it single-threaded, as needed
-    /// when the caller already parallelises over columns or problems.
+    /// Whether <c>Gemm</c> returns the same bits whatever the thread count (<see cref="Threads"/>,
+    /// <see cref="UseThreads"/>): true for the managed GEMM and for MKL in strict conditional
+    /// numerical reproducibility mode; false for OpenBLAS and for MKL where strict mode is
+    /// unavailable. Either way, results are reproducible run to run at a fixed thread count.
     /// </summary>
-    public abstract int Threads { get; set; }
-
-    /// <summary>
-    /// Limits the backend to one thread until the returned scope is disposed; use around code that
-    /// calls the backend from several threads at once.
-    /// </summary>
-    public ThreadScope SingleThreaded() => new(this, 1);
-
-    /// <summary>Restores a backend's thread count when disposed.</summary>
-    public readonly struct ThreadScope : IDisposable
-    {
-        private readonly LinearAlgebraBackend _backend;
-        private readonly int _previous;
-
-        internal ThreadScope(LinearAlgebraBackend backend, int threads)
-        {
-            _backend = backend;
-            _previous = backend.Threads;
-            backend.Threads = threads;
-        }
-
-        /// <summary>Restores the previous thread count.</summary>
-        public void Dispose() => _backend?.Threads = _previous;
-    }
+    public virtual bool GemmIsThreadCountInvariant => true;
 
     /// <inheritdoc />
     public override string ToString() => $"{Kind} ({Description}, {Threads} threads)";

@@ -4,7 +4,6 @@ namespace Numerics.LinearAlgebra;
 internal sealed class ManagedBackend : LinearAlgebraBackend
 {
     private readonly ManagedGemmKernel _kernel;
-    private int _threads = Environment.ProcessorCount;
 
     /// <summary>The backend with the fastest GEMM kernel this machine runs.</summary>
     public ManagedBackend() : this(ManagedGemmKernels.Best) { }
@@ -16,23 +15,13 @@ internal sealed class ManagedBackend : LinearAlgebraBackend
 
     public override string Description => $"managed GEMM, {ManagedGemmKernels.Describe(_kernel)}";
 
-    public override int Threads
-    {
-        get => _threads;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, nameof(value));
-            _threads = value;
-        }
-    }
-
     private protected override void GemmCore(Transpose transA, Transpose transB, int m, int n, int k, double alpha,
         ReadOnlySpan<double> a, int lda, ReadOnlySpan<double> b, int ldb, double beta, Span<double> c, int ldc) =>
-        ManagedGemm.Multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, _threads, _kernel);
+        ManagedGemm.Multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, EffectiveThreads, _kernel);
 
     private protected override void GemmCore(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc) =>
-        ManagedGemm.Multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, _threads, _kernel);
+        ManagedGemm.Multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, EffectiveThreads, _kernel);
 
     private protected override void GemvCore(Transpose trans, int m, int n, double alpha, ReadOnlySpan<double> a, int lda,
         ReadOnlySpan<double> x, int incX, double beta, Span<double> y, int incY) =>
@@ -44,11 +33,11 @@ internal sealed class ManagedBackend : LinearAlgebraBackend
 
     private protected override void SyrkCore(TriangularPart uplo, Transpose trans, int n, int k, double alpha,
         ReadOnlySpan<double> a, int lda, double beta, Span<double> c, int ldc) =>
-        ManagedBlas.Syrk(uplo, trans, n, k, alpha, a, lda, beta, c, ldc, _threads, _kernel);
+        ManagedBlas.Syrk(uplo, trans, n, k, alpha, a, lda, beta, c, ldc, EffectiveThreads, _kernel);
 
     private protected override void SyrkCore(TriangularPart uplo, Transpose trans, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, float beta, Span<float> c, int ldc) =>
-        ManagedBlas.Syrk(uplo, trans, n, k, alpha, a, lda, beta, c, ldc, _threads, _kernel);
+        ManagedBlas.Syrk(uplo, trans, n, k, alpha, a, lda, beta, c, ldc, EffectiveThreads, _kernel);
 
     private protected override void TrsmCore(Side side, TriangularPart uplo, Transpose transA, DiagonalKind diag,
         int m, int n, double alpha, ReadOnlySpan<double> a, int lda, Span<double> b, int ldb) =>

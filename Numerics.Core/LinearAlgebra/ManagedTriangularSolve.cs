@@ -76,7 +76,7 @@ internal static class ManagedTriangularSolve
         ReadOnlySpan<double> a, int lda, Span<double> b, int ldb)
     {
         int along = side == Side.Left ? n : m;
-        int chunks = (along + Chunk - 1) / Chunk, threads = Math.Min(Backend.Threads, chunks);
+        int chunks = (along + Chunk - 1) / Chunk, threads = Math.Min(Backend.EffectiveThreads, chunks);
         if (threads <= 1)
         {
             SolveChunk(side, uplo, transA, diag, m, n, a, lda, b, ldb);

@@ -1,103 +1,94 @@
-using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace Numerics.LinearAlgebra;
 
 /// <summary>
-/// Finds a native BLAS/LAPACK: <c>libmkl_rt.so</c>, then <c>libopenblas.so.0</c> with
-/// <c>liblapacke.so.3</c>, honouring <c>NUMERICS_BLAS=mkl|openblas|managed</c>.
+/// Loads the first usable native BLAS/LAPACK among the candidates and says why each one before it
+/// was rejected.
 /// </summary>
 /// <remarks>
-/// The logical names used by <see cref="NativeMethods"/> are mapped here so that one set of
-/// <c>[LibraryImport]</c> declarations serves both vendors. .NET allows one resolver per assembly,
-/// so it is registered once, from the static constructor.
+/// A library is used only if it passes every check, in this order: it loads (with LAPACKE, from
+/// itself or from the candidate's LAPACKE library); for MKL, its run-time layers can be set
+/// (<see cref="MklRuntimeSettings"/>); every entry point in <see cref="NativeMethods"/> and the
+/// vendor's thread controls are exported; and it reads 32-bit integers (LP64). Rejected libraries
+/// are left loaded: unloading one whose thread pool has started is not safe.
 /// </remarks>
-internal static class NativeLibraryResolver
+internal static unsafe class NativeLibraryResolver
 {
-    internal const string EnvironmentVariable = "NUMERICS_BLAS";
-
-    private static readonly nint s_blas;
-    private static readonly nint s_lapack;
-
-    /// <summary>The native vendor that was loaded, or <see cref="BlasBackendKind.Managed"/> when none.</summary>
-    internal static BlasBackendKind Loaded { get; }
-
-    /// <summary>The backend requested through <c>NUMERICS_BLAS</c>, or null when unset.</summary>
-    internal static BlasBackendKind? Requested { get; }
-
-    /// <summary>Why no native library was loaded (empty when one was).</summary>
-    internal static string LoadFailure { get; } = "";
-
-    static NativeLibraryResolver()
+    /// <summary>The first usable library among <paramref name="candidates"/>, and the reason for each rejected one.</summary>
+    public static (NativeLibraryBinding? Library, IReadOnlyList<string> Rejected) Resolve(IEnumerable<NativeCandidate> candidates)
     {
-        Requested = ParseRequest(Environment.GetEnvironmentVariable(EnvironmentVariable));
-        var order = Requested switch
+        var rejected = new List<string>();
+        foreach (var candidate in candidates)
         {
-            BlasBackendKind.OpenBlas => new[] { BlasBackendKind.OpenBlas, BlasBackendKind.Mkl },
-            _ => new[] { BlasBackendKind.Mkl, BlasBackendKind.OpenBlas },
-        };
-        var failures = new List<string>();
-        foreach (var kind in order)
-        {
-            if (TryLoad(kind, out s_blas, out s_lapack, out var why)) { Loaded = kind; break; }
-            failures.Add(why);
+            var library = TryLoad(candidate, out string why);
+            if (library is not null) return (library, rejected);
+            rejected.Add(why);
         }
-        if (Loaded == BlasBackendKind.Managed) LoadFailure = string.Join("; ", failures);
-        NativeLibrary.SetDllImportResolver(typeof(NativeLibraryResolver).Assembly, Resolve);
+        return (null, rejected);
     }
 
-    internal static BlasBackendKind? ParseRequest(string? value) => value?.Trim().ToLowerInvariant() switch
+    private static NativeLibraryBinding? TryLoad(NativeCandidate candidate, out string why)
     {
-        null or "" => null,
-        "managed" => BlasBackendKind.Managed,
-        "openblas" => BlasBackendKind.OpenBlas,
-        "mkl" => BlasBackendKind.Mkl,
-        _ => throw new InvalidOperationException(
-            $"{EnvironmentVariable}='{value}' is not one of mkl, openblas, managed."),
-    };
+        string blasName = TryLoadAny(candidate.BlasNames, out nint blas) ?? "";
+        if (blas == 0) { why = $"{candidate.BlasNames[0]}: not found"; return null; }
+        string name = blasName;
+        nint lapack = 0;
+        if (!NativeLibrary.TryGetExport(blas, "LAPACKE_dgeqrf", out _) && candidate.LapackNames.Length > 0)
+        {
+            string? lapackName = TryLoadAny(candidate.LapackNames, out lapack);
+            if (lapackName is null) { why = $"{blasName}: {candidate.LapackNames[0]} (LAPACKE) not found"; return null; }
+            name += " + " + lapackName;
+        }
 
-    /// <summary>Forces the static constructor to run.</summary>
-    internal static void EnsureInitialized() { }
+        string settings = "";
+        bool strictReproducibility = false;
+        if (candidate.Kind == BlasBackendKind.Mkl && MklRuntimeSettings.Apply(blas, out settings, out strictReproducibility) is { } mklProblem)
+        {
+            why = $"{blasName}: {mklProblem}";
+            return null;
+        }
 
-    internal static bool TryGetExport(string name, out nint address)
-    {
-        address = 0;
-        return s_blas != 0 && NativeLibrary.TryGetExport(s_blas, name, out address);
-    }
+        var methods = new NativeMethods(new NativeExports(blas, lapack));
+        var vendor = new NativeExports(blas);
+        bool mkl = candidate.Kind == BlasBackendKind.Mkl;
+        var setThreads = (delegate* unmanaged[Cdecl]<int, void>)vendor.Require(mkl ? "MKL_Set_Num_Threads_Local" : "openblas_set_num_threads");
+        var getThreads = (delegate* unmanaged[Cdecl]<int>)vendor.Require(mkl ? "MKL_Get_Max_Threads" : "openblas_get_num_threads");
+        var getConfig = mkl ? null : (delegate* unmanaged[Cdecl]<nint>)vendor.Require("openblas_get_config");
+        var missing = methods.Missing.Concat(vendor.Missing).ToList();
+        if (missing.Count > 0)
+        {
+            why = $"{name}: missing {string.Join(", ", missing.Take(5))}{(missing.Count > 5 ? $" and {missing.Count - 5} more" : "")}";
+            return null;
+        }
 
-    private static nint Resolve(string name, Assembly assembly, DllImportSearchPath? path) => name switch
-    {
-        NativeMethods.BlasLibrary => s_blas,
-        NativeMethods.LapackLibrary => s_lapack,
-        _ => 0,
-    };
-
-    private static bool TryLoad(BlasBackendKind kind, out nint blas, out nint lapack, out string why)
-    {
-        blas = lapack = 0;
+        string description = mkl ? $"MKL ({name}; {settings})" : $"{Marshal.PtrToStringAnsi(getConfig())} ({name})";
+        if (!ReadsLp64Integers(methods))
+        {
+            why = $"{name}: an ILP64 build (it reads BLAS integers as 64-bit; the engine passes 32-bit ones): {description}";
+            return null;
+        }
         why = "";
-        if (kind == BlasBackendKind.Mkl)
-        {
-            if (!TryLoadAny(["libmkl_rt.so", "libmkl_rt.so.2", "libmkl_rt.so.1"], out blas))
-            { why = "libmkl_rt.so not found"; return false; }
-            if (!NativeLibrary.TryGetExport(blas, "LAPACKE_dgeqrf", out _))
-            { why = "libmkl_rt.so lacks LAPACKE"; NativeLibrary.Free(blas); blas = 0; return false; }
-            lapack = blas;
-            return true;
-        }
-        if (!TryLoadAny(["libopenblas.so.0", "libopenblas.so"], out blas))
-        { why = "libopenblas.so.0 not found"; return false; }
-        if (NativeLibrary.TryGetExport(blas, "LAPACKE_dgeqrf", out _)) { lapack = blas; return true; }
-        if (!TryLoadAny(["liblapacke.so.3", "liblapacke.so"], out lapack))
-        { why = "liblapacke.so.3 not found (OpenBLAS was)"; NativeLibrary.Free(blas); blas = 0; return false; }
-        return true;
+        return new NativeLibraryBinding(candidate.Kind, description, methods, setThreads, getThreads, strictReproducibility);
     }
 
-    private static bool TryLoadAny(string[] names, out nint handle)
+    /// <summary>
+    /// Calls cblas_ddot on x = (1, 2) with n = 2 in the low 32 bits of its register and ones in the
+    /// high 32: an LP64 library reads n = 2 and returns 5; an ILP64 one reads a negative n and returns
+    /// 0. Neither reads past x, so the probe is safe on either.
+    /// </summary>
+    private static bool ReadsLp64Integers(NativeMethods methods)
+    {
+        var ddot = (delegate* unmanaged[Cdecl]<long, double*, long, double*, long, double>)methods.cblas_ddot;
+        double* x = stackalloc double[] { 1, 2 };
+        return ddot(unchecked((long)0xFFFF_FFFF_0000_0002UL), x, 1, x, 1) == 5;
+    }
+
+    private static string? TryLoadAny(string[] names, out nint handle)
     {
         foreach (var n in names)
-            if (NativeLibrary.TryLoad(n, out handle)) return true;
+            if (NativeLibrary.TryLoad(n, out handle)) return n;
         handle = 0;
-        return false;
+        return null;
     }
 }

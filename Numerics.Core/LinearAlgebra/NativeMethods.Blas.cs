@@ -1,14 +1,12 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-
 namespace Numerics.LinearAlgebra;
 
-/// <summary>CBLAS entry points (column-major, LP64). The library is chosen by <see cref="NativeLibraryResolver"/>.</summary>
-internal static unsafe partial class NativeMethods
+/// <summary>
+/// The CBLAS and LAPACKE entry points of one native library (column-major, LP64), resolved once
+/// at load into function pointers. A library that lacks any of them is rejected as a whole (see
+/// <see cref="Missing"/>), so no call can fail half-way through a computation for want of a symbol.
+/// </summary>
+internal sealed unsafe partial class NativeMethods(NativeExports exports)
 {
-    internal const string BlasLibrary = "numerics_cblas";
-    internal const string LapackLibrary = "numerics_lapacke";
-
     internal const int ColMajor = 102;
     internal const int NoTrans = 111, Trans = 112;
     internal const int Upper = 121, Lower = 122;
@@ -20,59 +18,54 @@ internal static unsafe partial class NativeMethods
     internal static int Code(DiagonalKind d) => d == DiagonalKind.NonUnit ? NonUnit : Unit;
     internal static int Code(Side s) => s == Side.Left ? Left : Right;
 
-    [LibraryImport(BlasLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void cblas_dgemm(int layout, int transA, int transB, int m, int n, int k,
-        double alpha, double* a, int lda, double* b, int ldb, double beta, double* c, int ldc);
+    /// <summary>The entry points the library does not export (empty when it is complete).</summary>
+    public IReadOnlyList<string> Missing => exports.Missing;
 
-    [LibraryImport(BlasLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void cblas_sgemm(int layout, int transA, int transB, int m, int n, int k,
-        float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc);
+    internal readonly delegate* unmanaged[Cdecl]<int, int, int, int, int, int, double, double*, int, double*, int, double, double*, int, void>
+        cblas_dgemm = (delegate* unmanaged[Cdecl]<int, int, int, int, int, int, double, double*, int, double*, int, double, double*, int, void>)exports.Require(nameof(cblas_dgemm));
 
-    [LibraryImport(BlasLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void cblas_dgemv(int layout, int trans, int m, int n, double alpha,
-        double* a, int lda, double* x, int incx, double beta, double* y, int incy);
+    internal readonly delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>
+        cblas_sgemm = (delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)exports.Require(nameof(cblas_sgemm));
 
-    [LibraryImport(BlasLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void cblas_sgemv(int layout, int trans, int m, int n, float alpha,
-        float* a, int lda, float* x, int incx, float beta, float* y, int incy);
+    internal readonly delegate* unmanaged[Cdecl]<int, int, int, int, double, double*, int, double*, int, double, double*, int, void>
+        cblas_dgemv = (delegate* unmanaged[Cdecl]<int, int, int, int, double, double*, int, double*, int, double, double*, int, void>)exports.Require(nameof(cblas_dgemv));
 
-    [LibraryImport(BlasLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void cblas_dsyrk(int layout, int uplo, int trans, int n, int k,
-        double alpha, double* a, int lda, double beta, double* c, int ldc);
+    internal readonly delegate* unmanaged[Cdecl]<int, int, int, int, float, float*, int, float*, int, float, float*, int, void>
+        cblas_sgemv = (delegate* unmanaged[Cdecl]<int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)exports.Require(nameof(cblas_sgemv));
 
-    [LibraryImport(BlasLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void cblas_ssyrk(int layout, int uplo, int trans, int n, int k,
-        float alpha, float* a, int lda, float beta, float* c, int ldc);
+    internal readonly delegate* unmanaged[Cdecl]<int, int, int, int, int, double, double*, int, double, double*, int, void>
+        cblas_dsyrk = (delegate* unmanaged[Cdecl]<int, int, int, int, int, double, double*, int, double, double*, int, void>)exports.Require(nameof(cblas_dsyrk));
 
-    [LibraryImport(BlasLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void cblas_dtrsm(int layout, int side, int uplo, int transA, int diag,
-        int m, int n, double alpha, double* a, int lda, double* b, int ldb);
+    internal readonly delegate* unmanaged[Cdecl]<int, int, int, int, int, float, float*, int, float, float*, int, void>
+        cblas_ssyrk = (delegate* unmanaged[Cdecl]<int, int, int, int, int, float, float*, int, float, float*, int, void>)exports.Require(nameof(cblas_ssyrk));
 
-    [LibraryImport(BlasLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void cblas_dtrmv(int layout, int uplo, int transA, int diag,
-        int n, double* a, int lda, double* x, int incx);
+    internal readonly delegate* unmanaged[Cdecl]<int, int, int, int, int, int, int, double, double*, int, double*, int, void>
+        cblas_dtrsm = (delegate* unmanaged[Cdecl]<int, int, int, int, int, int, int, double, double*, int, double*, int, void>)exports.Require(nameof(cblas_dtrsm));
 
-    [LibraryImport(BlasLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial double cblas_ddot(int n, double* x, int incx, double* y, int incy);
+    internal readonly delegate* unmanaged[Cdecl]<int, int, int, int, int, double*, int, double*, int, void>
+        cblas_dtrmv = (delegate* unmanaged[Cdecl]<int, int, int, int, int, double*, int, double*, int, void>)exports.Require(nameof(cblas_dtrmv));
 
-    [LibraryImport(BlasLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial float cblas_sdot(int n, float* x, int incx, float* y, int incy);
+    internal readonly delegate* unmanaged[Cdecl]<int, double*, int, double*, int, double>
+        cblas_ddot = (delegate* unmanaged[Cdecl]<int, double*, int, double*, int, double>)exports.Require(nameof(cblas_ddot));
 
-    [LibraryImport(BlasLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial double cblas_dnrm2(int n, double* x, int incx);
+    internal readonly delegate* unmanaged[Cdecl]<int, float*, int, float*, int, float>
+        cblas_sdot = (delegate* unmanaged[Cdecl]<int, float*, int, float*, int, float>)exports.Require(nameof(cblas_sdot));
 
-    [LibraryImport(BlasLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial float cblas_snrm2(int n, float* x, int incx);
+    internal readonly delegate* unmanaged[Cdecl]<int, double*, int, double>
+        cblas_dnrm2 = (delegate* unmanaged[Cdecl]<int, double*, int, double>)exports.Require(nameof(cblas_dnrm2));
 
-    [LibraryImport(BlasLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void cblas_daxpy(int n, double alpha, double* x, int incx, double* y, int incy);
+    internal readonly delegate* unmanaged[Cdecl]<int, float*, int, float>
+        cblas_snrm2 = (delegate* unmanaged[Cdecl]<int, float*, int, float>)exports.Require(nameof(cblas_snrm2));
 
-    [LibraryImport(BlasLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void cblas_saxpy(int n, float alpha, float* x, int incx, float* y, int incy);
+    internal readonly delegate* unmanaged[Cdecl]<int, double, double*, int, double*, int, void>
+        cblas_daxpy = (delegate* unmanaged[Cdecl]<int, double, double*, int, double*, int, void>)exports.Require(nameof(cblas_daxpy));
 
-    [LibraryImport(BlasLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void cblas_dscal(int n, double alpha, double* x, int incx);
+    internal readonly delegate* unmanaged[Cdecl]<int, float, float*, int, float*, int, void>
+        cblas_saxpy = (delegate* unmanaged[Cdecl]<int, float, float*, int, float*, int, void>)exports.Require(nameof(cblas_saxpy));
 
-    [LibraryImport(BlasLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void cblas_sscal(int n, float alpha, float* x, int incx);
+    internal readonly delegate* unmanaged[Cdecl]<int, double, double*, int, void>
+        cblas_dscal = (delegate* unmanaged[Cdecl]<int, double, double*, int, void>)exports.Require(nameof(cblas_dscal));
+
+    internal readonly delegate* unmanaged[Cdecl]<int, float, float*, int, void>
+        cblas_sscal = (delegate* unmanaged[Cdecl]<int, float, float*, int, void>)exports.Require(nameof(cblas_sscal));
 }

@@ -1,50 +1,41 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-
 namespace Numerics.LinearAlgebra;
 
-/// <summary>LAPACKE entry points (column-major layout, LP64 <c>lapack_int</c>).</summary>
-internal static unsafe partial class NativeMethods
+/// <summary>LAPACKE entry points (column-major layout, LP64 <c>lapack_int</c>; <c>char</c> arguments as bytes).</summary>
+internal sealed unsafe partial class NativeMethods
 {
-    [LibraryImport(LapackLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int LAPACKE_dgeqrf(int layout, int m, int n, double* a, int lda, double* tau);
+    internal readonly delegate* unmanaged[Cdecl]<int, int, int, double*, int, double*, int>
+        LAPACKE_dgeqrf = (delegate* unmanaged[Cdecl]<int, int, int, double*, int, double*, int>)exports.Require(nameof(LAPACKE_dgeqrf));
 
-    [LibraryImport(LapackLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int LAPACKE_dgeqp3(int layout, int m, int n, double* a, int lda, int* jpvt, double* tau);
+    internal readonly delegate* unmanaged[Cdecl]<int, int, int, double*, int, int*, double*, int>
+        LAPACKE_dgeqp3 = (delegate* unmanaged[Cdecl]<int, int, int, double*, int, int*, double*, int>)exports.Require(nameof(LAPACKE_dgeqp3));
 
-    [LibraryImport(LapackLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int LAPACKE_dorgqr(int layout, int m, int n, int k, double* a, int lda, double* tau);
+    internal readonly delegate* unmanaged[Cdecl]<int, int, int, int, double*, int, double*, int>
+        LAPACKE_dorgqr = (delegate* unmanaged[Cdecl]<int, int, int, int, double*, int, double*, int>)exports.Require(nameof(LAPACKE_dorgqr));
 
-    [LibraryImport(LapackLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int LAPACKE_dormqr(int layout, byte side, byte trans, int m, int n, int k,
-        double* a, int lda, double* tau, double* c, int ldc);
+    internal readonly delegate* unmanaged[Cdecl]<int, byte, byte, int, int, int, double*, int, double*, double*, int, int>
+        LAPACKE_dormqr = (delegate* unmanaged[Cdecl]<int, byte, byte, int, int, int, double*, int, double*, double*, int, int>)exports.Require(nameof(LAPACKE_dormqr));
 
-    [LibraryImport(LapackLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int LAPACKE_dgesdd(int layout, byte jobz, int m, int n, double* a, int lda,
-        double* s, double* u, int ldu, double* vt, int ldvt);
+    internal readonly delegate* unmanaged[Cdecl]<int, byte, int, int, double*, int, double*, double*, int, double*, int, int>
+        LAPACKE_dgesdd = (delegate* unmanaged[Cdecl]<int, byte, int, int, double*, int, double*, double*, int, double*, int, int>)exports.Require(nameof(LAPACKE_dgesdd));
 
-    [LibraryImport(LapackLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int LAPACKE_dgesvd(int layout, byte jobu, byte jobvt, int m, int n, double* a, int lda,
-        double* s, double* u, int ldu, double* vt, int ldvt, double* superb);
+    internal readonly delegate* unmanaged[Cdecl]<int, byte, byte, int, int, double*, int, double*, double*, int, double*, int, double*, int>
+        LAPACKE_dgesvd = (delegate* unmanaged[Cdecl]<int, byte, byte, int, int, double*, int, double*, double*, int, double*, int, double*, int>)exports.Require(nameof(LAPACKE_dgesvd));
 
-    [LibraryImport(LapackLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int LAPACKE_dgels(int layout, byte trans, int m, int n, int nrhs,
-        double* a, int lda, double* b, int ldb);
+    internal readonly delegate* unmanaged[Cdecl]<int, byte, int, int, int, double*, int, double*, int, int>
+        LAPACKE_dgels = (delegate* unmanaged[Cdecl]<int, byte, int, int, int, double*, int, double*, int, int>)exports.Require(nameof(LAPACKE_dgels));
 
-    [LibraryImport(LapackLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int LAPACKE_dpotrf(int layout, byte uplo, int n, double* a, int lda);
+    internal readonly delegate* unmanaged[Cdecl]<int, byte, int, double*, int, int>
+        LAPACKE_dpotrf = (delegate* unmanaged[Cdecl]<int, byte, int, double*, int, int>)exports.Require(nameof(LAPACKE_dpotrf));
 
-    [LibraryImport(LapackLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int LAPACKE_dpotrs(int layout, byte uplo, int n, int nrhs, double* a, int lda,
-        double* b, int ldb);
+    internal readonly delegate* unmanaged[Cdecl]<int, byte, int, int, double*, int, double*, int, int>
+        LAPACKE_dpotrs = (delegate* unmanaged[Cdecl]<int, byte, int, int, double*, int, double*, int, int>)exports.Require(nameof(LAPACKE_dpotrs));
 
-    [LibraryImport(LapackLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int LAPACKE_dsyevd(int layout, byte jobz, byte uplo, int n, double* a, int lda, double* w);
+    internal readonly delegate* unmanaged[Cdecl]<int, byte, byte, int, double*, int, double*, int>
+        LAPACKE_dsyevd = (delegate* unmanaged[Cdecl]<int, byte, byte, int, double*, int, double*, int>)exports.Require(nameof(LAPACKE_dsyevd));
 
-    [LibraryImport(LapackLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int LAPACKE_dgetrf(int layout, int m, int n, double* a, int lda, int* ipiv);
+    internal readonly delegate* unmanaged[Cdecl]<int, int, int, double*, int, int*, int>
+        LAPACKE_dgetrf = (delegate* unmanaged[Cdecl]<int, int, int, double*, int, int*, int>)exports.Require(nameof(LAPACKE_dgetrf));
 
-    [LibraryImport(LapackLibrary), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial int LAPACKE_dgetrs(int layout, byte trans, int n, int nrhs, double* a, int lda,
-        int* ipiv, double* b, int ldb);
+    internal readonly delegate* unmanaged[Cdecl]<int, byte, int, int, double*, int, int*, double*, int, int>
+        LAPACKE_dgetrs = (delegate* unmanaged[Cdecl]<int, byte, int, int, double*, int, int*, double*, int, int>)exports.Require(nameof(LAPACKE_dgetrs));
 }

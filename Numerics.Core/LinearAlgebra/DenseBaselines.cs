@@ -45,9 +45,11 @@ public static class DenseBaselines
         {
             bool kept = svd.S[i] > cut;
             if (kept) rank++;
-            // σ/(σ² + λ²) written as (1/σ)/(1 + (λ/σ)²) so that neither square overflows.
-            double ratio = damp / svd.S[i];
-            utb[i] = kept ? utb[i] / svd.S[i] / (1 + ratio * ratio) : 0.0;
+            // σ/(σ² + λ²) as (1/σ)/(1 + (λ/σ)²) or, when λ > σ, as (σ/λ)/λ/(1 + (σ/λ)²): no square overflows.
+            double sigma = svd.S[i], ratio = damp / sigma;
+            utb[i] = !kept ? 0.0
+                : ratio <= 1 ? utb[i] / sigma / (1 + ratio * ratio)
+                : utb[i] * (sigma / damp) / damp / (1 + 1 / (ratio * ratio));
         }
         return (Blas.Multiply(svd.VT!, utb, Transpose.Transpose), svd.S, rank);
     }

@@ -45,17 +45,21 @@ internal sealed class ScaledLeastSquaresProblem
 
     /// <summary>
     /// Scales when the largest magnitude leaves [2⁻⁴⁵⁰, 2⁴⁵⁰] (<see cref="ProblemScale"/>); inputs are
-    /// not modified. A and the ridge weight λ share one exponent (from the larger of max|A| and λ), so
-    /// λ′ never overflows.
+    /// not modified. The ridge weight is scaled with A: λ′ = λ·2^(−ea) (it may exceed
+    /// <see cref="MaxScaledDamp"/>, which callers refuse).
     /// </summary>
     public static ScaledLeastSquaresProblem Of(double[] a, double[] b, double damp = 0)
     {
-        int ea = ExponentOf(Math.Max(MaxAbs(a), damp)), eb = ExponentOf(MaxAbs(b));
+        int ea = ExponentOf(MaxAbs(a)), eb = ExponentOf(MaxAbs(b));
         return new ScaledLeastSquaresProblem(Scaled(a, ea), Scaled(b, eb), ea, eb, Math.ScaleB(damp, -ea), false, -1);
     }
 
-    /// <summary>Whether values up to <paramref name="maxAbs"/> with ridge weight <paramref name="damp"/> need no scaling (so a float32 A may stay as it is).</summary>
-    public static bool NeedsNoScaling(double maxAbs, double damp) => ExponentOf(Math.Max(maxAbs, damp)) == 0;
+    /// <summary>
+    /// The largest λ′ (relative to A′, whose entries are at most about 1) the solvers take: λ′² and
+    /// the stacked norms stay far inside double's range. Beyond it (λ/max|A| &gt; 2⁴⁰⁰) the ridge term
+    /// dominates so completely that x = Aᵀb/λ² to far below u.
+    /// </summary>
+    public const double MaxScaledDamp = 2.5822498780869086e120;   // 2^400
 
     /// <summary>
     /// The same scaled A with the right-hand side <paramref name="b"/> (length n) scaled on its own;

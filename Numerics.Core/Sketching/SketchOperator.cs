@@ -147,6 +147,7 @@ public sealed class SketchOperator
         var widened = typeof(T) == typeof(double) ? null : new double[(long)Math.Min(CancellationRowBlock, InputRows) * columns];
         for (int r0 = 0; r0 < InputRows; r0 += CancellationRowBlock)
         {
+            SrhtTransform.BlockStarted.Value?.Invoke();
             cancellationToken.ThrowIfCancellationRequested();
             int count = Math.Min(CancellationRowBlock, InputRows - r0);
             if (widened is null)

@@ -100,14 +100,13 @@ public static class SketchedLeastSquares
         if (method is LeastSquaresMethod.SketchAndSolve or LeastSquaresMethod.SketchAndPrecondition && rows < d) throw new ArgumentException($"Rows must be at least the column count {d}, got {rows}.", nameof(options));
 
         // A double A (and λ with it) is scaled by a power of two when the range demands it. A float A
-        // never needs it (its squares and sums stay far inside double's range) and is kept as it is,
-        // unless λ is so large that A and λ must be scaled together: then it is widened.
+        // never needs it (its squares and sums stay far inside double's range) and is kept as it is.
         var single = values as float[];
-        if (single is not null && !ScaledLeastSquaresProblem.NeedsNoScaling(float.MaxValue, options.Damp))
-            single = null;
         double[] Widened() => values is double[] d64 ? d64 : Array.ConvertAll((float[])(object)values, v => (double)v);
         var scaled = ScaledLeastSquaresProblem.Of(single is null ? Widened() : [], [], options.Damp);
         double damp = scaled.Damp;
+        if (damp > ScaledLeastSquaresProblem.MaxScaledDamp)
+            throw new ArgumentException($"Damp ({options.Damp:E3}) exceeds 2^400 times the largest entry of a: the ridge term dominates beyond double's range, and x = Aᵀb/Damp² to far below rounding.", nameof(options));
         var backend = options.Backend ?? CpuSketchBackend.Instance;
         var token = options.CancellationToken;
         (SketchedLeastSquaresFactorization, LeastSquaresResult?) Dense(LeastSquaresMethod dense, string? why, double seconds)

@@ -163,6 +163,12 @@ internal static unsafe class SrhtTransform
         });
     }
 
+    /// <summary>Tests only: true forces the row-split schedule, false the panel-parallel one, null (the default) chooses by core count.</summary>
+    internal static readonly AsyncLocal<bool?> ForcedSchedule = new();
+
+    /// <summary>Tests only: called as each SRHT panel, or each row block of the other sketches, starts (to cancel from inside a sketch).</summary>
+    internal static readonly AsyncLocal<Action?> BlockStarted = new();
+
     /// <summary>body(0..count−1), over threads when asked.</summary>
     private static void For(int count, bool parallel, Action<int> body)
     {
@@ -200,11 +206,12 @@ internal static unsafe class SrhtTransform
                 ScatterPanel(b + r0, ld, count, aLanes, 1, positions, signs, r0, buffer);
         }
 
-        if (panels >= Environment.ProcessorCount)
+        if (ForcedSchedule.Value is { } forced ? !forced : panels >= Environment.ProcessorCount)
         {
             var options = new ParallelOptions { CancellationToken = cancellationToken };
             Parallel.For(0, panels, options, () => new double[(long)padded * PanelWidth], (panel, _, buffer) =>
             {
+                BlockStarted.Value?.Invoke();
                 cancellationToken.ThrowIfCancellationRequested();
                 int first = panel * PanelWidth, lanes = Math.Min(PanelWidth, total - first);
                 fixed (double* buf = buffer)
@@ -227,6 +234,7 @@ internal static unsafe class SrhtTransform
             double* bp = buf, outp = o;
             for (int panel = 0; panel < panels; panel++)
             {
+                BlockStarted.Value?.Invoke();
                 cancellationToken.ThrowIfCancellationRequested();
                 int first = panel * PanelWidth, lanes = Math.Min(PanelWidth, total - first);
                 if (n < padded && panel > 0) shared.AsSpan().Clear();

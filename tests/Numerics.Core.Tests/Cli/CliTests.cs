@@ -156,6 +156,20 @@ public class LstsqCliTests : CliCommandTests
         var (bad, _, badErr) = Run("lstsq", "--a", File("a.npy"), "--b", File("b.npy"), "--out", File("x.npy"), "--damp", "1", "--certificate", "--quiet");
         Assert.Equal(2, bad);
         Assert.Contains("--certificate is not available with --damp", badErr);
+        foreach (var value in new[] { "-1", "NaN", "Infinity" })
+        {
+            var (code2, _, err2) = Run("lstsq", "--a", File("a.npy"), "--b", File("b.npy"), "--out", File("x.npy"), "--damp", value, "--quiet");
+            Assert.Equal(2, code2);
+            Assert.Contains("--damp", err2);
+        }
+        // The dense methods forward the damping too and give the same ridge answer.
+        foreach (var method in new[] { "qr", "svd" })
+        {
+            var (code3, _, err3) = Run("lstsq", "--a", File("a.npy"), "--b", File("b.npy"), "--out", File("x.npy"), "--method", method, "--rows", "600", "--damp", "3", "--quiet");
+            Assert.True(code3 == 0, err3);
+            var xm = Npy.ReadVector(File("x.npy"));
+            Assert.True((xm - expected).L2Norm() <= 1e-10 * expected.L2Norm(), $"{method}: {(xm - expected).L2Norm() / expected.L2Norm():E2}");
+        }
     }
 
     [Theory]

@@ -165,10 +165,12 @@ public class SketchOperatorTests
     }
 
     [Theory]
-    [InlineData(1, 64)]       // one panel (A and b share it): rows split over threads, pruned cross-block sums
-    [InlineData(3, 30000)]    // one panel, m large enough for the full cross-block transform
-    [InlineData(6, 500)]      // two panels
-    public async Task Srht_with_rows_split_over_threads_equals_the_accumulator_bit_for_bit(int d, int m)
+    [InlineData(1, 64, true)]       // one panel (A and b share it): rows split over threads, pruned cross-block sums
+    [InlineData(3, 30000, true)]    // one panel, m large enough for the full cross-block transform
+    [InlineData(6, 500, true)]      // two panels
+    [InlineData(6, 500, false)]     // the same panels in parallel
+    [InlineData(13, 30000, false)]
+    public async Task Srht_schedules_equal_the_accumulator_bit_for_bit(int d, int m, bool rowSplit)
     {
         // n > 8192 so that the transform has cross-block stages; N = 65536.
         const int n = 40000;
@@ -182,8 +184,11 @@ public class SketchOperatorTests
         foreach (int threads in new[] { 1, 3 })
         {
             var scheduler = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, threads).ConcurrentScheduler;
-            var result = await Task.Factory.StartNew(() => op.ApplyAugmented(a.ToColumnMajorArray(), d, b.ToColumnMajorArray()),
-                CancellationToken.None, TaskCreationOptions.None, scheduler);
+            var result = await Task.Factory.StartNew(() =>
+            {
+                SrhtTransform.ForcedSchedule.Value = rowSplit;
+                return op.ApplyAugmented(a.ToColumnMajorArray(), d, b.ToColumnMajorArray());
+            }, CancellationToken.None, TaskCreationOptions.None, scheduler);
             Assert.Equal(reference, result);
         }
     }

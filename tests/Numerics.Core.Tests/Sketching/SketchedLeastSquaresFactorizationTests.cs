@@ -134,32 +134,138 @@ public class SketchedLeastSquaresFactorizationTests
         Assert.Throws<ArgumentException>("a", () => SketchedLeastSquares.Factor(Matrix<double>.Build.Dense(5, 6)));
     }
 
-    /// <summary>A backend that cancels the token and then runs the CPU sketch with it: the sketch itself must stop.</summary>
-    private sealed class CancellingBackend(CancellationTokenSource source) : ISketchBackend
+    [Theory]
+    [InlineData(SketchKind.Srht, true)]
+    [InlineData(SketchKind.Srht, false)]
+    [InlineData(SketchKind.Gaussian, null)]
+    [InlineData(SketchKind.CountSketch, null)]
+    public void Cancellation_is_honoured_inside_the_sketch(SketchKind kind, bool? rowSplit)
     {
-        public string Name => "cpu, cancelled during the sketch";
-
-        public double[] SketchAugmented(SketchOperator sketch, ReadOnlySpan<double> a, int columns, ReadOnlySpan<double> b, CancellationToken cancellationToken = default)
+        // 300000 rows: five row blocks for Gaussian and CountSketch; 40 columns: eleven SRHT panels.
+        var p = LeastSquaresTestProblem.Generate(300000, 40, seed: 4);
+        using var source = new CancellationTokenSource();
+        int started = 0;
+        // The hook cancels as the second panel or block starts: only a check inside the sketch can stop it there.
+        SrhtTransform.BlockStarted.Value = () => { if (Interlocked.Increment(ref started) == 2) source.Cancel(); };
+        SrhtTransform.ForcedSchedule.Value = rowSplit;
+        try
         {
-            source.Cancel();
-            return CpuSketchBackend.Instance.SketchAugmented(sketch, a, columns, b, cancellationToken);
+            var options = new SketchedLeastSquaresOptions { Sketch = kind, Rows = 200, CancellationToken = source.Token };
+            Assert.ThrowsAny<OperationCanceledException>(() => SketchedLeastSquares.Factor(p.A, options));
+            int blocks = kind == SketchKind.Srht ? 10 : 5;
+            Assert.True(started < blocks, $"{started} of {blocks} blocks started after the cancellation");
+            started = 10;   // no further cancellation from the hook
+            var result = SketchedLeastSquares.Solve(p.A, p.B, options);
+            Assert.Equal(SolverStatus.Cancelled, result.Status);
+            Assert.All(result.X, v => Assert.Equal(0.0, v));
+            // ‖b‖ summed in two orders: recursive summation of n squares agrees to n·u relative.
+            Assert.Equal(p.B.L2Norm(), result.ResidualNorm, p.B.L2Norm() * 300000 * 1.1102230246251565e-16);
+        }
+        finally
+        {
+            SrhtTransform.BlockStarted.Value = null;
+            SrhtTransform.ForcedSchedule.Value = null;
         }
     }
 
     [Theory]
-    [InlineData(SketchKind.Srht)]
-    [InlineData(SketchKind.Gaussian)]
-    [InlineData(SketchKind.CountSketch)]
-    public void Cancellation_is_honoured_inside_the_sketch(SketchKind kind)
+    [InlineData(LeastSquaresMethod.SketchAndPrecondition)]
+    [InlineData(LeastSquaresMethod.Qr)]
+    public void A_per_call_token_cancels_one_solve_and_leaves_the_factorization_usable(LeastSquaresMethod method)
     {
-        var p = LeastSquaresTestProblem.Generate(3000, 10, seed: 4);
+        var p = LeastSquaresTestProblem.Generate(2000, 12, seed: 6);
+        var f = SketchedLeastSquares.Factor(p.A, new() { Method = method, Rows = 100 });
         using var source = new CancellationTokenSource();
-        var options = new SketchedLeastSquaresOptions { Sketch = kind, Rows = 60, Backend = new CancellingBackend(source), CancellationToken = source.Token };
-        Assert.ThrowsAny<OperationCanceledException>(() => SketchedLeastSquares.Factor(p.A, options));
-        var result = SketchedLeastSquares.Solve(p.A, p.B, options);
-        Assert.Equal(SolverStatus.Cancelled, result.Status);
-        Assert.All(result.X, v => Assert.Equal(0.0, v));
-        Assert.Equal(p.B.L2Norm(), result.ResidualNorm, p.B.L2Norm() * 1e-14);
+        source.Cancel();
+        Assert.Equal(SolverStatus.Cancelled, f.Solve(p.B, source.Token).Status);
+        Assert.All(f.Solve(Matrix<double>.Build.DenseOfColumnVectors(p.B, p.B), source.Token), r => Assert.Equal(SolverStatus.Cancelled, r.Status));
+        var done = f.Solve(p.B);
+        Assert.Equal(SolverStatus.Converged, done.Status);
+        Assert.True((done.X - DenseBaselines.LeastSquaresSvd(p.A, p.B)).L2Norm() <= 1e-10 * done.X.L2Norm());
+        // A cancelled options token stops a dense factorization before LAPACK runs.
+        Assert.ThrowsAny<OperationCanceledException>(() => SketchedLeastSquares.Factor(p.A, new() { Method = method, Rows = 100, CancellationToken = source.Token }));
+    }
+
+    /// <summary>The ridge solution from the SVD of A, in the overflow-free form (1/σ)/(1 + (λ/σ)²).</summary>
+    private static Vector<double> StableRidge(Matrix<double> a, Vector<double> b, double damp)
+    {
+        var svd = Lapack.Svd(a, SvdVectors.Thin);
+        var c = svd.U!.TransposeThisAndMultiply(b);
+        for (int i = 0; i < c.Count; i++)
+        {
+            double ratio = damp / svd.S[i];
+            c[i] = c[i] / svd.S[i] / (1 + ratio * ratio);
+        }
+        return svd.VT!.TransposeThisAndMultiply(c);
+    }
+
+    [Theory]
+    [InlineData(LeastSquaresMethod.Qr, 1e6)]
+    [InlineData(LeastSquaresMethod.Qr, 1e17)]
+    [InlineData(LeastSquaresMethod.Svd, 1e17)]
+    [InlineData(LeastSquaresMethod.SketchAndPrecondition, 1e17)]
+    [InlineData(LeastSquaresMethod.SketchAndSolve, 1e17)]
+    public void A_damp_far_above_the_singular_values_keeps_As_part(LeastSquaresMethod method, double ratio)
+    {
+        // λ ≫ σ: x ≈ Aᵀb/λ²; stacking the damping rows below A used to cancel A's part away (x = 0, Converged).
+        var p = LeastSquaresTestProblem.Generate(400, 5, Coherence.Incoherent, 10, residualNorm: 1, seed: 13);
+        double damp = ratio * Lapack.Svd(p.A, SvdVectors.None).S[0];
+        // Sketch-and-solve answers the sketched problem: its reference is the ridge solution of (S·A, S·b).
+        var s = new SketchOperator(SketchKind.Srht, 400, 400, seed: 0).ToDense();
+        var expected = method == LeastSquaresMethod.SketchAndSolve ? StableRidge(s * p.A, s * p.B, damp) : StableRidge(p.A, p.B, damp);
+        var result = SketchedLeastSquares.Solve(p.A, p.B, new() { Method = method, Rows = 400, Damp = damp, Tolerance = 1e-12 });
+        Assert.Equal(SolverStatus.Converged, result.Status);
+        double error = (result.X - expected).L2Norm() / expected.L2Norm();
+        Assert.True(error <= 1e-9, $"{method}, λ/σ_max = {ratio:E0}: relative error {error:E2}");
+    }
+
+    [Theory]
+    [InlineData(LeastSquaresMethod.SketchAndSolve)]
+    [InlineData(LeastSquaresMethod.SketchAndPrecondition)]
+    [InlineData(LeastSquaresMethod.Qr)]
+    [InlineData(LeastSquaresMethod.Svd)]
+    public void A_damp_at_extreme_scales_is_carried_into_the_scaled_variables_or_refused(LeastSquaresMethod method)
+    {
+        // A·2^-997, b·2^-100, λ = 1e-250: λ′ = λ·2^997 ≈ 1.3e50 dwarfs σ(A′) ≈ 1, so x = (ca·A)ᵀ(cb·b)/λ²
+        // to relative (σ′/λ′)² ≈ 1e-100, formed here in an order that stays in range.
+        var p = LeastSquaresTestProblem.Generate(300, 4, Coherence.Incoherent, 10, residualNorm: 1, seed: 14);
+        double ca = Math.ScaleB(1, -997), cb = Math.ScaleB(1, -100), damp = 1e-250;
+        // Sketch-and-solve answers the sketched problem: (S·A)ᵀ(S·b) in place of Aᵀb.
+        var s = method == LeastSquaresMethod.SketchAndSolve ? new SketchOperator(SketchKind.Srht, 200, 300, seed: 0).ToDense() : Matrix<double>.Build.DenseIdentity(300);
+        var expected = ((s * p.A).TransposeThisAndMultiply(s * p.B) / damp * ca) / damp * cb;
+        var result = SketchedLeastSquares.Solve(p.A * ca, p.B * cb, new() { Method = method, Rows = 200, Damp = damp, Tolerance = 1e-12 });
+        Assert.Equal(SolverStatus.Converged, result.Status);
+        double error = (result.X - expected).L2Norm() / expected.L2Norm();
+        Assert.True(error <= 1e-9, $"{method}: relative error {error:E2}");
+        // λ/max|A| beyond 2^400 is refused with the option named, not a LAPACK message.
+        Assert.Throws<ArgumentException>("options", () => SketchedLeastSquares.Solve(p.A * ca, p.B, new() { Method = method, Rows = 200, Damp = 1e10 }));
+    }
+
+    [Theory]
+    [InlineData(LeastSquaresMethod.SketchAndSolve)]
+    [InlineData(LeastSquaresMethod.SketchAndPrecondition)]
+    public void A_sketch_that_lost_a_direction_falls_back_to_QR_also_when_damped(LeastSquaresMethod method)
+    {
+        // CountSketch maps two rows i, j to one bucket with one sign: e_i − e_j... here the columns e_i and
+        // e_j are sketched to the same vector, so S·A loses their difference although A keeps it.
+        const int n = 2000, m = 40;
+        var sketch = new SketchOperator(SketchKind.CountSketch, m, n, seed: 1);
+        int i = 0, j = 1;
+        while (!(sketch.Buckets[i] == sketch.Buckets[j] && sketch.Sign(i) == sketch.Sign(j)))
+            if (++j == n) { i++; j = i + 1; }
+        var a = Matrix<double>.Build.Dense(n, 5);
+        var g = Matrix<double>.Build.Dense(n, 3, TestData.Random(n * 3, 2));
+        a.SetSubMatrix(0, 0, g);
+        a[i, 3] = 1;
+        a[j, 4] = 1;
+        var b = Vector<double>.Build.DenseOfArray(TestData.Random(n, 3));
+        const double damp = 1e-9;
+        var expected = StableRidge(a, b, damp);
+        var result = SketchedLeastSquares.Solve(a, b, new() { Method = method, Sketch = SketchKind.CountSketch, Rows = m, Seed = 1, Damp = damp });
+        Assert.Equal(LeastSquaresMethod.Qr, result.Method);
+        Assert.Contains("shrinks a direction", result.MethodReason);
+        double error = (result.X - expected).L2Norm() / expected.L2Norm();
+        Assert.True(error <= 1e-10, $"relative error {error:E2}");
     }
 }
 
@@ -206,7 +312,7 @@ public class SingleSketchedLeastSquaresTests
     }
 
     [Fact]
-    public void Float_operator_products_agree_with_the_double_operator_and_do_not_depend_on_the_thread_count()
+    public async Task Float_operator_products_agree_with_the_double_operator_and_do_not_depend_on_the_thread_count()
     {
         const int n = 50001, d = 7;
         var values = TestData.Random(n * d, 8).Select(v => (float)v).ToArray();
@@ -227,9 +333,12 @@ public class SingleSketchedLeastSquaresTests
         for (int j = 0; j < d; j++) Assert.Equal(atyWide[j], aty[j], 1e-12 * Math.Sqrt(n));
 
         var serial = new double[n];
-        var options = new ParallelOptions { MaxDegreeOfParallelism = 1 };
-        Parallel.Invoke(options, () => single.Multiply(x, serial));
+        var serialAty = new double[d];
+        var scheduler = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, 1).ConcurrentScheduler;
+        await Task.Factory.StartNew(() => { single.Multiply(x, serial); single.MultiplyTransposed(y, serialAty); },
+            CancellationToken.None, TaskCreationOptions.None, scheduler);
         Assert.Equal(ax, serial);
+        Assert.Equal(aty, serialAty);
         Assert.Throws<ArgumentException>("x", () => single.Multiply(new double[d + 1], ax));
         Assert.Throws<ArgumentException>("y", () => single.MultiplyTransposed(new double[n - 1], aty));
     }

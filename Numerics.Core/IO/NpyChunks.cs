@@ -11,10 +11,11 @@ namespace Numerics.IO;
 internal static class NpyChunks
 {
     /// <summary>
-    /// The default chunk: 4 MiB is large enough that per-call costs vanish next to the copy and
-    /// small enough that a C-order transpose's row block stays a small fraction of the matrix.
+    /// The default chunk: 256 KiB fits a core's L2 cache, so a C-order row block is still cached when
+    /// it is transposed right after being read (measured faster than 64 KiB and 1–4 MiB blocks on a
+    /// 268 MB matrix), and per-call costs are already small next to the copy.
     /// </summary>
-    public const int DefaultBytes = 1 << 22;
+    public const int DefaultBytes = 1 << 18;
 
     /// <summary>Whole elements per chunk of <paramref name="chunkBytes"/> (at least one, so an element never straddles chunks).</summary>
     public static int Elements<T>(int chunkBytes) where T : unmanaged => Math.Max(1, chunkBytes / Unsafe.SizeOf<T>());

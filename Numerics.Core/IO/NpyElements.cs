@@ -81,6 +81,7 @@ internal abstract unsafe class NpyElements
                         ColumnMajorCopy.Convert(b, d + done, n, swap: false);
                     }
                 }
+                else if (cols <= per && stream is FileStream file) ReadRowBlocksInParallel(file, header, d, rows, cols, per / cols);
                 else if (cols <= per)
                 {
                     // Blocks of whole rows, each transposed into its rows of every column.
@@ -89,7 +90,7 @@ internal abstract unsafe class NpyElements
                     {
                         int k = Math.Min(blockRows, rows - r0);
                         Fill(stream, header, block.AsSpan(0, k * cols), (long)r0 * cols);
-                        ColumnMajorCopy.Transpose(b, k, cols, d + r0, rows, swap: false);
+                        ColumnMajorCopy.Transpose(b, k, cols, d + r0, rows, swap: false, parallel: true);
                     }
                 }
                 else
@@ -100,10 +101,53 @@ internal abstract unsafe class NpyElements
                         {
                             int w = Math.Min(per, cols - j0);
                             Fill(stream, header, block.AsSpan(0, w), (long)i * cols + j0);
-                            ColumnMajorCopy.Transpose(b, 1, w, d + i + (long)j0 * rows, rows, swap: false);
+                            ColumnMajorCopy.Transpose(b, 1, w, d + i + (long)j0 * rows, rows, swap: false, parallel: false);
                         }
                 }
             }
+        }
+
+        /// <summary>
+        /// C-order rows from a file: each worker reads its own row block at its own offset and
+        /// transposes it, so reading one block overlaps transposing another and no buffer is shared.
+        /// </summary>
+        private static void ReadRowBlocksInParallel<TDst>(FileStream file, NpyHeader header, TDst* destination, int rows, int cols, int blockRows)
+            where TDst : unmanaged, INumberBase<TDst>
+        {
+            long start = file.Position;
+            var handle = file.SafeFileHandle;
+            int blocks = (rows + blockRows - 1) / blockRows;
+            nint d = (nint)destination;
+            bool swap = header.NeedsByteSwap;
+            try
+            {
+                // One buffer per worker; workers take the next block from a shared counter.
+                int next = -1;
+                Parallel.For(0, Math.Min(blocks, Environment.ProcessorCount), _ =>
+                {
+                    var block = GC.AllocateUninitializedArray<TFile>(Math.Min(blockRows, rows) * cols);
+                    for (int b = Interlocked.Increment(ref next); b < blocks; b = Interlocked.Increment(ref next))
+                    {
+                        int r0 = b * blockRows, k = Math.Min(blockRows, rows - r0);
+                        var values = block.AsSpan(0, k * cols);
+                        var bytes = MemoryMarshal.AsBytes(values);
+                        long offset = start + (long)r0 * cols * sizeof(TFile);
+                        for (int got = 0; got < bytes.Length;)
+                        {
+                            int n = RandomAccess.Read(handle, bytes[got..], offset + got);
+                            if (n == 0) throw NpyChunks.Truncated(header, (long)r0 * cols + got / sizeof(TFile));
+                            got += n;
+                        }
+                        if (swap) NpyChunks.SwapInPlace(values);
+                        fixed (TFile* s = block) ColumnMajorCopy.Transpose(s, k, cols, (TDst*)d + r0, rows, swap: false, parallel: false);
+                    }
+                });
+            }
+            catch (AggregateException e) when (e.InnerException is InvalidDataException inner)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(inner);
+            }
+            file.Position = start + (long)rows * cols * sizeof(TFile);
         }
 
         private static void Fill(Stream stream, NpyHeader header, Span<TFile> block, long offset)
@@ -119,7 +163,7 @@ internal abstract unsafe class NpyElements
             fixed (TDst* d = destination)
             {
                 if (fortranOrder || rows == 1 || cols == 1) ColumnMajorCopy.Convert(s, d, (long)rows * cols, swap: false);
-                else ColumnMajorCopy.Transpose(s, rows, cols, d, rows, swap: false);
+                else ColumnMajorCopy.Transpose(s, rows, cols, d, rows, swap: false, parallel: true);
             }
         }
 
@@ -134,7 +178,7 @@ internal abstract unsafe class NpyElements
                 Parallel.For(0, cols, new ParallelOptions { MaxDegreeOfParallelism = (long)count * cols < 1 << 16 ? 1 : -1 }, j =>
                     ColumnMajorCopy.Convert((TFile*)s + j * totalRows + firstRow, (TDst*)d + j * ld, count, swap));
             }
-            else ColumnMajorCopy.Transpose(source + firstRow * cols, count, cols, destination, ld, swap);
+            else ColumnMajorCopy.Transpose(source + firstRow * cols, count, cols, destination, ld, swap, parallel: true);
         }
     }
 

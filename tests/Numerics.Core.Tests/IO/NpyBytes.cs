@@ -18,6 +18,9 @@ internal static class NpyBytes
         return [.. bytes];
     }
 
+    /// <summary>The path of a committed fixture (see Fixtures/README.md).</summary>
+    public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "IO", "Fixtures", name);
+
     /// <summary>A header followed by <paramref name="data"/>.</summary>
     public static byte[] File(string dict, byte[] data, int major = 1, int align = 64) => [.. Header(dict, major, align), .. data];
 

@@ -5,7 +5,7 @@ namespace Numerics.Core.Tests.IO;
 
 public class NpyMappedMatrixTests
 {
-    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "IO", "Fixtures", name);
+    private static string Fixture(string name) => NpyBytes.Fixture(name);
 
     private static Matrix<double> Sample(int rows, int cols) => Matrix<double>.Build.Dense(rows, cols, (i, j) => Math.Sin(i * 0.37 + j * 1.91) * (j + 1));
 

@@ -6,7 +6,7 @@ namespace Numerics.Core.Tests.IO;
 
 public class NpyTests
 {
-    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "IO", "Fixtures", name);
+    private static string Fixture(string name) => NpyBytes.Fixture(name);
 
     [Fact]
     public void Reads_numpy_written_int64_labels_and_uint8_images()

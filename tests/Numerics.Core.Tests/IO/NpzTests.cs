@@ -5,7 +5,7 @@ namespace Numerics.Core.Tests.IO;
 
 public class NpzTests
 {
-    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "IO", "Fixtures", name);
+    private static string Fixture(string name) => NpyBytes.Fixture(name);
 
     [Theory]
     [InlineData("np_savez.npz")]

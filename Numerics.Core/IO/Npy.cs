@@ -110,10 +110,12 @@ public static class Npy
             // Unknown length: read the flat array as it arrives (it grows only with the data) and convert after.
             var data = elements.ReadFlat(stream, header, chunkBytes);
             var values = GC.AllocateUninitializedArray<T>(count);
+            HugePageAdvice.Advise(values);
             elements.CopyColumnMajor(data, header.FortranOrder, values, rows, cols);
             return values;
         }
         var destination = GC.AllocateUninitializedArray<T>(count);
+        HugePageAdvice.Advise(destination);
         elements.ReadColumnMajor(stream, header, destination, rows, cols, chunkBytes);
         return destination;
     }

@@ -60,6 +60,7 @@ internal static class NpyChunks
         if (stream.CanSeek)
         {
             var all = GC.AllocateUninitializedArray<T>(count);
+            HugePageAdvice.Advise(all);
             int got = ReadInto(stream, all.AsSpan(), chunkBytes, swap);
             if (got < count) throw Truncated(header, got);
             return all;

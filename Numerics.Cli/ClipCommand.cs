@@ -52,10 +52,13 @@ public sealed class ClipCommand : ICliCommand
         if (method != SpectralMethod.NewtonSchulz && context.Device == CliDevice.Gpu) throw new CliUsageException($"--method {Methods.WordOf(method)} runs on the CPU; use --device cpu");
         args.EnsureAllUsed();
 
-        var x = context.LoadMatrix("in");
+        // --float32 keeps a float32 file float32 from the file to the solver; otherwise float64.
+        var xs = single ? context.LoadSingleMatrix("in") : null;
+        var x = xs is null ? context.LoadMatrix("in") : null;
+        int rows = xs?.RowCount ?? x!.RowCount, cols = xs?.ColumnCount ?? x!.ColumnCount;
         var ns = new NewtonSchulzOptions { SoftSchedule = schedule, PolarSchedule = polar, Steps = steps, Tolerance = tol };
         var started = context.Elapsed;
-        Matrix<double> y = x;
+        Matrix<double>? y = null;
         int stepsTaken = 0;
         double residual = 0, maxOut = 0;
         string status = "";
@@ -65,7 +68,7 @@ public sealed class ClipCommand : ICliCommand
         {
             using var gpu = GpuDevice.Create();
             device = gpu.ToString();
-            (y, stepsTaken, residual, status, maxOut) = single ? OnDevice<float>(gpu, mode, x, c, ns) : OnDevice<double>(gpu, mode, x, c, ns);
+            (y, stepsTaken, residual, status, maxOut) = xs is not null ? OnDevice(gpu, mode, xs, c, ns) : OnDevice(gpu, mode, x!, c, ns);
         }
         if (context.Device != CliDevice.Gpu || status != "Converged")
         {
@@ -73,27 +76,27 @@ public sealed class ClipCommand : ICliCommand
             var hostMethod = method;
             if (context.Device == CliDevice.Gpu) (hostMethod, device) = (SpectralMethod.Eigen, device + "; eigen fallback on the cpu");
             var options = new SpectralClipOptions { Method = hostMethod, NewtonSchulz = ns };
-            if (single)
+            if (xs is not null)
             {
-                var r = SpectralClip.Apply(mode, x.Map(v => (float)v), c, options);
+                var r = SpectralClip.Apply(mode, xs, c, options);
                 (y, stepsTaken, residual, status, maxOut, methodUsed) = (r.Value.Map(v => (double)v), r.Steps, r.Residual, r.Status.ToString(), r.MaxSingularValueBound, r.Method);
             }
             else
             {
-                var r = SpectralClip.Apply(mode, x, c, options);
+                var r = SpectralClip.Apply(mode, x!, c, options);
                 (y, stepsTaken, residual, status, maxOut, methodUsed) = (r.Value, r.Steps, r.Residual, r.Status.ToString(), r.MaxSingularValueBound, r.Method);
             }
         }
         double seconds = context.Elapsed - started;
-        context.Save(y);
+        context.Save(y!);
         context.Summary(new Dictionary<string, object?>
         {
             ["mode"] = Modes.WordOf(mode),
             ["method"] = Methods.WordOf(method),
             ["method_used"] = Methods.WordOf(methodUsed),
             ["c"] = mode == SpectralMode.Polar ? null : c,
-            ["rows"] = x.RowCount,
-            ["cols"] = x.ColumnCount,
+            ["rows"] = rows,
+            ["cols"] = cols,
             ["precision"] = single ? "float32" : "float64",
             ["device"] = device,
             ["steps"] = stepsTaken,
@@ -115,13 +118,10 @@ public sealed class ClipCommand : ICliCommand
         return c;
     }
 
-    private static (Matrix<double>, int, double, string, double) OnDevice<T>(GpuDevice gpu, SpectralMode mode, Matrix<double> x, double c, NewtonSchulzOptions ns)
+    private static (Matrix<double>, int, double, string, double) OnDevice<T>(GpuDevice gpu, SpectralMode mode, Matrix<T> x, double c, NewtonSchulzOptions ns)
         where T : unmanaged, IEquatable<T>, IFormattable
     {
-        var values = x.ToColumnMajorArray();
-        using var dx = typeof(T) == typeof(double)
-            ? (DeviceMatrix<T>)(object)DeviceMatrix<double>.Upload(gpu, x.RowCount, x.ColumnCount, values)
-            : (DeviceMatrix<T>)(object)DeviceMatrix<float>.Upload(gpu, x.RowCount, x.ColumnCount, Array.ConvertAll(values, v => (float)v));
+        using var dx = DeviceMatrix<T>.Upload(gpu, x);
         var r = new GpuSpectralClip(gpu).Apply(mode, dx, c, ns);
         using var value = r.Value;
         var host = value.Download();

@@ -1,232 +1,194 @@
-using System.Buffers.Binary;
-using System.Globalization;
-using System.Runtime.InteropServices;
-using System.Text;
+using System.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Numerics.IO;
 
 /// <summary>
 /// Reads and writes numpy <c>.npy</c> files: format versions 1.0, 2.0 and 3.0; float64, float32,
-/// int32, int64 (and uint8 for reading); little- or big-endian; C or Fortran order; any rank.
+/// int32, int64, uint8 and bool; little- or big-endian; C or Fortran order; any rank.
 /// </summary>
 /// <remarks>
-/// Malformed files raise <see cref="InvalidDataException"/> saying what is wrong and where.
-/// Writing uses version 1.0 unless the header needs more than 65535 bytes, little-endian, and
-/// pads the header so the data starts on a 64-byte boundary, as numpy does.
+/// <para>Every read validates the header first (<see cref="NpyHeader.Read"/>): a malformed
+/// header, a shape whose size overflows, or data shorter than the shape declares raises
+/// <see cref="InvalidDataException"/> saying what is wrong (and which file) before the array is
+/// allocated.</para>
+/// <para>Data moves in chunks of a few MiB, so arrays beyond 2 GiB read and write; the limit is
+/// .NET's array length (<see cref="Array.MaxLength"/> elements). Larger 2-D files are read in row
+/// blocks with <see cref="NpyMappedMatrix"/>.</para>
+/// <para>Matrices are column-major. A Fortran-order file is read straight into the matrix's
+/// storage; a C-order file is transposed on the way in, one row block at a time, tile by tile and
+/// in parallel, so the peak memory is the matrix plus one block.</para>
+/// <para>Writing uses version 1.0 unless the header needs more than 65535 bytes, little-endian,
+/// with the header padded so the data starts on a 64-byte boundary, as numpy does. Matrices are
+/// written in Fortran order, which is their memory order, so no transpose is needed.</para>
 /// </remarks>
 public static class Npy
 {
-    private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+    /// <summary>Reads and validates the header of a file without reading its data.</summary>
+    public static NpyHeader ReadHeader(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return WithPath(path, stream => NpyHeader.Read(stream));
+    }
 
     /// <summary>Reads a file.</summary>
     public static NpyArray Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = File.OpenRead(path);
-        try { return Read(stream); }
-        catch (InvalidDataException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
+        return WithPath(path, stream => Read(stream, NpyChunks.DefaultBytes));
     }
 
     /// <summary>Reads an array from a stream positioned at the magic string.</summary>
-    public static NpyArray Read(Stream stream)
+    public static NpyArray Read(Stream stream) => Read(stream, NpyChunks.DefaultBytes);
+
+    internal static NpyArray Read(Stream stream, int chunkBytes)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        Span<byte> prefix = stackalloc byte[8];
-        ReadExactly(stream, prefix, "the magic string and version");
-        if (!prefix[..6].SequenceEqual(Magic)) throw new InvalidDataException("not a .npy file (bad magic string).");
-        int major = prefix[6];
-        if (major is < 1 or > 3) throw new InvalidDataException($"unsupported .npy format version {major}.{prefix[7]}.");
-        Span<byte> lenBytes = stackalloc byte[major == 1 ? 2 : 4];
-        ReadExactly(stream, lenBytes, "the header length");
-        long headerLength = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(lenBytes) : BinaryPrimitives.ReadUInt32LittleEndian(lenBytes);
-        if (headerLength > 1 << 24) throw new InvalidDataException($"header length {headerLength} is implausibly large.");
-        var headerBytes = new byte[headerLength];
-        ReadExactly(stream, headerBytes, "the header");
-        string header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(headerBytes);
-        var (descr, fortran, shape) = ParseHeader(header);
+        var header = NpyHeader.Read(stream);
+        NpyChunks.InMemoryCount(header);
+        var data = NpyElements.For(header.DType).ReadFlat(stream, header, chunkBytes);
+        return new NpyArray([.. header.Shape.Select(d => (int)d)], header.FortranOrder, data);
+    }
 
-        char endian = descr[0];
-        string kind = descr[1..];
-        if (endian is not ('<' or '>' or '|' or '='))
-            throw new InvalidDataException($"dtype '{descr}' has no byte-order character.");
-        bool swap = endian == '>' ? BitConverter.IsLittleEndian : endian == '<' && !BitConverter.IsLittleEndian;
-        long count = 1;
-        foreach (var d in shape) count = checked(count * d);
-        if (count > Array.MaxLength) throw new InvalidDataException($"shape ({string.Join(", ", shape)}) is too large to load.");
-        int n = (int)count;
-        Array data = kind switch
+    /// <summary>Reads a 2-D file as a float64 matrix (any numeric dtype is widened), failing with a message naming the file otherwise.</summary>
+    public static Matrix<double> ReadMatrix(string path) => ReadMatrix<double>(path);
+
+    /// <summary>
+    /// Reads a 2-D file as a matrix of <typeparamref name="T"/> (<see cref="double"/> or <see cref="float"/>).
+    /// A float32 matrix is read only from float32 (or uint8) data, which it holds exactly; a float64
+    /// file must be read as float64 and narrowed explicitly.
+    /// </summary>
+    public static Matrix<T> ReadMatrix<T>(string path) where T : unmanaged, INumberBase<T>, IEquatable<T>, IFormattable
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        RequireMatrixElement<T>();
+        return WithPath(path, stream => ReadMatrix<T>(stream, NpyChunks.DefaultBytes));
+    }
+
+    /// <summary>Reads a 2-D array from a stream positioned at the magic string as a matrix of <typeparamref name="T"/>.</summary>
+    public static Matrix<T> ReadMatrix<T>(Stream stream) where T : unmanaged, INumberBase<T>, IEquatable<T>, IFormattable
+    {
+        RequireMatrixElement<T>();
+        return ReadMatrix<T>(stream, NpyChunks.DefaultBytes);
+    }
+
+    internal static Matrix<T> ReadMatrix<T>(Stream stream, int chunkBytes) where T : unmanaged, INumberBase<T>, IEquatable<T>, IFormattable
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var header = NpyHeader.Read(stream);
+        if (header.Shape.Count != 2) throw new InvalidDataException($"expected a 2-D array, got shape {header.ShapeText}.");
+        var values = ReadColumnMajor<T>(stream, header, (int)header.Shape[0], (int)header.Shape[1], chunkBytes);
+        return Matrix<T>.Build.Dense((int)header.Shape[0], (int)header.Shape[1], values);
+    }
+
+    /// <summary>Reads a 1-D file as a float64 vector (an n×1 or 1×n 2-D file is accepted too).</summary>
+    public static MathNet.Numerics.LinearAlgebra.Vector<double> ReadVector(string path) => ReadVector<double>(path);
+
+    /// <summary>Reads a 1-D file (or an n×1 or 1×n 2-D file) as a vector of <typeparamref name="T"/>, under the rules of <see cref="ReadMatrix{T}(string)"/>.</summary>
+    public static MathNet.Numerics.LinearAlgebra.Vector<T> ReadVector<T>(string path) where T : unmanaged, INumberBase<T>, IEquatable<T>, IFormattable
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        RequireMatrixElement<T>();
+        return WithPath(path, stream =>
         {
-            "f8" => ReadData<double>(stream, n, swap),
-            "f4" => ReadData<float>(stream, n, swap),
-            "i4" => ReadData<int>(stream, n, swap),
-            "i8" => ReadData<long>(stream, n, swap),
-            "u1" => ReadData<byte>(stream, n, false),
-            _ => throw new InvalidDataException($"unsupported dtype '{descr}' (supported: f8, f4, i4, i8, u1)."),
-        };
-        return new NpyArray(shape, fortran, data);
+            var header = NpyHeader.Read(stream);
+            var shape = header.Shape;
+            if (!(shape.Count == 1 || (shape.Count == 2 && (shape[0] == 1 || shape[1] == 1))))
+                throw new InvalidDataException($"expected a 1-D array, got shape {header.ShapeText}.");
+            // Either memory order of a single row or column is the same sequence of elements.
+            int n = NpyChunks.InMemoryCount(header);
+            return MathNet.Numerics.LinearAlgebra.Vector<T>.Build.Dense(ReadColumnMajor<T>(stream, header, n, 1, NpyChunks.DefaultBytes));
+        });
     }
 
-    /// <summary>Reads a 2-D file as a matrix, failing with a message naming the file otherwise.</summary>
-    public static Matrix<double> ReadMatrix(string path)
+    private static T[] ReadColumnMajor<T>(Stream stream, NpyHeader header, int rows, int cols, int chunkBytes) where T : unmanaged, INumberBase<T>
     {
-        var array = Read(path);
-        if (array.Shape.Count != 2) throw new InvalidDataException($"{path}: expected a 2-D array, got shape ({string.Join(", ", array.Shape)}).");
-        return array.ToMatrix();
-    }
-
-    /// <summary>Reads a 1-D file as a vector (an n×1 or 1×n 2-D file is accepted too).</summary>
-    public static Vector<double> ReadVector(string path)
-    {
-        var array = Read(path);
-        if (array.Shape.Count == 1) return array.ToVector();
-        if (array.Shape.Count == 2 && (array.Shape[0] == 1 || array.Shape[1] == 1))
-            return MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(array.ToDoubleArray());
-        throw new InvalidDataException($"{path}: expected a 1-D array, got shape ({string.Join(", ", array.Shape)}).");
+        int count = NpyChunks.InMemoryCount(header);
+        var elements = NpyElements.For(header.DType);
+        if (!stream.CanSeek)
+        {
+            // Unknown length: read the flat array as it arrives (it grows only with the data) and convert after.
+            var data = elements.ReadFlat(stream, header, chunkBytes);
+            var values = GC.AllocateUninitializedArray<T>(count);
+            HugePageAdvice.Advise(values);
+            elements.CopyColumnMajor(data, header.FortranOrder, values, rows, cols);
+            return values;
+        }
+        var destination = GC.AllocateUninitializedArray<T>(count);
+        HugePageAdvice.Advise(destination);
+        elements.ReadColumnMajor(stream, header, destination, rows, cols, chunkBytes);
+        return destination;
     }
 
     /// <summary>Writes an array.</summary>
     public static void Write(string path, NpyArray array)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = File.Create(path);
+        ArgumentNullException.ThrowIfNull(array);
+        using var stream = CreateFile(path);
         Write(stream, array);
     }
 
-    /// <summary>Writes a matrix as 2-D float64 in Fortran order.</summary>
-    public static void Write(string path, Matrix<double> matrix) => Write(path, NpyArray.FromMatrix(matrix));
-
-    /// <summary>Writes a vector as 1-D float64.</summary>
-    public static void Write(string path, MathNet.Numerics.LinearAlgebra.Vector<double> vector) => Write(path, NpyArray.FromVector(vector));
-
     /// <summary>Writes an array to a stream.</summary>
-    public static void Write(Stream stream, NpyArray array)
+    public static void Write(Stream stream, NpyArray array) => Write(stream, array, NpyChunks.DefaultBytes);
+
+    internal static void Write(Stream stream, NpyArray array, int chunkBytes)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(array);
-        string descr = array.DType switch
-        {
-            NpyDType.Float64 => "<f8",
-            NpyDType.Float32 => "<f4",
-            NpyDType.Int32 => "<i4",
-            NpyDType.Int64 => "<i8",
-            _ => "|u1",
-        };
-        string shape = array.Shape.Count == 1 ? $"({array.Shape[0]},)" : $"({string.Join(", ", array.Shape)})";
-        string dict = $"{{'descr': '{descr}', 'fortran_order': {(array.FortranOrder ? "True" : "False")}, 'shape': {shape}, }}";
-        int major = dict.Length + 1 + 10 > ushort.MaxValue ? 2 : 1;
-        int prefix = 6 + 2 + (major == 1 ? 2 : 4);
-        int total = (prefix + dict.Length + 1 + 63) / 64 * 64;
-        string header = dict.PadRight(total - prefix - 1) + "\n";
-        stream.Write(Magic);
-        stream.WriteByte((byte)major);
-        stream.WriteByte(0);
-        Span<byte> len = stackalloc byte[4];
-        if (major == 1) { BinaryPrimitives.WriteUInt16LittleEndian(len, (ushort)header.Length); stream.Write(len[..2]); }
-        else { BinaryPrimitives.WriteUInt32LittleEndian(len, (uint)header.Length); stream.Write(len); }
-        stream.Write(Encoding.Latin1.GetBytes(header));
-        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("Writing .npy needs a little-endian machine.");
-        switch (array.Data)
-        {
-            case double[] d: stream.Write(MemoryMarshal.AsBytes(d.AsSpan())); break;
-            case float[] f: stream.Write(MemoryMarshal.AsBytes(f.AsSpan())); break;
-            case int[] i: stream.Write(MemoryMarshal.AsBytes(i.AsSpan())); break;
-            case long[] l: stream.Write(MemoryMarshal.AsBytes(l.AsSpan())); break;
-            case byte[] b: stream.Write(b); break;
-        }
+        NpyHeader.Write(stream, array.DType, array.FortranOrder, [.. array.Shape.Select(d => (long)d)]);
+        NpyElements.For(array.DType).WriteFlat(stream, array.Data, chunkBytes);
     }
 
-    private static T[] ReadData<T>(Stream stream, int count, bool swap) where T : unmanaged
+    /// <summary>Writes a matrix as 2-D float64 in Fortran order.</summary>
+    public static void Write(string path, Matrix<double> matrix) => WriteMatrix(path, matrix, NpyDType.Float64);
+
+    /// <summary>Writes a matrix as 2-D float32 in Fortran order.</summary>
+    public static void Write(string path, Matrix<float> matrix) => WriteMatrix(path, matrix, NpyDType.Float32);
+
+    /// <summary>Writes a vector as 1-D float64.</summary>
+    public static void Write(string path, MathNet.Numerics.LinearAlgebra.Vector<double> vector) => WriteVector(path, vector, NpyDType.Float64);
+
+    /// <summary>Writes a vector as 1-D float32.</summary>
+    public static void Write(string path, MathNet.Numerics.LinearAlgebra.Vector<float> vector) => WriteVector(path, vector, NpyDType.Float32);
+
+    private static void WriteMatrix<T>(string path, Matrix<T> matrix, NpyDType dtype) where T : unmanaged, IEquatable<T>, IFormattable
     {
-        var data = new T[count];
-        var bytes = MemoryMarshal.AsBytes(data.AsSpan());
-        int read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
-        if (read < bytes.Length)
-            throw new InvalidDataException($"data is truncated: the shape needs {bytes.Length} bytes but only {read} follow the header.");
-        if (swap)
-        {
-            int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
-            for (int i = 0; i < bytes.Length; i += size) bytes.Slice(i, size).Reverse();
-        }
-        return data;
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(matrix);
+        var values = LinearAlgebra.DenseStorage.ColumnMajor(matrix);
+        using var stream = CreateFile(path);
+        NpyHeader.Write(stream, dtype, fortranOrder: true, [matrix.RowCount, matrix.ColumnCount]);
+        NpyChunks.Write<T>(stream, values, NpyChunks.DefaultBytes);
     }
 
-    private static void ReadExactly(Stream stream, Span<byte> buffer, string what)
+    private static void WriteVector<T>(string path, MathNet.Numerics.LinearAlgebra.Vector<T> vector, NpyDType dtype) where T : unmanaged, IEquatable<T>, IFormattable
     {
-        if (stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false) < buffer.Length)
-            throw new InvalidDataException($"file ends inside {what}.");
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(vector);
+        var values = LinearAlgebra.DenseStorage.Values(vector);
+        using var stream = CreateFile(path);
+        NpyHeader.Write(stream, dtype, fortranOrder: false, [vector.Count]);
+        NpyChunks.Write<T>(stream, values, NpyChunks.DefaultBytes);
     }
 
-    /// <summary>Parses the Python dict literal: {'descr': '&lt;f8', 'fortran_order': False, 'shape': (3, 4), }.</summary>
-    internal static (string Descr, bool Fortran, int[] Shape) ParseHeader(string header)
+    /// <summary>The element types a MathNet matrix of which the engine reads: double and float.</summary>
+    internal static void RequireMatrixElement<T>()
     {
-        string? descr = null;
-        bool? fortran = null;
-        int[]? shape = null;
-        int pos = 0;
-        void SkipSpace() { while (pos < header.Length && char.IsWhiteSpace(header[pos])) pos++; }
-        InvalidDataException Bad(string why) => new($"malformed header ({why}): {header.Trim()}");
-        string ReadString()
-        {
-            SkipSpace();
-            if (pos >= header.Length || (header[pos] != '\'' && header[pos] != '"')) throw Bad("expected a quoted string");
-            char quote = header[pos++];
-            int end = header.IndexOf(quote, pos);
-            if (end < 0) throw Bad("unterminated string");
-            string s = header[pos..end];
-            pos = end + 1;
-            return s;
-        }
-        void Expect(char c)
-        {
-            SkipSpace();
-            if (pos >= header.Length || header[pos] != c) throw Bad($"expected '{c}'");
-            pos++;
-        }
+        if (typeof(T) != typeof(double) && typeof(T) != typeof(float))
+            throw new NotSupportedException($"Matrices of {typeof(T).Name} are not supported; use double or float.");
+    }
 
-        Expect('{');
-        while (true)
-        {
-            SkipSpace();
-            if (pos < header.Length && header[pos] == '}') break;
-            string key = ReadString();
-            Expect(':');
-            SkipSpace();
-            switch (key)
-            {
-                case "descr":
-                    descr = ReadString();
-                    if (descr.Length < 2) throw Bad($"dtype '{descr}' is too short");
-                    break;
-                case "fortran_order":
-                    if (header.AsSpan(pos).StartsWith("True")) { fortran = true; pos += 4; }
-                    else if (header.AsSpan(pos).StartsWith("False")) { fortran = false; pos += 5; }
-                    else throw Bad("fortran_order must be True or False");
-                    break;
-                case "shape":
-                    Expect('(');
-                    var dims = new List<int>();
-                    while (true)
-                    {
-                        SkipSpace();
-                        if (pos < header.Length && header[pos] == ')') { pos++; break; }
-                        int start = pos;
-                        while (pos < header.Length && char.IsDigit(header[pos])) pos++;
-                        if (start == pos || !int.TryParse(header.AsSpan(start, pos - start), NumberStyles.None, CultureInfo.InvariantCulture, out int d))
-                            throw Bad("shape entries must be non-negative integers");
-                        dims.Add(d);
-                        SkipSpace();
-                        if (pos < header.Length && header[pos] == ',') pos++;
-                    }
-                    shape = dims.ToArray();
-                    break;
-                default:
-                    throw Bad($"unexpected key '{key}'");
-            }
-            SkipSpace();
-            if (pos < header.Length && header[pos] == ',') pos++;
-        }
-        if (descr is null || fortran is null || shape is null) throw Bad("descr, fortran_order and shape are all required");
-        return (descr, fortran.Value, shape);
+    // Large sequential transfers: no FileStream buffer to copy through, and a read-ahead hint.
+    private static FileStream OpenFile(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+
+    private static FileStream CreateFile(string path) => new(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
+
+    /// <summary>Runs a read on the opened file, adding the path to a malformed-data message.</summary>
+    private static T WithPath<T>(string path, Func<Stream, T> read)
+    {
+        using var stream = OpenFile(path);
+        try { return read(stream); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
     }
 }

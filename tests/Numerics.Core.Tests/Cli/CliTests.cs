@@ -274,9 +274,15 @@ public class LstsqCliTests : CliCommandTests
         nan[3, 3] = double.NaN;
         Npy.Write(File("nan.npy"), nan);
         Npy.Write(File("cube.npy"), new NpyArray([2, 2, 2], false, new double[8]));
+        // A 3e8-element (2.4 GB) shape in a 129-byte file, and a 50×5 matrix cut short.
+        var bomb = Numerics.Core.Tests.IO.NpyBytes.File(Numerics.Core.Tests.IO.NpyBytes.Dict("<f8", false, "(20000, 15000)"), [], align: 0);
+        System.IO.File.WriteAllBytes(File("bomb.npy"), [.. bomb, .. new byte[129 - bomb.Length]]);
+        System.IO.File.WriteAllBytes(File("cut.npy"), System.IO.File.ReadAllBytes(File("a.npy"))[..1000]);
         string a = File("a.npy"), b = File("b.npy"), x = File("x.npy");
         foreach (var (args, message) in new (string[], string)[]
         {
+            (["--a", File("bomb.npy"), "--b", b, "--out", x], "bomb.npy: data is truncated: shape (20000, 15000) of f8 needs 2400000000 bytes"),
+            (["--a", File("cut.npy"), "--b", b, "--out", x], "cut.npy: data is truncated"),
             (["--a", a, "--b", File("short.npy"), "--out", x], "--b has length 49"),
             (["--a", File("wide.npy"), "--b", File("b3.npy"), "--out", x], "must be tall"),
             (["--a", File("nan.npy"), "--b", b, "--out", x], "NaN"),
@@ -299,6 +305,26 @@ public class LstsqCliTests : CliCommandTests
 
 public class ClipCliTests : CliCommandTests
 {
+    [Fact]
+    public void A_float32_file_is_read_as_float32_and_agrees_bit_for_bit_with_its_float64_copy()
+    {
+        var xs = Matrix<float>.Build.Dense(12, 20, (i, j) => (float)Math.Sin(i * 1.3 + j * 0.7) * 3);
+        Npy.Write(File("x32.npy"), xs);
+        Npy.Write(File("x64.npy"), xs.Map(v => (double)v));
+        string[] common = ["clip", "--c", "1.5", "--mode", "soft", "--quiet", "--float32"];
+        var r32 = Run([.. common, "--in", File("x32.npy"), "--out", File("y32.npy")]);
+        var r64 = Run([.. common, "--in", File("x64.npy"), "--out", File("y64.npy")]);
+        Assert.True(r32.Code == 0, r32.Err);
+        Assert.True(r64.Code == 0, r64.Err);
+        // Both runs hand the solver the same float32 matrix, so the answers match exactly.
+        Assert.Equal(Npy.ReadMatrix(File("y64.npy")), Npy.ReadMatrix(File("y32.npy")));
+        var nan = xs.Clone();
+        nan[2, 3] = float.NaN;
+        Npy.Write(File("nan32.npy"), nan);
+        var bad = Run([.. common, "--in", File("nan32.npy"), "--out", File("y.npy")]);
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("contains NaN at flat index 38", bad.Err);
+    }
 
     [Theory]
     [InlineData("soft", "cpu", false)]

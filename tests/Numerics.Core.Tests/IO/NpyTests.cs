@@ -6,7 +6,7 @@ namespace Numerics.Core.Tests.IO;
 
 public class NpyTests
 {
-    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "IO", "Fixtures", name);
+    private static string Fixture(string name) => NpyBytes.Fixture(name);
 
     [Fact]
     public void Reads_numpy_written_int64_labels_and_uint8_images()
@@ -33,6 +33,38 @@ public class NpyTests
     }
 
     [Fact]
+    public void Reads_numpy_written_float32_c_order_and_bool_keeping_their_types()
+    {
+        // numpy: np.save(..., np.arange(12, dtype=np.float32).reshape(3, 4) * 0.5 - 1)
+        var m = Npy.ReadMatrix<float>(Fixture("np_f4_c_3x4.npy"));
+        Assert.Equal(Matrix<float>.Build.Dense(3, 4, (i, j) => (4 * i + j) * 0.5f - 1), m);
+        Assert.Equal(m.Map(v => (double)v), Npy.ReadMatrix(Fixture("np_f4_c_3x4.npy")));
+        var mask = Npy.Read(Fixture("np_bool_2x3.npy"));
+        Assert.Equal(NpyDType.Bool, mask.DType);
+        Assert.Equal(new[] { true, false, true, false, false, true }, (bool[])mask.Data);
+        Assert.Equal(Matrix<double>.Build.Dense(5, 3, (i, j) => (3 * i + j) / 4.0), Npy.ReadMatrix(Fixture("np_f8be_fortran_5x3.npy")));
+    }
+
+    [Fact]
+    public void Float32_matrices_and_vectors_round_trip_as_float32()
+    {
+        var m = Matrix<float>.Build.Dense(4, 3, (i, j) => i - 2.25f * j);
+        string path = Path.GetTempFileName();
+        try
+        {
+            Npy.Write(path, m);
+            Assert.Equal(NpyDType.Float32, Npy.ReadHeader(path).DType);
+            Assert.True(Npy.ReadHeader(path).FortranOrder);
+            Assert.Equal(m, Npy.ReadMatrix<float>(path));
+            Assert.Equal(m.Map(v => (double)v), Npy.ReadMatrix(path));
+            Npy.Write(path, m.Row(2));
+            Assert.Equal(m.Row(2), Npy.ReadVector<float>(path));
+            Assert.Equal(m.Row(2).Map(v => (double)v), Npy.ReadVector(path));
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
     public void Reads_version_2_and_3_headers()
     {
         Assert.Equal(new[] { -1, 0, 7, int.MaxValue }, (int[])Npy.Read(Fixture("i4_v2_vector.npy")).Data);
@@ -48,6 +80,9 @@ public class NpyTests
         new NpyArray([0, 3], false, Array.Empty<double>()),
         new NpyArray([], false, new double[] { 42 }),
         new NpyArray([5], false, new byte[] { 0, 1, 2, 254, 255 }),
+        new NpyArray([2, 3], true, new bool[] { true, false, false, true, true, false }),
+        new NpyArray([3, 2], false, new int[] { 1, 2, 3, 4, 5, 6 }),
+        new NpyArray([2, 3], true, new long[] { -1, 2, -3, 4, -5, 6 }),
     };
 
     [Theory, MemberData(nameof(Arrays))]
@@ -83,18 +118,22 @@ public class NpyTests
 
     public static TheoryData<string, byte[]> Malformed()
     {
-        byte[] Header(string dict, int major = 1)
-        {
-            var body = Encoding.Latin1.GetBytes(dict + "\n");
-            var prefix = new List<byte> { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', (byte)major, 0 };
-            prefix.AddRange(major == 1 ? BitConverter.GetBytes((ushort)body.Length) : BitConverter.GetBytes((uint)body.Length));
-            return [.. prefix, .. body];
-        }
+        static byte[] Header(string dict) => NpyBytes.Header(dict);
         return new TheoryData<string, byte[]>
         {
             { "bad magic", Encoding.ASCII.GetBytes("PK\x03\x04 not numpy at all") },
             { "ends inside", new byte[] { 0x93, (byte)'N', (byte)'U' } },
             { "unsupported .npy format version 9", [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 9, 0, 0, 0] },
+            { "unsupported .npy format version 1.1", [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 1, 0, 0] },
+            { "exceeds the 65536-byte limit", [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 2, 0, 0, 0, 0, 1] },
+            { "duplicate key 'shape'", Header("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), 'shape': (1,), }") },
+            { "unexpected text after", Header("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), } x") },
+            { "structured dtypes are not supported", Header("{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (1,), }") },
+            { "no byte-order character", Header("{'descr': 'f8', 'fortran_order': False, 'shape': (1,), }") },
+            { "more than 64 dimensions", Header("{'descr': '<f8', 'fortran_order': False, 'shape': (" + string.Concat(Enumerable.Repeat("1, ", 65)) + "), }") },
+            { "exceeds 64 bits", Header("{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999999999999,), }") },
+            { "more elements than a 64-bit count", Header("{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296), }") },
+            { "more bytes than a 64-bit size", Header("{'descr': '<f8', 'fortran_order': False, 'shape': (2305843009213693952,), }") },
             { "unsupported dtype", Header("{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }") },
             { "truncated", [.. Header("{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }"), .. new byte[16]] },
             { "fortran_order must be", Header("{'descr': '<f8', 'fortran_order': maybe, 'shape': (1,), }") },

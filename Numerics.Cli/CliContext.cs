@@ -79,6 +79,9 @@ public sealed class CliContext
         return m;
     }
 
+    /// <summary>The element type of the .npy file named by option <paramref name="option"/> (its header only is read).</summary>
+    public NpyDType DTypeOf(string option) => Load(option, Npy.ReadHeader).Value.DType;
+
     /// <summary>Loads the 1-D array named by option <paramref name="option"/>, rejecting non-finite data.</summary>
     public Vector<double> LoadVector(string option)
     {

@@ -1,4 +1,5 @@
 using Numerics.Gpu;
+using Numerics.IO;
 using Numerics.Sketching;
 
 namespace Numerics.Cli;
@@ -60,21 +61,28 @@ public sealed class LstsqCommand : ICliCommand
             throw new CliUsageException("--sketch countsketch has no GPU kernel; use --device cpu or --sketch srht|gaussian");
         args.EnsureAllUsed();
 
-        var a = context.LoadMatrix("a");
+        // A float32 A on the CPU stays float32 (the solver reads it as float, with double sums).
+        bool singleInput = context.Device == CliDevice.Cpu && context.DTypeOf("a") == NpyDType.Float32;
+        var aSingle = singleInput ? context.LoadSingleMatrix("a") : null;
+        var a = singleInput ? null : context.LoadMatrix("a");
+        int n = aSingle?.RowCount ?? a!.RowCount, d = aSingle?.ColumnCount ?? a!.ColumnCount;
         var b = context.LoadVector("b");
-        if (b.Count != a.RowCount) throw new CliUsageException($"--b has length {b.Count} but --a has {a.RowCount} rows");
-        if (a.RowCount < a.ColumnCount) throw new CliUsageException($"--a must be tall (rows ≥ columns), got {a.RowCount}×{a.ColumnCount}");
-        if (rows is { } m && m < a.ColumnCount) throw new CliUsageException($"--rows must be at least the column count {a.ColumnCount}, got {m}");
+        if (b.Count != n) throw new CliUsageException($"--b has length {b.Count} but --a has {n} rows");
+        if (n < d) throw new CliUsageException($"--a must be tall (rows ≥ columns), got {n}×{d}");
+        if (rows is { } m && m < d) throw new CliUsageException($"--rows must be at least the column count {d}, got {m}");
 
         using var device = context.Device == CliDevice.Gpu && sketchRequested ? GpuDevice.Create() : null;
         var started = context.Elapsed;
-        var result = SketchedLeastSquares.Solve(a, b, new SketchedLeastSquaresOptions
+        var options = new SketchedLeastSquaresOptions
         {
             Method = method, Sketch = kind, Rows = rows, Epsilon = epsilon, Delta = delta, Seed = context.Seed,
             Tolerance = tol, MaxIterations = maxIterations, Certificate = certificate, SingularValues = singularValues, Rcond = rcond, Damp = damp,
             Backend = device is null ? null : new GpuSketchBackend(device, single),
             Progress = new ImmediateProgress(p => context.Progress(p.Iteration, p.Objective, p.Residual)),
-        });
+        };
+        var result = aSingle is not null
+            ? SketchedLeastSquares.Factor(aSingle, options).Solve(b)
+            : SketchedLeastSquares.Solve(a!, b, options);
         double seconds = context.Elapsed - started;
         bool sketched = result.Sketch is not null;
         context.Save(result.X);
@@ -84,8 +92,9 @@ public sealed class LstsqCommand : ICliCommand
             ["method_reason"] = result.MethodReason,
             ["sketch"] = sketched ? kind.ToString().ToLowerInvariant() : null,
             ["rows"] = sketched ? result.SketchRows : null,
-            ["n"] = a.RowCount,
-            ["d"] = a.ColumnCount,
+            ["n"] = n,
+            ["d"] = d,
+            ["input_dtype"] = singleInput ? "float32" : "float64",
             ["device"] = device?.ToString() ?? "cpu",
             ["seconds"] = seconds,
             ["sketch_seconds"] = sketched ? result.SketchSeconds : null,

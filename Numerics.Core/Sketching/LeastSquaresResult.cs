@@ -57,10 +57,10 @@ public sealed record LeastSquaresResult
     /// <summary>LSQR iterations over all restarts (0 for the direct methods).</summary>
     public int Iterations { get; init; }
 
-    /// <summary>‖b − A·x‖₂, computed.</summary>
+    /// <summary>‖b − A·x‖₂, computed; with <see cref="SketchedLeastSquaresOptions.Damp"/> = λ &gt; 0 the stacked ‖[b − A·x; −λ·x]‖₂.</summary>
     public required double ResidualNorm { get; init; }
 
-    /// <summary>‖Aᵀ(b − A·x)‖₂, computed (null when neither a certificate nor LSQR needed it).</summary>
+    /// <summary>‖Aᵀ(b − A·x)‖₂, computed (with damping λ: ‖Aᵀ(b − A·x) − λ²·x‖₂, the gradient of the damped objective).</summary>
     public double? NormalResidualNorm { get; init; }
 
     /// <summary>

@@ -11,7 +11,8 @@ namespace Numerics.Sketching;
 /// <para>Why a cache: solving several problems with one sketch (many right-hand sides, a parameter
 /// sweep, the benchmark's repetitions) would otherwise regenerate O(n) random tables per solve,
 /// which at small d costs more than the transform itself. The cache keeps the most recent
-/// definitions up to <see cref="CacheEntries"/> table entries in all; larger ones are not kept.</para>
+/// definitions up to <see cref="CacheEntries"/> table entries in all (at most 128 MiB); larger ones
+/// are not kept.</para>
 /// <para>Why parallel: the tables come from independent (seed, stream) streams, so they are drawn
 /// concurrently, and every entry is a function of its index alone, so the result does not depend
 /// on how the work is split.</para>
@@ -19,7 +20,7 @@ namespace Numerics.Sketching;
 internal sealed class SketchDefinition
 {
     /// <summary>Table entries (ints and doubles counted alike) the cache may hold in all.</summary>
-    internal const long CacheEntries = 1L << 26;
+    internal const long CacheEntries = 1L << 24;
 
     private static readonly object Gate = new();
     private static readonly LinkedList<SketchDefinition> Recent = new();

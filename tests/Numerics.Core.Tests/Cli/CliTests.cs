@@ -140,6 +140,21 @@ public class LstsqCliTests : CliCommandTests
     }
 
     [Fact]
+    public void Lstsq_keeps_a_float32_matrix_float32_and_answers_its_double_copy()
+    {
+        var p = WriteProblem();
+        var single = p.A.Map(v => (float)v);
+        Npy.Write(File("a32.npy"), single);
+        var (code, output, err) = Run("lstsq", "--a", File("a32.npy"), "--b", File("b.npy"), "--out", File("x.npy"), "--rows", "64", "--seed", "2", "--quiet");
+        Assert.True(code == 0, err);
+        using var json = JsonDocument.Parse(output.Trim());
+        Assert.Equal("float32", json.RootElement.GetProperty("input_dtype").GetString());
+        // The sketch of a float matrix is that of its double copy, bit for bit, so x is too.
+        var expected = Numerics.Sketching.SketchedLeastSquares.Solve(single.Map(v => (double)v), p.B, new() { Rows = 64, Seed = 2 });
+        Assert.Equal(expected.X.ToArray(), Npy.ReadVector(File("x.npy")).ToArray());
+    }
+
+    [Fact]
     public void Lstsq_damp_solves_the_ridge_problem()
     {
         var p = WriteProblem();

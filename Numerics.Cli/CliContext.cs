@@ -107,10 +107,20 @@ public sealed class CliContext
     }
 
     /// <summary>Writes a result matrix to <c>--out</c> (required) as float64.</summary>
-    public void Save(Matrix<double> result) => Npy.Write(Arguments.Required("out"), result);
+    public void Save(Matrix<double> result) => Store(path => Npy.Write(path, result));
 
     /// <summary>Writes a result vector to <c>--out</c> (required) as float64.</summary>
-    public void Save(Vector<double> result) => Npy.Write(Arguments.Required("out"), result);
+    public void Save(Vector<double> result) => Store(path => Npy.Write(path, result));
+
+    /// <summary>Writes to the <c>--out</c> path; a directory, a missing folder or a refused write is a usage error naming the option.</summary>
+    private void Store(Action<string> write)
+    {
+        string path = Arguments.Required("out");
+        if (Directory.Exists(path)) throw new CliUsageException($"--out {path}: is a directory; give a file name");
+        try { write(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        { throw new CliUsageException($"--out {path}: {e.Message}"); }
+    }
 
     /// <summary>A progress line on stderr (suppressed by <c>--quiet</c>).</summary>
     public void Progress(int iteration, double objective, double residual)

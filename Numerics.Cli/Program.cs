@@ -7,6 +7,7 @@ try
 }
 catch (Exception e)
 {
-    try { Console.Error.WriteLine($"error: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}"); } catch (IOException) { }
+    // A closed or failing stderr throws IOException or UnauthorizedAccessException (EBADF): nothing more can be said.
+    try { Console.Error.WriteLine($"error: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}"); } catch (Exception) { }
     return Numerics.Cli.CliApp.Failure;
 }

@@ -70,6 +70,10 @@ public static class Npz
         foreach (var (name, array) in members)
         {
             if (string.IsNullOrEmpty(name)) throw new ArgumentException("Array names must be non-empty.", nameof(arrays));
+            // A member name is a path inside the archive: one that leaves it ("../x", "/x") or nests
+            // ("a/b") would be written where an extracting tool puts files, not where numpy looks.
+            if (name.IndexOfAny(['/', '\\', '\0']) >= 0 || name == "." || name == "..")
+                throw new ArgumentException($"The name '{name}' is not a plain member name (no '/', '\\', NUL, '.' or '..').", nameof(arrays));
             if (!seen.Add(name)) throw new ArgumentException($"The name '{name}' appears twice.", nameof(arrays));
             if (array is null) throw new ArgumentException($"The array '{name}' is null.", nameof(arrays));
         }

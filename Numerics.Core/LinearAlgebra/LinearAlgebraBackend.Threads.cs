@@ -5,7 +5,7 @@ public abstract partial class LinearAlgebraBackend
     private int _threads = Environment.ProcessorCount;
 
     /// <summary>The innermost <see cref="UseThreads"/> count of the current execution flow; 0 outside any scope.</summary>
-    private readonly AsyncLocal<int> _scopedThreads = new();
+    private readonly AsyncLocal<ThreadScope?> _scope = new();
 
     /// <summary>
     /// The process-wide number of threads a call may use when no <see cref="UseThreads"/> scope is
@@ -27,7 +27,7 @@ public abstract partial class LinearAlgebraBackend
     /// The number of threads a call made now, from this execution flow, uses: the innermost
     /// <see cref="UseThreads"/> scope's count, else <see cref="Threads"/>.
     /// </summary>
-    public int EffectiveThreads => _scopedThreads.Value is > 0 and var scoped ? scoped : _threads;
+    public int EffectiveThreads => _scope.Value?.Count ?? _threads;
 
     /// <summary>
     /// Limits calls on this backend from the current execution flow (this thread, and the tasks and
@@ -55,22 +55,33 @@ public abstract partial class LinearAlgebraBackend
     public sealed class ThreadScope : IDisposable
     {
         private readonly LinearAlgebraBackend _backend;
-        private readonly int _previous;
+        private readonly ThreadScope? _parent;
         private bool _disposed;
 
         internal ThreadScope(LinearAlgebraBackend backend, int threads)
         {
             _backend = backend;
-            _previous = backend._scopedThreads.Value;
-            backend._scopedThreads.Value = threads;
+            Count = threads;
+            _parent = backend._scope.Value;
+            backend._scope.Value = this;
         }
 
-        /// <summary>Restores the count that was in force when the scope was created (disposing twice does nothing).</summary>
+        /// <summary>The thread count this scope sets.</summary>
+        internal int Count { get; }
+
+        /// <summary>
+        /// Ends the scope (disposing twice does nothing). The innermost scope still open in this flow
+        /// takes over, or the process-wide count when none is: scopes disposed out of order never
+        /// leave a closed scope's count in force.
+        /// </summary>
         public void Dispose()
         {
             if (_disposed) return;
             _disposed = true;
-            _backend._scopedThreads.Value = _previous;
+            if (!ReferenceEquals(_backend._scope.Value, this)) return;
+            var open = _parent;
+            while (open is { _disposed: true }) open = open._parent;
+            _backend._scope.Value = open;
         }
     }
 }

@@ -24,8 +24,9 @@ internal static class ManagedBlas
             if (gathered is not null) for (int i = 0; i < m; i++) acc[i] = y[i * incY];
             for (int j = 0; j < n; j++)
             {
+                // No skip for s = 0: an ∞ or NaN in column j must still reach y (0·∞ = NaN), as in BLAS.
                 T s = alpha * x[j * incX];
-                if (s != T.Zero) TensorPrimitives.MultiplyAdd(a.Slice(j * lda, m), s, acc, acc);
+                TensorPrimitives.MultiplyAdd(a.Slice(j * lda, m), s, acc, acc);
             }
             if (gathered is not null) for (int i = 0; i < m; i++) y[i * incY] = acc[i];
         }

@@ -140,6 +140,18 @@ public class LstsqCliTests : CliCommandTests
     }
 
     [Fact]
+    public void Lstsq_with_a_directory_as_out_is_a_usage_error()
+    {
+        WriteProblem();
+        string directory = Path.GetDirectoryName(File("a.npy"))!;
+        var (code, _, err) = Run("lstsq", "--a", File("a.npy"), "--b", File("b.npy"), "--out", directory, "--method", "qr", "--quiet");
+        Assert.Equal(2, code);
+        Assert.Contains("--out", err);
+        Assert.Contains("is a directory", err);
+        Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public void Lstsq_keeps_a_float32_matrix_float32_and_answers_its_double_copy()
     {
         var p = WriteProblem();

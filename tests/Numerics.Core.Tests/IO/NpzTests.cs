@@ -62,6 +62,8 @@ public class NpzTests
         using var stream = new MemoryStream();
         Assert.Equal("arrays", Assert.Throws<ArgumentException>(() => Npz.Write(stream, [new("", a)])).ParamName);
         Assert.Equal("arrays", Assert.Throws<ArgumentException>(() => Npz.Write(stream, [new("a", a), new("a", a)])).ParamName);
+        foreach (var name in new[] { "../evil", "/abs", "a/b", "a\\b", "..", ".", "nul\0" })
+            Assert.Equal("arrays", Assert.Throws<ArgumentException>(() => Npz.Write(stream, [new(name, a)])).ParamName);
         Assert.Equal(0, stream.Length);
     }
 

@@ -130,4 +130,26 @@ public class ManagedGemmTests
     {
         Assert.Equal((rowParts, colParts), ManagedGemm.Grid(m, n, workers, 24, 8));
     }
+
+    [Theory]
+    [InlineData(5, 1, 4)]    // n = 1: gemv with A
+    [InlineData(1, 6, 4)]    // m = 1: gemv with B
+    [InlineData(50, 20, 1)]  // k = 1: outer product
+    [InlineData(5, 2, 4)]    // the blocked path
+    public void An_infinity_meeting_a_zero_gives_NaN_on_every_path(int m, int n, int k)
+    {
+        // Column 0 of A is +∞ and row 0 of B is 0: every C[i, j] involves ∞·0 = NaN, as in BLAS.
+        var a = new double[m * k];
+        var b = new double[k * n];
+        for (int i = 0; i < m; i++) a[i] = double.PositiveInfinity;
+        for (int i = m; i < a.Length; i++) a[i] = 1;
+        for (int j = 0; j < n; j++)
+            for (int p = 1; p < k; p++) b[p + j * k] = 1;
+        var c = new double[m * n];
+        foreach (var kernel in Kernels)
+        {
+            ManagedGemm.Multiply(Transpose.NoTranspose, Transpose.NoTranspose, m, n, k, 1.0, a, m, b, k, 0.0, c, m, 1, kernel);
+            Assert.All(c, v => Assert.True(double.IsNaN(v), $"{kernel} {m}×{n}×{k}: {v}"));
+        }
+    }
 }

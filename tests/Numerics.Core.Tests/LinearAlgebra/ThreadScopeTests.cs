@@ -29,6 +29,27 @@ public class ThreadScopeTests
     }
 
     [Fact]
+    public void Scopes_disposed_out_of_order_leave_no_closed_count_in_force()
+    {
+        var backend = NewBackend(2);
+        var outer = backend.UseThreads(5);
+        var inner = backend.UseThreads(1);
+        outer.Dispose();
+        Assert.Equal(1, backend.EffectiveThreads);   // the inner scope is still open
+        inner.Dispose();
+        Assert.Equal(2, backend.EffectiveThreads);   // not the closed outer scope's 5
+
+        var a = backend.UseThreads(3);
+        var b = backend.UseThreads(4);
+        var c = backend.UseThreads(6);
+        b.Dispose();
+        c.Dispose();
+        Assert.Equal(3, backend.EffectiveThreads);
+        a.Dispose();
+        Assert.Equal(2, backend.EffectiveThreads);
+    }
+
+    [Fact]
     public void Disposing_twice_does_not_undo_the_enclosing_scope()
     {
         var backend = NewBackend(4);

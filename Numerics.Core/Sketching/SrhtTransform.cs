@@ -206,38 +206,49 @@ internal static unsafe class SrhtTransform
                 ScatterPanel(b + r0, ld, count, aLanes, 1, positions, signs, r0, buffer);
         }
 
-        if (ForcedSchedule.Value is { } forced ? !forced : panels >= Environment.ProcessorCount)
+        bool panelParallel = ForcedSchedule.Value is { } forced ? !forced : panels >= Environment.ProcessorCount;
+        // Panel buffers come from the cached, huge-page-backed scratch memory: a fresh N×4 array per
+        // worker and call cost more in page faults than the transform on a small VM.
+        int workers = panelParallel ? Math.Max(1, Math.Min(panels, Environment.ProcessorCount)) : 1;
+        long slot = (long)padded * PanelWidth;
+        using var scratch = Numerics.Memory.ScratchBuffer.Rent(workers * slot * sizeof(double));
+        double* buffers = scratch.Doubles;
+        if (panelParallel)
         {
-            var options = new ParallelOptions { CancellationToken = cancellationToken };
-            Parallel.For(0, panels, options, () => new double[(long)padded * PanelWidth], (panel, _, buffer) =>
+            // Parallel.For may start a new worker task when one finishes its range, so slots are lent
+            // and returned rather than numbered: at most `workers` tasks run at once.
+            var free = new System.Collections.Concurrent.ConcurrentStack<int>(Enumerable.Range(0, workers));
+            var options = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = workers };
+            Parallel.For(0, panels, options,
+                () => free.TryPop(out int lent) ? lent : throw new InvalidOperationException("More SRHT workers than panel buffers."),
+                (panel, _, worker) =>
             {
                 BlockStarted.Value?.Invoke();
                 cancellationToken.ThrowIfCancellationRequested();
                 int first = panel * PanelWidth, lanes = Math.Min(PanelWidth, total - first);
-                fixed (double* buf = buffer)
+                double* buf = buffers + worker * slot;
                 fixed (double* o = output)
                 {
-                    // Padding rows must be zero; lanes beyond `lanes` never mix with the others and are not read.
-                    if (n < padded) Array.Clear(buffer);
+                    // Padding rows must be zero (the scratch memory holds anything); lanes beyond
+                    // `lanes` never mix with the others and are not read.
+                    if (n < padded) new Span<double>(buf, (int)slot).Clear();
                     Scatter(panel, buf, 0, n);
                     TransformAndSample(buf, padded, rows, scale, o + (long)first * m, m, lanes);
                 }
-                return buffer;
-            }, _ => { });
+                return worker;
+            }, free.Push);
             return;
         }
-        var shared = new double[(long)padded * PanelWidth];
         const int scatterChunk = 1 << 14;
-        fixed (double* buf = shared)
         fixed (double* o = output)
         {
-            double* bp = buf, outp = o;
+            double* bp = buffers, outp = o;
             for (int panel = 0; panel < panels; panel++)
             {
                 BlockStarted.Value?.Invoke();
                 cancellationToken.ThrowIfCancellationRequested();
                 int first = panel * PanelWidth, lanes = Math.Min(PanelWidth, total - first);
-                if (n < padded && panel > 0) shared.AsSpan().Clear();
+                if (n < padded) new Span<double>(bp, (int)slot).Clear();
                 // Π is injective, so the row chunks write disjoint rows of the buffer.
                 int p = panel;
                 For((n + scatterChunk - 1) / scatterChunk, true, c => Scatter(p, bp, c * scatterChunk, Math.Min(scatterChunk, n - c * scatterChunk)));

@@ -1,3 +1,4 @@
+using Numerics.Memory;
 using System.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 

@@ -1,3 +1,4 @@
+using Numerics.Memory;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Numerics.IO;
+namespace Numerics.Memory;
 
 /// <summary>
 /// Asks Linux to back a large, freshly allocated array with transparent huge pages

@@ -61,15 +61,6 @@ public class SketchedLeastSquaresFactorizationTests
         }
     }
 
-    /// <summary>x_λ = V·diag(σ/(σ² + λ²))·Uᵀb, the ridge solution from the thin SVD of <paramref name="a"/> (for moderate scales).</summary>
-    private static Vector<double> Ridge(Matrix<double> a, Vector<double> b, double damp)
-    {
-        var svd = Lapack.Svd(a, SvdVectors.Thin);
-        var c = svd.U!.TransposeThisAndMultiply(b);
-        for (int i = 0; i < c.Count; i++) c[i] *= svd.S[i] / (svd.S[i] * svd.S[i] + damp * damp);
-        return svd.VT!.TransposeThisAndMultiply(c);
-    }
-
     [Theory]
     [InlineData(LeastSquaresMethod.SketchAndPrecondition, 1e-3)]
     [InlineData(LeastSquaresMethod.SketchAndPrecondition, 10.0)]
@@ -81,7 +72,7 @@ public class SketchedLeastSquaresFactorizationTests
         // A and λ scaled by 2^600 and b by 2^-300 (exact): the solver must carry λ into its scaled
         // variables; x scales by 2^-900 and the residual by 2^-300, exactly.
         double ca = Math.ScaleB(1, 600), cb = Math.ScaleB(1, -300);
-        var expected = Ridge(p.A, p.B, damp);
+        var expected = StableRidge(p.A, p.B, damp);
         var result = SketchedLeastSquares.Solve(p.A * ca, p.B * cb, new() { Method = method, Rows = 120, Seed = 1, Damp = damp * ca, Tolerance = 1e-12 });
         Assert.Equal(SolverStatus.Converged, result.Status);
         Assert.Equal(20, result.Rank);
@@ -104,7 +95,7 @@ public class SketchedLeastSquaresFactorizationTests
         var sketch = new SketchOperator(SketchKind.Srht, m, 1000, seed: 6);
         // Independent: S as a dense matrix, then the ridge closed form on (S·A, S·b).
         var s = sketch.ToDense();
-        var expected = Ridge(s * p.A, s * p.B, damp);
+        var expected = StableRidge(s * p.A, s * p.B, damp);
         var result = SketchedLeastSquares.Solve(p.A, p.B, new() { Rows = m, Seed = 6, Damp = damp });
         Assert.Equal(SolverStatus.Converged, result.Status);
         double error = (result.X - expected).L2Norm() / expected.L2Norm();
@@ -186,7 +177,7 @@ public class SketchedLeastSquaresFactorizationTests
         Assert.ThrowsAny<OperationCanceledException>(() => SketchedLeastSquares.Factor(p.A, new() { Method = method, Rows = 100, CancellationToken = source.Token }));
     }
 
-    /// <summary>The ridge solution from the SVD of A, in the overflow-free form (1/σ)/(1 + (λ/σ)²).</summary>
+    /// <summary>x_λ = V·diag(σ/(σ² + λ²))·Uᵀb, the ridge solution from the thin SVD of A, in the overflow-free form (1/σ)/(1 + (λ/σ)²).</summary>
     private static Vector<double> StableRidge(Matrix<double> a, Vector<double> b, double damp)
     {
         var svd = Lapack.Svd(a, SvdVectors.Thin);

@@ -1,3 +1,4 @@
+using Numerics.Arithmetic;
 using Numerics.Optimization;
 
 namespace Numerics.Sketching;
@@ -50,7 +51,7 @@ internal sealed class ScaledLeastSquaresProblem
     /// </summary>
     public static ScaledLeastSquaresProblem Of(double[] a, double[] b, double damp = 0)
     {
-        int ea = ExponentOf(MaxAbs(a)), eb = ExponentOf(MaxAbs(b));
+        int ea = ExponentOf(SpanArithmetic.MaxAbs<double>(a)), eb = ExponentOf(SpanArithmetic.MaxAbs<double>(b));
         return new ScaledLeastSquaresProblem(Scaled(a, ea), Scaled(b, eb), ea, eb, Math.ScaleB(damp, -ea), false, -1);
     }
 
@@ -67,7 +68,7 @@ internal sealed class ScaledLeastSquaresProblem
     /// </summary>
     public ScaledLeastSquaresProblem WithRightHandSide(double[] b)
     {
-        int eb = ExponentOf(MaxAbs(b));
+        int eb = ExponentOf(SpanArithmetic.MaxAbs<double>(b));
         var scaled = Scaled(b, eb);
         if (_stackedRows >= 0)
         {
@@ -95,7 +96,7 @@ internal sealed class ScaledLeastSquaresProblem
     public ScaledLeastSquaresProblem WithDampingRows(int n, int d)
     {
         int rows = n + d;
-        bool first = Damp > MaxAbs(A);
+        bool first = Damp > SpanArithmetic.MaxAbs<double>(A);
         int aOffset = first ? d : 0, dampOffset = first ? 0 : n;
         var stacked = new double[(long)rows * d];
         for (int j = 0; j < d; j++)
@@ -108,13 +109,6 @@ internal sealed class ScaledLeastSquaresProblem
 
     /// <summary>σ(A) = 2^ea·σ(A′).</summary>
     public double[] UnscaleSingularValues(double[] s) => Scaled(s, -_ea);
-
-    internal static double MaxAbs(ReadOnlySpan<double> values)
-    {
-        double max = 0;
-        foreach (var v in values) max = Math.Max(max, Math.Abs(v));
-        return max;
-    }
 
     private static int ExponentOf(double max)
     {

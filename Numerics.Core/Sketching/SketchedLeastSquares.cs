@@ -146,7 +146,7 @@ public static class SketchedLeastSquares
         if (sab.Length != (long)rows * total) throw new InvalidOperationException($"The sketch backend '{backend.Name}' returned {sab.Length} values; {(long)rows * total} expected.");
 
         var sa = sab.Length == rows * d ? sab : sab[..(rows * d)];
-        bool dampingFirst = damp > ScaledLeastSquaresProblem.MaxAbs(sa);
+        bool dampingFirst = damp > Numerics.Arithmetic.SpanArithmetic.MaxAbs<double>(sa);
         if (damp > 0) sa = WithDampingRows(sa, rows, d, damp, dampingFirst);
         var pre = SketchPreconditioner.Factor(sa, damp > 0 ? rows + d : rows, d, rcond, options.SingularValues);
         ILinearOperator op = single is null ? new DenseOperator(scaled.A, n, d, n) : new SingleDenseOperator(single, n, d, n);

@@ -101,7 +101,8 @@ internal sealed class LinfCertificate
         var g = new double[(long)m2 * chunk];
         var ga = new double[m2 * d];
         var widened = typeof(T) == typeof(double) ? null : new double[(long)chunk * d];
-        var backend = LinearAlgebraBackend.Current;
+        // A seeded sketch must have the same bits whatever the thread count.
+        var backend = LinearAlgebraBackend.ThreadCountInvariant;
         double scale = 1 / Math.Sqrt(m2);
         for (int r0 = 0; r0 < n; r0 += chunk)
         {

@@ -184,7 +184,8 @@ public sealed unsafe class SketchAccumulator : IDisposable
         double scale = 1.0 / Math.Sqrt(m);
         int chunk = Math.Min(rowCount, GaussianRowChunk);
         var g = new double[(long)m * chunk];
-        var backend = LinearAlgebraBackend.Current;
+        // A seeded sketch must have the same bits whatever the thread count.
+        var backend = LinearAlgebraBackend.ThreadCountInvariant;
         var sum = _sum!;
         for (int r0 = 0; r0 < rowCount; r0 += chunk)
         {

@@ -1,4 +1,6 @@
+using MathNet.Numerics.LinearAlgebra;
 using Numerics.LinearAlgebra;
+using Numerics.Sketching;
 
 namespace Numerics.Core.Tests.LinearAlgebra;
 
@@ -35,6 +37,22 @@ public class NativeThreadTests
         // OpenBLAS, and MKL without strict CNR, differ in the last bits between 1 and 2 threads on this
         // project's AMD machines; a backend that claims invariance must deliver it.
         if (native.GemmIsThreadCountInvariant) Assert.Equal(one, many);
+    }
+
+    [NativeBackendFact]
+    public void A_gaussian_sketch_has_the_same_bits_whatever_the_native_thread_count()
+    {
+        // OpenBLAS's dgemm gives other bits at 1 and 2 threads on this shape (and on 8192×100 with
+        // m = 400, 50000×33 with m = 130; not on 20000×48 with m = 192).
+        const int n = 5000, d = 9, m = 64;
+        var native = LinearAlgebraBackend.Native!;
+        var a = Matrix<double>.Build.Dense(n, d, TestData.Random(n * d, 23));
+        double[] Run(int threads)
+        {
+            using var scope = native.UseThreads(threads);
+            return new SketchOperator(SketchKind.Gaussian, m, n, seed: 24).Apply(a).ToColumnMajorArray();
+        }
+        Assert.Equal(Run(1), Run(Math.Max(2, Environment.ProcessorCount)));
     }
 
     [NativeBackendFact]

@@ -3,20 +3,20 @@ using System.Runtime.InteropServices;
 namespace Numerics.Memory;
 
 /// <summary>
-/// Large unmanaged scratch memory for the sketch kernels: 2 MiB aligned, backed by transparent huge
-/// pages on Linux (madvise), and kept in a one-slot cache after use.
+/// Large unmanaged scratch memory for the sketch kernels: 2 MiB aligned and backed by transparent
+/// huge pages on Linux (madvise), freed on dispose.
 /// </summary>
 /// <remarks>
-/// A fresh multi-hundred-megabyte buffer costs more in page faults and TLB misses than the SRHT's
-/// arithmetic: on a 2-core VM first-touching 272 MB took longer than transforming it. Huge pages cut
-/// the faults 512-fold and the one-slot cache removes them for repeated solves of the same size. The
-/// contents of a rented buffer are undefined. <see cref="TrimCache"/> releases the cached buffer.
+/// A fresh buffer of hundreds of megabytes costs more in 4 KiB page faults and TLB misses than the
+/// SRHT's arithmetic on a small VM; huge pages cut the faults 512-fold. The buffer is not kept for
+/// the next call: the SRHT's panels need N×4 doubles per worker (8 MiB at N = 2¹⁷ on 2 cores, 256 MiB
+/// at N = 2²²), memory a library should not hold after returning, and first-touching it on huge
+/// pages costs about 1 ms per 8 MiB. The contents of a rented buffer are undefined.
 /// </remarks>
 internal sealed unsafe partial class ScratchBuffer : IDisposable
 {
     private const nuint Alignment = 2 << 20;
     private const int MadviseHugePage = 14;
-    private static ScratchBuffer? s_cached;
     private void* _pointer;
 
     private ScratchBuffer(long bytes)
@@ -38,25 +38,11 @@ internal sealed unsafe partial class ScratchBuffer : IDisposable
     /// <summary>The start of the buffer.</summary>
     public double* Doubles => _pointer is null ? throw new ObjectDisposedException(nameof(ScratchBuffer)) : (double*)_pointer;
 
-    /// <summary>A buffer of at least <paramref name="bytes"/> bytes: the cached one when large enough, otherwise a new one.</summary>
-    public static ScratchBuffer Rent(long bytes)
-    {
-        var cached = Interlocked.Exchange(ref s_cached, null);
-        if (cached is not null && cached.Bytes >= bytes && cached.Bytes <= 4 * bytes) return cached;
-        cached?.Free();
-        return new ScratchBuffer(bytes);
-    }
+    /// <summary>A new buffer of at least <paramref name="bytes"/> bytes.</summary>
+    public static ScratchBuffer Rent(long bytes) => new(bytes);
 
-    /// <summary>Frees the cached buffer, if any.</summary>
-    public static void TrimCache() => Interlocked.Exchange(ref s_cached, null)?.Free();
-
-    /// <summary>Returns the buffer to the cache (replacing a smaller cached one).</summary>
-    public void Dispose()
-    {
-        if (_pointer is null) return;
-        var previous = Interlocked.Exchange(ref s_cached, this);
-        if (previous is not null && !ReferenceEquals(previous, this)) previous.Free();
-    }
+    /// <summary>Frees the buffer.</summary>
+    public void Dispose() => Free();
 
     private void Free()
     {

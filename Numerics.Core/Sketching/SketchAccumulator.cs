@@ -16,7 +16,7 @@ namespace Numerics.Sketching;
 /// bit-identical for any block split, merge order or thread count.</para>
 /// <para>Gaussian and CountSketch keep the m×c sum. CountSketch is bit-identical for any split when
 /// blocks are added in row order; a Gaussian sum over a different split agrees to rounding.</para>
-/// <para>Holds unmanaged memory for SRHT (a cached, huge-page-backed scratch buffer): dispose it
+/// <para>Holds unmanaged memory for SRHT (a huge-page-backed scratch buffer): dispose it
 /// (the <c>using</c> pattern).</para>
 /// </remarks>
 public sealed unsafe class SketchAccumulator : IDisposable

@@ -145,8 +145,11 @@ public static class SketchedLeastSquares
         int total = d + (b is null ? 0 : 1);
         if (sab.Length != (long)rows * total) throw new InvalidOperationException($"The sketch backend '{backend.Name}' returned {sab.Length} values; {(long)rows * total} expected.");
 
-        var sa = sab.Length == rows * d ? sab : sab[..(rows * d)];
-        bool dampingFirst = damp > Numerics.Arithmetic.SpanArithmetic.MaxAbs<double>(sa);
+        // S·A is sab's first rows·d values (column-major, leading dimension rows), S·b the rest:
+        // the factor reads S·A in place rather than from a copy, which would add m·d doubles to
+        // the solve's peak memory.
+        var sa = sab;
+        bool dampingFirst = damp > Numerics.Arithmetic.SpanArithmetic.MaxAbs<double>(sab.AsSpan(0, rows * d));
         if (damp > 0) sa = WithDampingRows(sa, rows, d, damp, dampingFirst);
         var pre = SketchPreconditioner.Factor(sa, damp > 0 ? rows + d : rows, d, rcond, options.SingularValues);
         ILinearOperator op = single is null ? new DenseOperator(scaled.A, n, d, n) : new SingleDenseOperator(single, n, d, n);

@@ -207,8 +207,8 @@ internal static unsafe class SrhtTransform
         }
 
         bool panelParallel = ForcedSchedule.Value is { } forced ? !forced : panels >= Environment.ProcessorCount;
-        // Panel buffers come from the cached, huge-page-backed scratch memory: a fresh N×4 array per
-        // worker and call cost more in page faults than the transform on a small VM.
+        // Panel buffers are huge-page-backed scratch memory: a fresh N×4 managed array per worker and
+        // call costs more in 4 KiB page faults than the transform on a small VM.
         int workers = panelParallel ? Math.Max(1, Math.Min(panels, Environment.ProcessorCount)) : 1;
         long slot = (long)padded * PanelWidth;
         using var scratch = Numerics.Memory.ScratchBuffer.Rent(workers * slot * sizeof(double));

@@ -1,0 +1,120 @@
+using MathNet.Numerics.LinearAlgebra;
+using Numerics.Arithmetic;
+using Numerics.Optimization;
+
+namespace Numerics.Transport;
+
+/// <summary>
+/// Sparsity-constrained optimal transport (Liu, Puigcerver &amp; Blondel, ICLR 2023):
+/// min_{T ∈ U(a,b)} ⟨T, C⟩ + (γ/2)‖T‖² subject to at most k non-zeros in each column of T, solved
+/// through its semi-dual S_k(α) or dual D_k(α, β) by the shared L-BFGS.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The duals are concave and smooth almost everywhere; they are the exact duals of the problem with
+/// each column's regulariser replaced by its convex envelope, so their maximum is a lower bound on
+/// the constrained primal and the plan read off the maximiser has ≤ k non-zeros per column. The
+/// semi-dual keeps Tᵀ·1 = b exactly; the dual relaxes both marginals.
+/// </para>
+/// <para>
+/// Smoothness grows with k. For k ≥ m there is no sparsity constraint and this is
+/// quadratically-regularised transport (<see cref="QuadraticTransport"/>), whose dual has a
+/// (1/γ)-Lipschitz gradient. At k = 1 the semi-dual is the unregularised one plus (γ/2)‖b‖², piecewise
+/// linear near its maximum, and L-BFGS is expected to end <see cref="SolverStatus.Stalled"/> with the
+/// row marginals only approximately met; the result reports that status and the violations.
+/// </para>
+/// </remarks>
+public static class SparseTransport
+{
+    /// <summary>Solves the problem (C, a, b) with at most <paramref name="k"/> non-zeros per column of the plan.</summary>
+    /// <param name="cost">C, m×n, finite.</param>
+    /// <param name="a">Source weights, length m, non-negative, summing to 1 (within <see cref="TransportProblem.MarginalSumTolerance"/>).</param>
+    /// <param name="b">Target weights, length n, likewise.</param>
+    /// <param name="k">The most non-zeros per column, ≥ 1; k ≥ m is quadratically-regularised transport.</param>
+    /// <param name="options">γ, formulation, tolerance, limits, warm starts; null: the defaults of <see cref="SparseTransportOptions"/>.</param>
+    /// <exception cref="ArgumentException">Bad input, named by the parameter (see <see cref="TransportProblem.Create"/>), or a warm start of the wrong length or with NaN/±∞.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">k &lt; 1.</exception>
+    public static SparseTransportResult Solve(Matrix<double> cost, Vector<double> a, Vector<double> b, int k, SparseTransportOptions? options = null) =>
+        Solve(TransportProblem.Create(cost, a, b), k, options);
+
+    /// <summary>Solves a validated <paramref name="problem"/>; see <see cref="Solve(Matrix{double}, Vector{double}, Vector{double}, int, SparseTransportOptions?)"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="problem"/> is null.</exception>
+    /// <exception cref="ArgumentException">An option or warm start is invalid.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">k &lt; 1.</exception>
+    public static SparseTransportResult Solve(TransportProblem problem, int k, SparseTransportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        options ??= new SparseTransportOptions();
+        options.Validate(nameof(options));
+        int m = problem.Rows, n = problem.Columns;
+        bool dual = options.Formulation == TransportFormulation.Dual;
+        var x0 = new double[dual ? m + n : m];
+        CopyWarmStart(options.InitialAlpha, x0.AsSpan(0, m), "InitialAlpha");
+        if (dual) CopyWarmStart(options.InitialBeta, x0.AsSpan(m), "InitialBeta");
+        ISparseTransportObjective<double[]> objective = dual
+            ? new DualObjective(problem, k, options.Gamma)
+            : new SemiDualObjective(problem, k, options.Gamma);
+        return Solve(objective, HostVectorArithmetic.Instance, x0, options);
+    }
+
+    /// <summary>
+    /// Maximises the dual that <paramref name="objective"/> evaluates, from <paramref name="x0"/>, on
+    /// any vector storage: the control logic shared by the CPU and a device. γ, k and the formulation
+    /// are the objective's; the options supply the tolerance, limits, history, cancellation and progress.
+    /// </summary>
+    /// <typeparam name="TVector">The vector handle.</typeparam>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">x0 has the wrong length or holds NaN/±∞; an option is out of range.</exception>
+    public static SparseTransportResult Solve<TVector>(ISparseTransportObjective<TVector> objective, IVectorArithmetic<TVector> arithmetic, TVector x0,
+        SparseTransportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        ArgumentNullException.ThrowIfNull(arithmetic);
+        options ??= new SparseTransportOptions();
+        options.Validate(nameof(options));
+        var run = new Lbfgs<TVector>(arithmetic).Minimize(objective, x0, options.ToLbfgs());
+        var plan = objective.Plan(run.X);
+        var x = objective.Potentials(run.X);
+        arithmetic.Release(run.X);
+        arithmetic.Release(run.Gradient);
+
+        var problem = objective.Problem;
+        int m = problem.Rows;
+        double cost = plan.Cost(problem.Cost);
+        double regularized = cost + 0.5 * objective.Gamma * plan.SquaredNorm();
+        double dualValue = -run.Value;
+        bool dual = objective.Formulation == TransportFormulation.Dual;
+        return new SparseTransportResult(
+            plan,
+            Vector<double>.Build.Dense(x[..m]),
+            dual ? Vector<double>.Build.Dense(x[m..]) : null,
+            objective.Formulation,
+            objective.MaxNonZerosPerColumn,
+            objective.Gamma,
+            cost,
+            regularized,
+            dualValue,
+            regularized - dualValue,
+            problem.RowMarginalError(plan),
+            problem.ColumnMarginalError(plan),
+            run.Residual,
+            plan.MaxNonZerosPerColumn(),
+            run.Status,
+            run.Iterations,
+            run.Evaluations);
+    }
+
+    private static void CopyWarmStart(Vector<double>? start, Span<double> destination, string field)
+    {
+        if (start is null) return;
+        if (start.Count != destination.Length)
+            throw new ArgumentException($"SparseTransportOptions.{field} has length {start.Count}; expected {destination.Length}.", "options");
+        for (int i = 0; i < destination.Length; i++)
+        {
+            double v = start[i];
+            if (!double.IsFinite(v)) throw new ArgumentException($"SparseTransportOptions.{field}[{i}] = {v}; warm starts must be finite.", "options");
+            destination[i] = v;
+        }
+    }
+}

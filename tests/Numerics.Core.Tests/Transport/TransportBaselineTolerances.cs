@@ -1,0 +1,18 @@
+namespace Numerics.Core.Tests.Transport;
+
+/// <summary>The tolerances of the transport baseline tests, each with where it comes from.</summary>
+internal static class TransportBaselineTolerances
+{
+    /// <summary>
+    /// Two evaluations of an O(1) cost as sums of at most m + n − 1 ≤ 10⁴ products of masses ≤ 1
+    /// and costs ≤ 1, in different orders: each differs from the exact sum by at most (m + n)·u,
+    /// about 1e-12 at 10⁴ terms; 1e-11 covers both and the few roundings of the potentials.
+    /// </summary>
+    public const double CostAgreement = 1e-11;
+
+    /// <summary>
+    /// The solver's default certificate tolerance (ExactTransportOptions.DefaultTolerance): a test
+    /// asserts that the reported certificate is at most this, after recomputing it itself.
+    /// </summary>
+    public const double Certificate = 1e-9;
+}

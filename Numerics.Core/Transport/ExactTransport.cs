@@ -1,5 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
-using Numerics.LinearAlgebra;
+using Numerics.Arithmetic;
 using Numerics.Optimization;
 
 namespace Numerics.Transport;
@@ -30,12 +30,7 @@ public static class ExactTransport
     /// <exception cref="ArgumentException">See <see cref="Solve(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, int, int, ExactTransportOptions?)"/>.</exception>
     public static ExactTransportResult Solve(double[] a, double[] b, Matrix<double> cost, ExactTransportOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        ArgumentNullException.ThrowIfNull(cost);
-        if (cost.RowCount != a.Length || cost.ColumnCount != b.Length)
-            throw new ArgumentException($"The cost is {cost.RowCount}×{cost.ColumnCount} but the marginals have lengths {a.Length} and {b.Length}.", nameof(cost));
-        return Solve(a, b, DenseStorage.ColumnMajor(cost), a.Length, b.Length, options);
+        return Solve(a, b, TransportInput.ColumnMajorCost(a, b, cost), a.Length, b.Length, options);
     }
 
     /// <summary>Solves exact OT for a column-major rows×columns cost held in a span.</summary>
@@ -51,11 +46,7 @@ public static class ExactTransport
     {
         options ??= new ExactTransportOptions();
         options.Validate(nameof(options));
-        if (a.Length != rows) throw new ArgumentException($"a has length {a.Length}, the cost has {rows} rows.", nameof(a));
-        if (b.Length != columns) throw new ArgumentException($"b has length {b.Length}, the cost has {columns} columns.", nameof(b));
-        TransportInput.RequireMarginal(a, nameof(a));
-        TransportInput.RequireMarginal(b, nameof(b));
-        TransportInput.RequireCost(cost, rows, columns, nameof(cost));
+        TransportInput.RequireProblem(a, b, cost, rows, columns);
         return SolveValidated(a, b, cost, rows, columns, null, options);
     }
 
@@ -68,8 +59,8 @@ public static class ExactTransport
         var bSolved = new double[n];
         for (int j = 0; j < n; j++) bSolved[j] = b[j] * (sumA / sumB);
 
-        var rowsKept = Positive(a);
-        var columnsKept = Positive(bSolved);
+        var rowsKept = TransportInput.PositiveIndices(a);
+        var columnsKept = TransportInput.PositiveIndices(bSolved);
         int mk = rowsKept.Length, nk = columnsKept.Length;
         double maxAbs = TransportInput.MaxAbs(cost);
         // A power of two, so the scaling is exact: max |c|·2⁻ᵉ lies in [½, 1).
@@ -102,7 +93,7 @@ public static class ExactTransport
         var certificate = TransportCertificate.Compute(plan, a, bSolved, u, v, cost);
         double tolerance = options.Tolerance ?? ExactTransportOptions.DefaultTolerance;
         double costScale = maxAbs > 0 ? maxAbs : 1;
-        double dual = Dot(a, u) + Dot(bSolved, v);
+        double dual = SpanArithmetic.Dot<double>(a, u) + SpanArithmetic.Dot<double>(bSolved, v);
         SolverStatus status = !double.IsFinite(dual) ? SolverStatus.Breakdown
             : certificate.Holds(tolerance, costScale) ? SolverStatus.Converged
             : outcome switch
@@ -154,16 +145,9 @@ public static class ExactTransport
     /// <summary>POT's <c>center_ot_dual</c>: u + k, v − k with k = (b·v − a·u)/(Σa + Σb), so that a·u = b·v.</summary>
     private static void Center(double[] u, double[] v, ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
-        double k = (Dot(b, v) - Dot(a, u)) / (Sum(a) + Sum(b));
+        double k = (SpanArithmetic.Dot<double>(b, v) - SpanArithmetic.Dot<double>(a, u)) / (Sum(a) + Sum(b));
         for (int i = 0; i < u.Length; i++) u[i] += k;
         for (int j = 0; j < v.Length; j++) v[j] -= k;
-    }
-
-    private static int[] Positive(ReadOnlySpan<double> w)
-    {
-        var kept = new List<int>(w.Length);
-        for (int i = 0; i < w.Length; i++) if (w[i] > 0) kept.Add(i);
-        return kept.ToArray();
     }
 
     private static double[] Gather(ReadOnlySpan<double> w, int[] indices)
@@ -177,13 +161,6 @@ public static class ExactTransport
     {
         double s = 0;
         foreach (double t in x) s += t;
-        return s;
-    }
-
-    private static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
-    {
-        double s = 0;
-        for (int i = 0; i < x.Length; i++) s += x[i] * y[i];
         return s;
     }
 }

@@ -1,3 +1,5 @@
+using MathNet.Numerics.LinearAlgebra;
+
 namespace Numerics.Transport;
 
 /// <summary>
@@ -39,6 +41,41 @@ public static class TransportInput
         LinearAlgebra.DenseStorage.RequireFinite(cost, paramName);
     }
 
+    /// <summary>
+    /// Checks a problem given as marginals and a column-major rows×columns cost: lengths, then
+    /// <see cref="RequireMarginal"/> for both and <see cref="RequireCost"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">Names a, b or cost.</exception>
+    public static void RequireProblem(ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> cost, int rows, int columns)
+    {
+        if (a.Length != rows) throw new ArgumentException($"a has length {a.Length}, the cost has {rows} rows.", nameof(a));
+        if (b.Length != columns) throw new ArgumentException($"b has length {b.Length}, the cost has {columns} columns.", nameof(b));
+        RequireMarginal(a, nameof(a));
+        RequireMarginal(b, nameof(b));
+        RequireCost(cost, rows, columns, nameof(cost));
+    }
+
+    /// <summary>The column-major values of a cost matrix whose shape must be a.Length × b.Length (no copy when dense).</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">The shape does not match (names cost).</exception>
+    internal static double[] ColumnMajorCost(double[] a, double[] b, Matrix<double> cost)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        ArgumentNullException.ThrowIfNull(cost);
+        if (cost.RowCount != a.Length || cost.ColumnCount != b.Length)
+            throw new ArgumentException($"The cost is {cost.RowCount}×{cost.ColumnCount} but the marginals have lengths {a.Length} and {b.Length}.", nameof(cost));
+        return LinearAlgebra.DenseStorage.ColumnMajor(cost);
+    }
+
     /// <summary>max |cᵢⱼ| (0 for an empty cost).</summary>
     internal static double MaxAbs(ReadOnlySpan<double> cost) => Arithmetic.SpanArithmetic.MaxAbs(cost);
+
+    /// <summary>The indices of the positive entries, ascending.</summary>
+    internal static int[] PositiveIndices(ReadOnlySpan<double> weights)
+    {
+        var kept = new List<int>(weights.Length);
+        for (int i = 0; i < weights.Length; i++) if (weights[i] > 0) kept.Add(i);
+        return kept.ToArray();
+    }
 }

@@ -49,9 +49,7 @@ public class ExactTransportTests
     [InlineData(300, 300, 3)]
     public void IsOptimalByDualityOnRandomProblems(int m, int n, int seed)
     {
-        var a = Marginal(m, seed);
-        var b = Marginal(n, seed + 1);
-        var cost = Cost(m, n, seed + 2);
+        var (a, b, cost) = Problem(m, n, seed);
         var r = ExactTransport.Solve(a, b, cost, m, n);
         Assert.Equal(SolverStatus.Converged, r.Status);
         AssertOptimal(r, a, b, cost);
@@ -140,9 +138,7 @@ public class ExactTransportTests
     [InlineData(-3.0)]
     public void IsInvariantToTheScaleOfTheCost(double scale)
     {
-        var a = Marginal(25, 7);
-        var b = Marginal(18, 8);
-        var cost = Cost(25, 18, 9);
+        var (a, b, cost) = Problem(25, 18, 7);
         var reference = ExactTransport.Solve(a, b, cost, 25, 18);
         var scaled = ExactTransport.Solve(a, b, Array.ConvertAll(cost, c => c * scale), 25, 18);
         Assert.Equal(SolverStatus.Converged, scaled.Status);
@@ -163,9 +159,7 @@ public class ExactTransportTests
     [Fact]
     public void AcceptsAMathNetMatrix()
     {
-        var a = Marginal(5, 1);
-        var b = Marginal(6, 2);
-        var cost = Cost(5, 6, 3);
+        var (a, b, cost) = Problem(5, 6, 1);
         var fromSpan = ExactTransport.Solve(a, b, cost, 5, 6);
         var fromMatrix = ExactTransport.Solve(a, b, Matrix<double>.Build.Dense(5, 6, cost));
         Assert.Equal(fromSpan.Plan.Values, fromMatrix.Plan.Values);
@@ -175,9 +169,7 @@ public class ExactTransportTests
     [Fact]
     public void ReportsThePivotLimitAsAStatus()
     {
-        var a = Marginal(30, 1);
-        var b = Marginal(30, 2);
-        var cost = Cost(30, 30, 3);
+        var (a, b, cost) = Problem(30, 30, 1);
         var r = ExactTransport.Solve(a, b, cost, 30, 30, new ExactTransportOptions { MaxIterations = 5 });
         Assert.Equal(SolverStatus.MaxIterations, r.Status);
         Assert.Equal(5, r.Iterations);
@@ -187,9 +179,7 @@ public class ExactTransportTests
     [Fact]
     public void ReportsCancellationAndProgress()
     {
-        var a = Marginal(10, 1);
-        var b = Marginal(10, 2);
-        var cost = Cost(10, 10, 3);
+        var (a, b, cost) = Problem(10, 10, 1);
         var cancelled = ExactTransport.Solve(a, b, cost, 10, 10, new ExactTransportOptions { CancellationToken = new CancellationToken(true) });
         Assert.Equal(SolverStatus.Cancelled, cancelled.Status);
         Assert.Equal(0, cancelled.Iterations);
@@ -206,9 +196,7 @@ public class ExactTransportTests
         // For k = 1, max_{1,b}(s) = b·maxᵢ sᵢ − γb²/2, so S₁(u) = Σaᵢuᵢ − Σⱼ(bⱼ·maxᵢ(uᵢ − cᵢⱼ) − γbⱼ²/2),
         // which at the exact potentials is the exact cost + (γ/2)‖b‖², for every γ.
         int m = 40, n = 35;
-        var a = Marginal(m, 21);
-        var b = Marginal(n, 22);
-        var cost = Cost(m, n, 23);
+        var (a, b, cost) = Problem(m, n, 21);
         var r = ExactTransport.Solve(a, b, cost, m, n);
         foreach (double gamma in new[] { 0.1, 1.0 })
         {

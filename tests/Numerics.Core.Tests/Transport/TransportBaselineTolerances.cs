@@ -15,4 +15,18 @@ internal static class TransportBaselineTolerances
     /// asserts that the reported certificate is at most this, after recomputing it itself.
     /// </summary>
     public const double Certificate = 1e-9;
+
+    /// <summary>
+    /// Sinkhorn's plan against a quantity it converged to with marginal tolerance τ: the plan moves
+    /// by about τ per iteration near the fixed point (linear convergence), so entries and marginals
+    /// agree to a small multiple of τ; 10τ.
+    /// </summary>
+    public static double SinkhornAgreement(double tolerance) => 10 * tolerance;
+
+    /// <summary>
+    /// The plan Tᵢⱼ recomputed as aᵢbⱼ·exp((fᵢ + gⱼ − cᵢⱼ)/ε) from the returned potentials: one
+    /// exponential of an argument of size |x| ≤ 50 here, whose rounding of about |x|·u relative is
+    /// amplified by exp; 1e-13 relative covers |x|·u·4 with room.
+    /// </summary>
+    public const double PlanFormula = 1e-13;
 }

@@ -14,6 +14,9 @@ internal static class TransportTestProblems
         return w;
     }
 
+    /// <summary>Random marginals (seeds seed, seed + 1) and a random cost (seed + 2) of shape m×n.</summary>
+    public static (double[] A, double[] B, double[] Cost) Problem(int m, int n, int seed) => (Marginal(m, seed), Marginal(n, seed + 1), Cost(m, n, seed + 2));
+
     /// <summary>The uniform probability vector.</summary>
     public static double[] Uniform(int length) => Enumerable.Repeat(1.0 / length, length).ToArray();
 

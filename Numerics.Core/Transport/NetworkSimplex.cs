@@ -23,7 +23,7 @@ namespace Numerics.Transport;
 /// Pricing is LEMON's block search: the arcs are scanned cyclically in blocks of ⌈√(m·n)⌉ and the
 /// most negative reduced cost of the first block that has one enters. Artificial arcs never re-enter.
 /// Arcs whose state is 0 from the start are never priced: a caller restricts the network to a
-/// support that way (the exact-plan reconstruction).
+/// support that way (<see cref="ExactPlanReconstruction"/>).
 /// </para>
 /// </remarks>
 internal sealed class NetworkSimplex

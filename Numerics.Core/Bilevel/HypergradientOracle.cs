@@ -93,7 +93,8 @@ public sealed class HypergradientOracle<TVector> : IDisposable
         var lower = SolveLower(t, epsilon);
         // SolveLower left ∇g(x̃) in _gradient.
         var constants = _problem.Constants(t, _x);
-        constants.Validate(nameof(theta));
+        if (lower.Status == SolverStatus.Breakdown || !constants.IsUsable)
+            return new HypergradientEstimate(new double[t.Length], double.NaN, lower, double.NaN, 0, SolverStatus.Breakdown);
         var hessian = new LowerLevelHessian<TVector>(_problem, t, _x);
         var cg = new ConjugateGradient<TVector>(_ops);
         double gNorm = lower.UpperGradientNorm;
@@ -126,7 +127,12 @@ public sealed class HypergradientOracle<TVector> : IDisposable
         ValidateTheta(_problem, theta, nameof(theta));
         RequirePositive(epsilon, nameof(epsilon));
         var constants = _problem.Constants(theta, start);
-        constants.Validate(nameof(theta));
+        if (!constants.IsUsable)
+        {
+            // θ so extreme that the constants overflowed (a wild trial step): no solution to certify.
+            _ops.Copy(start, destination);
+            return new LowerLevelSolution(double.PositiveInfinity, double.NaN, double.NaN, 0, SolverStatus.Breakdown, _problem.UpperSmoothness);
+        }
         double mu = constants.StrongConvexity;
         var objective = new LowerLevelObjective<TVector>(_problem, theta);
         double gradientNorm = GradientNorm(objective, start);

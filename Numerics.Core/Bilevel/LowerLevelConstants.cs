@@ -11,13 +11,8 @@ namespace Numerics.Bilevel;
 /// <param name="MixedLipschitz">L_B: ‖B(x) − B(x′)‖₂ ≤ L_B‖x − x′‖.</param>
 public readonly record struct LowerLevelConstants(double StrongConvexity, double Smoothness, double MixedNorm, double HessianLipschitz, double MixedLipschitz)
 {
-    /// <summary>Throws <see cref="ArgumentException"/> naming <paramref name="paramName"/> unless 0 &lt; μ ≤ L &lt; ∞ and the others are finite and non-negative.</summary>
-    public void Validate(string paramName)
-    {
-        if (!(StrongConvexity > 0) || !(Smoothness >= StrongConvexity) || !double.IsFinite(Smoothness))
-            throw new ArgumentException($"The lower-level constants need 0 < mu <= L < infinity, got mu = {StrongConvexity}, L = {Smoothness}.", paramName);
-        if (!(MixedNorm >= 0) || !double.IsFinite(MixedNorm) || !(HessianLipschitz >= 0) || !double.IsFinite(HessianLipschitz)
-            || !(MixedLipschitz >= 0) || !double.IsFinite(MixedLipschitz))
-            throw new ArgumentException($"The lower-level constants ||B||, L_A, L_B must be finite and non-negative, got {MixedNorm}, {HessianLipschitz}, {MixedLipschitz}.", paramName);
-    }
+    /// <summary>True when 0 &lt; μ ≤ L &lt; ∞ and ‖B‖, L_A, L_B are finite and non-negative; false at a θ so extreme that e^θ overflowed, for example.</summary>
+    public bool IsUsable => StrongConvexity > 0 && Smoothness >= StrongConvexity && double.IsFinite(Smoothness)
+        && MixedNorm >= 0 && double.IsFinite(MixedNorm) && HessianLipschitz >= 0 && double.IsFinite(HessianLipschitz)
+        && MixedLipschitz >= 0 && double.IsFinite(MixedLipschitz);
 }

@@ -27,7 +27,7 @@ public static class CliApp
         .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     /// <summary>Every subcommand. A family adds its command here.</summary>
-    public static IReadOnlyList<ICliCommand> Commands { get; } = [new InfoCommand(), new LstsqCommand(), new ClipCommand()];
+    public static IReadOnlyList<ICliCommand> Commands { get; } = [new InfoCommand(), new LstsqCommand(), new ClipCommand(), new BilevelCommand()];
 
     /// <summary>The options every command reads (<see cref="CliContext"/>), for the usage text.</summary>
     private static string CommonOptions => $"common options: --out PATH  --seed N  --device {CliContext.Devices.Usage}  --quiet  {VerboseFlag}";
@@ -78,6 +78,10 @@ public static class CliApp
         }
     }
 
+    private static ICliCommand Find(IReadOnlyList<ICliCommand> commands, string word, string what) =>
+        commands.FirstOrDefault(c => c.Name == word)
+            ?? throw new CliUsageException($"unknown {what} '{word}' (try: {string.Join(", ", commands.Select(c => c.Name))})");
+
     private static int Dispatch(string[] args, TextWriter output, TextWriter error)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -93,9 +97,18 @@ public static class CliApp
             output.WriteLine($"numerics {Version} (BLAS: {Numerics.LinearAlgebra.LinearAlgebraBackend.Current.Kind})");
             return Success;
         }
-        var command = Commands.FirstOrDefault(c => c.Name == args[0]);
-        if (command is null)
-            throw new CliUsageException($"unknown command '{args[0]}' (try: {string.Join(", ", Commands.Select(c => c.Name))})");
+        var command = Find(Commands, args[0], "command");
+        if (command is ICliCommandGroup group)
+        {
+            if (args.Length < 2 || args[1] is "-h" or "--help")
+            {
+                error.WriteLine($"usage: numerics {group.Name} <{string.Join("|", group.Subcommands.Select(c => c.Name))}> [--option value ...]");
+                foreach (var c in group.Subcommands) error.WriteLine($"  {c.Name,-10} {c.Summary}");
+                return args.Length < 2 ? UsageError : Success;
+            }
+            command = Find(group.Subcommands, args[1], $"{group.Name} subcommand");
+            args = args[1..];
+        }
         if (args.Length == 2 && args[1] is "-h" or "--help")
         {
             error.WriteLine($"usage: {command.Usage}");

@@ -112,6 +112,9 @@ public sealed class CliContext
     /// <summary>Writes a result vector to <c>--out</c> (required) as float64.</summary>
     public void Save(Vector<double> result) => Store(path => Npy.Write(path, result));
 
+    /// <summary>Writes a result array of any shape to <c>--out</c> (required).</summary>
+    public void Save(NpyArray result) => Store(path => Npy.Write(path, result));
+
     /// <summary>Writes to the <c>--out</c> path; a directory, a missing folder or a refused write is a usage error naming the option.</summary>
     private void Store(Action<string> write)
     {

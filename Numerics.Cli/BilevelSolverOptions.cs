@@ -1,0 +1,77 @@
+using Numerics.Bilevel;
+
+namespace Numerics.Cli;
+
+/// <summary>The solver options every <c>numerics bilevel</c> subcommand shares, and the summary fields of its result.</summary>
+public sealed class BilevelSolverOptions
+{
+    /// <summary>The bilevel methods.</summary>
+    public enum Method
+    {
+        /// <summary><see cref="MaidSolver{TVector}"/>.</summary>
+        Maid,
+        /// <summary><see cref="FixedScheduleSolver{TVector}"/>.</summary>
+        Fixed,
+    }
+
+    /// <summary>The words of <c>--method</c>.</summary>
+    public static WordTable<Method> Methods { get; } = new(("maid", Method.Maid), ("fixed", Method.Fixed));
+
+    /// <summary>The words of <c>--schedule</c> (the fixed method's).</summary>
+    public static WordTable<AccuracySchedule> Schedules { get; } = new(("geometric", AccuracySchedule.Geometric), ("constant", AccuracySchedule.Constant),
+        ("quadratic", AccuracySchedule.Quadratic), ("cubic", AccuracySchedule.Cubic));
+
+    /// <summary>The options' usage text.</summary>
+    public static string Usage =>
+        $"[--method {Methods.Usage}] [--schedule {Schedules.Usage}] [--max-iterations K] [--tol T] [--epsilon0 E] [--delta0 D] [--step0 A]";
+
+    private readonly Method _method;
+    private readonly BilevelOptions _options;
+
+    /// <summary>Reads the options from the command line (<c>--device gpu</c> is refused: the bilevel solvers run on the CPU).</summary>
+    public BilevelSolverOptions(CliContext context)
+    {
+        var progress = new ImmediateProgress(p => context.Progress(p.Iteration, p.Objective, p.Residual));
+        var args = context.Arguments;
+        _method = args.Word("method", Methods);
+        var schedule = args.Word("schedule", Schedules);
+        int maxIterations = args.Int("max-iterations", BilevelOptions.DefaultMaxIterations, min: 1);
+        double tol = args.Double("tol", BilevelOptions.DefaultTolerance, positive: true);
+        double epsilon = args.Double("epsilon0", 0.1, positive: true);
+        double delta = args.Double("delta0", epsilon, positive: true);
+        double? step = args.Optional("step0") is null ? null : args.Double("step0", 0, positive: true);
+        if (context.Device == CliDevice.Gpu) throw new CliUsageException("numerics bilevel runs on the CPU; use --device cpu");
+        if (_method == Method.Maid && args.Optional("schedule") is not null) throw new CliUsageException("--schedule applies to --method fixed");
+        _options = _method == Method.Maid
+            ? new MaidOptions { MaxIterations = maxIterations, Tolerance = tol, InitialAccuracy = epsilon, InitialAdjointAccuracy = delta, InitialStep = step ?? new MaidOptions().InitialStep, Progress = progress }
+            : new FixedScheduleOptions { MaxIterations = maxIterations, Tolerance = tol, InitialAccuracy = epsilon, InitialAdjointAccuracy = delta, InitialStep = step, Schedule = schedule, Progress = progress };
+    }
+
+    /// <summary>Runs the selected solver.</summary>
+    public BilevelResult<double[]> Solve(IBilevelProblem<double[]> problem, double[] theta0)
+    {
+        var ops = Numerics.Arithmetic.HostVectorArithmetic.Instance;
+        IBilevelSolver<double[]> solver = _options is MaidOptions maid ? new MaidSolver<double[]>(ops, maid) : new FixedScheduleSolver<double[]>(ops, (FixedScheduleOptions)_options);
+        return solver.Solve(problem, theta0);
+    }
+
+    /// <summary>The summary fields every subcommand prints.</summary>
+    public Dictionary<string, object?> Fields(BilevelResult<double[]> result, double seconds) => new()
+    {
+        ["method"] = Methods.WordOf(_method),
+        ["theta"] = result.Theta,
+        ["upper_loss"] = result.UpperLoss,
+        ["hypergradient_norm"] = result.Final.Norm,
+        ["hypergradient_error_bound"] = result.Final.ErrorBound,
+        ["iterations"] = result.Iterations,
+        ["accepted_steps"] = result.Steps.Count,
+        ["lower_iterations_total"] = result.LowerIterations,
+        ["cg_iterations_total"] = result.AdjointIterations,
+        ["epsilon"] = result.Epsilon,
+        ["delta"] = result.Delta,
+        ["status"] = result.Status.ToString(),
+        ["certified"] = result.Certified,
+        ["seconds"] = seconds,
+        ["device"] = "cpu",
+    };
+}

@@ -1,0 +1,132 @@
+using Numerics.Arithmetic;
+using Numerics.Optimization;
+
+namespace Numerics.Bilevel;
+
+/// <summary>
+/// The state one bilevel solve shares between its control rules: θ, the oracle with its warm
+/// starts, the accuracies, the counters, the step log, the stopping rule and the result.
+/// </summary>
+/// <typeparam name="TVector">The lower-level vector handle.</typeparam>
+internal sealed class BilevelRun<TVector> : IDisposable
+{
+    private readonly IVectorArithmetic<TVector> _ops;
+    private readonly IBilevelProblem<TVector> _problem;
+    private readonly BilevelOptions _options;
+    private readonly List<BilevelStep> _steps = [];
+    private readonly double _tolerance;
+    private readonly int _maxIterations;
+
+    public BilevelRun(IVectorArithmetic<TVector> arithmetic, IBilevelProblem<TVector> problem, ReadOnlySpan<double> theta0, BilevelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        HypergradientOracle<TVector>.ValidateTheta(problem, theta0, nameof(theta0));
+        _ops = arithmetic;
+        _problem = problem;
+        _options = options;
+        _tolerance = options.Tolerance ?? BilevelOptions.DefaultTolerance;
+        _maxIterations = options.MaxIterations ?? BilevelOptions.DefaultMaxIterations;
+        Theta = theta0.ToArray();
+        Epsilon = options.InitialAccuracy;
+        Delta = options.InitialAdjointAccuracy;
+        Oracle = new HypergradientOracle<TVector>(arithmetic, problem, theta0, options.Inner, options.CancellationToken);
+    }
+
+    public double[] Theta { get; private set; }
+
+    public HypergradientOracle<TVector> Oracle { get; }
+
+    public double Epsilon { get; set; }
+
+    public double Delta { get; set; }
+
+    public int Iterations { get; set; }
+
+    public long LowerIterations { get; private set; }
+
+    public long AdjointIterations { get; private set; }
+
+    public int DescentRefinements { get; set; }
+
+    public int BacktrackFailures { get; set; }
+
+    /// <summary>True when ε and δ are both at the floor, so that neither can be tightened.</summary>
+    public bool AtAccuracyFloor => Epsilon <= _options.MinAccuracy && Delta <= _options.MinAccuracy;
+
+    /// <summary>ε ← max(factor·ε, floor), δ likewise.</summary>
+    public void ScaleAccuracy(double factor)
+    {
+        Epsilon = Math.Max(Epsilon * factor, _options.MinAccuracy);
+        Delta = Math.Max(Delta * factor, _options.MinAccuracy);
+    }
+
+    /// <summary>The hypergradient at θ to the current accuracy, counted.</summary>
+    public HypergradientEstimate Estimate()
+    {
+        var estimate = Oracle.Estimate(Theta, Epsilon, Delta);
+        LowerIterations += estimate.Lower.Iterations;
+        AdjointIterations += estimate.AdjointIterations;
+        return estimate;
+    }
+
+    /// <summary>θ − step·z into a new array.</summary>
+    public double[] TrialPoint(double step, double[] z)
+    {
+        var trial = new double[Theta.Length];
+        for (int i = 0; i < trial.Length; i++) trial[i] = Theta[i] - step * z[i];
+        return trial;
+    }
+
+    /// <summary>The lower level at a trial θ̂ to the current ε, counted.</summary>
+    public LowerLevelSolution Trial(double[] theta)
+    {
+        var solution = Oracle.SolveTrial(theta, Epsilon);
+        LowerIterations += solution.Iterations;
+        return solution;
+    }
+
+    /// <summary>Moves to the trial θ̂ and logs the step.</summary>
+    public void Accept(double[] theta, double step, LowerLevelSolution trial, HypergradientEstimate estimate, double requiredDecrease)
+    {
+        Oracle.AcceptTrial();
+        Theta = theta;
+        _steps.Add(new BilevelStep(Iterations, (double[])theta.Clone(), step, trial.UpperLossUpperBound, estimate.Lower.UpperLossLowerBound, requiredDecrease,
+            Epsilon, Delta, estimate.Norm, estimate.ErrorBound, LowerIterations, AdjointIterations));
+    }
+
+    /// <summary>True when the estimate certifies stationarity to the tolerance.</summary>
+    public bool Stationary(HypergradientEstimate estimate) => estimate.StationarityBound <= _tolerance;
+
+    /// <summary>
+    /// The status to stop with given a hypergradient just recomputed at θ, or null to go on:
+    /// non-finite ⇒ Breakdown, certified stationarity ⇒ Converged, then the limits and the token.
+    /// </summary>
+    public SolverStatus? Check(HypergradientEstimate estimate)
+    {
+        if (!double.IsFinite(estimate.StationarityBound) || !double.IsFinite(estimate.Lower.UpperLoss)) return SolverStatus.Breakdown;
+        if (Stationary(estimate)) return SolverStatus.Converged;
+        if (Iterations >= _maxIterations || BudgetSpent) return SolverStatus.MaxIterations;
+        if (_options.CancellationToken.IsCancellationRequested) return SolverStatus.Cancelled;
+        return null;
+    }
+
+    /// <summary>True when the inner-iteration budget is spent or the token fired: refinement loops stop here.</summary>
+    public bool MustStop => BudgetSpent || _options.CancellationToken.IsCancellationRequested;
+
+    private bool BudgetSpent => LowerIterations + AdjointIterations >= _options.MaxInnerIterations;
+
+    /// <summary>Sends the outer iteration's progress record: the upper loss and the certified stationarity measure.</summary>
+    public void Report(HypergradientEstimate estimate) =>
+        _options.Progress?.Report(new IterationProgress(Iterations, estimate.Lower.UpperLoss, estimate.StationarityBound));
+
+    /// <summary>The result, with a caller-owned copy of the lower-level solution.</summary>
+    public BilevelResult<TVector> Finish(SolverStatus status, HypergradientEstimate final)
+    {
+        var x = _ops.Create(_problem.LowerDimension);
+        _ops.Copy(Oracle.LowerSolution, x);
+        return new BilevelResult<TVector>(Theta, x, final, status, Iterations, LowerIterations, AdjointIterations, DescentRefinements, BacktrackFailures,
+            Epsilon, Delta, _steps.ToArray(), _problem.ConstantsCertified);
+    }
+
+    public void Dispose() => Oracle.Dispose();
+}

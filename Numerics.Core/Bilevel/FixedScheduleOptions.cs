@@ -1,0 +1,40 @@
+namespace Numerics.Bilevel;
+
+/// <summary>
+/// Options of <see cref="FixedScheduleSolver{TVector}"/>, the HOAG-style baseline (Pedregosa 2016):
+/// ε and δ follow a preset schedule, and the step is 1/L with L multiplied by 0.95 after a step
+/// that did not raise the inexact loss and by 2 (rejecting the step) after one that did.
+/// </summary>
+public sealed record FixedScheduleOptions : BilevelOptions
+{
+    /// <summary>The schedule of ε_k (δ_k follows it with ratio δ₀/ε₀). Default <see cref="AccuracySchedule.Geometric"/> (HOAG's).</summary>
+    public AccuracySchedule Schedule { get; init; } = AccuracySchedule.Geometric;
+
+    /// <summary>r ∈ (0, 1) of the geometric schedule. Default 0.9 (HOAG's).</summary>
+    public double GeometricFactor { get; init; } = 0.9;
+
+    /// <summary>The first step 1/L; null (default): HOAG's L₀ = ‖z₀‖·n.</summary>
+    public double? InitialStep { get; init; }
+
+    /// <summary>ε_k at outer iteration k, floored at <see cref="BilevelOptions.MinAccuracy"/>.</summary>
+    public double AccuracyAt(int k)
+    {
+        double e = Schedule switch
+        {
+            AccuracySchedule.Constant => InitialAccuracy,
+            AccuracySchedule.Geometric => InitialAccuracy * Math.Pow(GeometricFactor, k),
+            AccuracySchedule.Quadratic => InitialAccuracy / ((k + 1.0) * (k + 1.0)),
+            _ => InitialAccuracy / Math.Pow(k + 1.0, 3),
+        };
+        return Math.Max(e, MinAccuracy);
+    }
+
+    /// <inheritdoc />
+    public override void Validate(string paramName)
+    {
+        base.Validate(paramName);
+        if (!Enum.IsDefined(Schedule)) throw new ArgumentException($"FixedScheduleOptions.Schedule {Schedule} is not a schedule.", paramName);
+        Fraction(GeometricFactor, nameof(GeometricFactor), paramName);
+        if (InitialStep is { } s) Positive(s, nameof(InitialStep), paramName);
+    }
+}

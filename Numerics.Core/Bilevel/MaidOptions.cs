@@ -1,0 +1,54 @@
+namespace Numerics.Bilevel;
+
+/// <summary>
+/// Options of <see cref="MaidSolver{TVector}"/>. Defaults follow MAID's reference code
+/// (Salehi, Mukherjee, Roberts, Ehrhardt): its class defaults, except the step shrink, for which
+/// the value of every published experiment (0.5) is used.
+/// </summary>
+public sealed record MaidOptions : BilevelOptions
+{
+    /// <summary>α₀, the first trial step. Default 0.1.</summary>
+    public double InitialStep { get; init; } = 0.1;
+
+    /// <summary>ρ ∈ (0, 1), the backtracking shrink of the step. Default 0.5.</summary>
+    public double StepShrink { get; init; } = 0.5;
+
+    /// <summary>ρ̄ ≥ 1: after an accepted step α the next search starts at ρ̄·α. Default 10/9.</summary>
+    public double StepGrowth { get; init; } = 10.0 / 9.0;
+
+    /// <summary>ν ∈ (0, 1): ε and δ are multiplied by ν when the descent test or a backtracking search fails. Default 0.5.</summary>
+    public double AccuracyShrink { get; init; } = 0.5;
+
+    /// <summary>ν̄ ≥ 1: ε and δ are multiplied by ν̄ after an accepted step (1: they only tighten). Default 1.05.</summary>
+    public double AccuracyGrowth { get; init; } = 1.05;
+
+    /// <summary>η ∈ (0, 1): the hypergradient is accepted when ω ≤ (1 − η)‖z‖, which makes −z a descent direction with ∇fᵀz ≥ η‖z‖². Default 1e-4.</summary>
+    public double DescentMargin { get; init; } = 1e-4;
+
+    /// <summary>λ ∈ (0, η): the certified decrease asked of a step α is λα‖z‖². Default 1e-8 (η²).</summary>
+    public double ArmijoConstant { get; init; } = 1e-8;
+
+    /// <summary>J₀ ≥ 1, the backtracking steps of the first search of an iteration; each retry at tighter accuracy gets one more. Default 10.</summary>
+    public int Backtracks { get; init; } = 10;
+
+    /// <summary>Backtracking searches per outer iteration (each after tightening ε and δ) before the iteration gives up with θ unchanged. Default 3.</summary>
+    public int BacktrackAttempts { get; init; } = 3;
+
+    /// <inheritdoc />
+    public override void Validate(string paramName)
+    {
+        base.Validate(paramName);
+        Positive(InitialStep, nameof(InitialStep), paramName);
+        Fraction(StepShrink, nameof(StepShrink), paramName);
+        Fraction(AccuracyShrink, nameof(AccuracyShrink), paramName);
+        Fraction(DescentMargin, nameof(DescentMargin), paramName);
+        if (!(StepGrowth >= 1) || !double.IsFinite(StepGrowth))
+            throw new ArgumentException($"MaidOptions.StepGrowth must be at least 1 and finite, got {StepGrowth}.", paramName);
+        if (!(AccuracyGrowth >= 1) || !double.IsFinite(AccuracyGrowth))
+            throw new ArgumentException($"MaidOptions.AccuracyGrowth must be at least 1 and finite, got {AccuracyGrowth}.", paramName);
+        if (!(ArmijoConstant > 0 && ArmijoConstant < DescentMargin))
+            throw new ArgumentException($"MaidOptions.ArmijoConstant must lie in (0, DescentMargin), got {ArmijoConstant}.", paramName);
+        if (Backtracks < 1) throw new ArgumentException($"MaidOptions.Backtracks must be at least 1, got {Backtracks}.", paramName);
+        if (BacktrackAttempts < 1) throw new ArgumentException($"MaidOptions.BacktrackAttempts must be at least 1, got {BacktrackAttempts}.", paramName);
+    }
+}

@@ -1,0 +1,70 @@
+using Numerics.Arithmetic;
+
+namespace Numerics.Bilevel;
+
+/// <summary>
+/// The smoothed absolute value ψ_ν(t) = √(t² + ν²) of the TV and field-of-experts potentials,
+/// and its derivatives as element-wise operators for <see cref="IVectorArithmetic{TVector}.Map{TOperator}(TOperator, TVector, TVector)"/>.
+/// </summary>
+/// <remarks>
+/// ψ′ = t/√(t² + ν²) ∈ (−1, 1); ψ″ = ν²/(t² + ν²)^{3/2} ∈ (0, 1/ν]; |ψ‴| ≤ (48/(25√5))/ν² (at
+/// t = ν/2). With ν = e^s, ∂ψ′/∂s = −ν²t/(t² + ν²)^{3/2}, whose derivative in t is bounded by 1/ν
+/// (at t = 0). These suprema give the problems' Lipschitz constants.
+/// </remarks>
+public static class SmoothedAbsolute
+{
+    /// <summary>sup_t |ψ‴(t)|·ν² = 48/(25√5).</summary>
+    public const double ThirdDerivativeBound = 0.8586501033599192;
+
+    /// <summary>ψ_ν(t) = √(t² + ν²).</summary>
+    /// <param name="Nu">ν &gt; 0.</param>
+    public readonly record struct Value(double Nu) : IUnaryOperator
+    {
+        /// <inheritdoc />
+        public double Invoke(double x) => Math.Sqrt(x * x + Nu * Nu);
+
+        /// <inheritdoc />
+        public float Invoke(float x) => (float)Invoke((double)x);
+    }
+
+    /// <summary>ψ′_ν(t) = t/√(t² + ν²).</summary>
+    /// <param name="Nu">ν &gt; 0.</param>
+    public readonly record struct Derivative(double Nu) : IUnaryOperator
+    {
+        /// <inheritdoc />
+        public double Invoke(double x) => x / Math.Sqrt(x * x + Nu * Nu);
+
+        /// <inheritdoc />
+        public float Invoke(float x) => (float)Invoke((double)x);
+    }
+
+    /// <summary>(t, v) ↦ ψ″_ν(t)·v, the diagonal of the Hessian applied to a difference v.</summary>
+    /// <param name="Nu">ν &gt; 0.</param>
+    public readonly record struct CurvatureTimes(double Nu) : IBinaryOperator
+    {
+        /// <inheritdoc />
+        public double Invoke(double x, double y)
+        {
+            double r = Math.Sqrt(x * x + Nu * Nu), c = Nu / r;
+            return c * c / r * y;
+        }
+
+        /// <inheritdoc />
+        public float Invoke(float x, float y) => (float)Invoke((double)x, y);
+    }
+
+    /// <summary>∂ψ′_ν(t)/∂(log ν) = −ν²t/(t² + ν²)^{3/2}.</summary>
+    /// <param name="Nu">ν &gt; 0.</param>
+    public readonly record struct SmoothingDerivative(double Nu) : IUnaryOperator
+    {
+        /// <inheritdoc />
+        public double Invoke(double x)
+        {
+            double r = Math.Sqrt(x * x + Nu * Nu), c = Nu / r;
+            return -c * c * (x / r);
+        }
+
+        /// <inheritdoc />
+        public float Invoke(float x) => (float)Invoke((double)x);
+    }
+}

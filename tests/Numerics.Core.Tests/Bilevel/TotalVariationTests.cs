@@ -1,0 +1,168 @@
+using Numerics.Arithmetic;
+using Numerics.Bilevel;
+using Numerics.Optimization;
+using Numerics.Random;
+using Xunit.Abstractions;
+
+namespace Numerics.Core.Tests.Bilevel;
+
+/// <summary>Smoothed-TV denoising: derivatives against finite differences, certified constants, the error bound, and MAID on real crops.</summary>
+public sealed class TotalVariationTests(ITestOutputHelper output)
+{
+    /// <summary>θ = (log weight, log smoothing) near where the learned values of σ = 0.1 lie.</summary>
+    private static readonly double[] Theta = [-3.0, -3.0];
+
+    /// <summary>
+    /// Relative agreement of an analytic derivative of h with a central difference at step 1e-6 in x
+    /// or θ: truncation h²|h‴| with |h‴| ≲ w/ν² ≈ 1 here, rounding u·|h|/1e-6 ≈ 1e-10·|h|.
+    /// </summary>
+    private const double DerivativeCheck = 1e-6;
+
+    private static double[] Direction(int n, ulong seed)
+    {
+        var v = new double[n];
+        new CounterRng(seed).FillNormal(v);
+        return v;
+    }
+
+    [Fact]
+    public void LowerDerivativesMatchFiniteDifferences()
+    {
+        using var problem = TotalVariationFixture.Problem(12, "camera_crop.npy", "coins_crop.npy");
+        int n = problem.LowerDimension;
+        var x = Direction(n, 3);
+        var v = Direction(n, 4);
+        var gradient = new double[n];
+        var plus = new double[n];
+        var minus = new double[n];
+        var xp = new double[n];
+        var xm = new double[n];
+        const double h = 1e-6;
+        for (int i = 0; i < n; i++) { xp[i] = x[i] + h * v[i]; xm[i] = x[i] - h * v[i]; }
+        problem.LowerObjective(Theta, x, gradient);
+        double directional = (problem.LowerObjective(Theta, xp, plus) - problem.LowerObjective(Theta, xm, minus)) / (2 * h);
+        double analytic = SpanArithmetic.Dot<double>(gradient, v);
+        Assert.True(Math.Abs(directional - analytic) <= DerivativeCheck * Math.Abs(analytic), $"{directional} vs {analytic}");
+
+        var hv = new double[n];
+        problem.LowerHessianProduct(Theta, x, v, hv);
+        for (int i = 0; i < n; i++) plus[i] = (plus[i] - minus[i]) / (2 * h);
+        Assert.True(Distance(plus, hv) <= DerivativeCheck * SpanArithmetic.Norm<double>(hv));
+
+        var mixed = new double[2];
+        problem.MixedProductTranspose(Theta, x, v, mixed);
+        for (int p = 0; p < 2; p++)
+        {
+            double[] tp = [.. Theta], tm = [.. Theta];
+            tp[p] += h;
+            tm[p] -= h;
+            problem.LowerObjective(tp, x, plus);
+            problem.LowerObjective(tm, x, minus);
+            double difference = (SpanArithmetic.Dot<double>(plus, v) - SpanArithmetic.Dot<double>(minus, v)) / (2 * h);
+            Assert.True(Math.Abs(difference - mixed[p]) <= DerivativeCheck * Math.Abs(mixed[p]), $"θ{p}: {difference} vs {mixed[p]}");
+        }
+    }
+
+    [Fact]
+    public void ConstantsBoundTheCurvatureAndItsVariation()
+    {
+        using var problem = TotalVariationFixture.Problem(10, "camera_crop.npy");
+        int n = problem.LowerDimension;
+        var constants = problem.Constants(Theta, Direction(n, 9));
+        for (ulong seed = 0; seed < 6; seed++)
+        {
+            // Differences at the scale of ν make ψ″ vary most.
+            var x = Direction(n, 20 + seed);
+            var y = Direction(n, 40 + seed);
+            for (int i = 0; i < n; i++) { x[i] *= 0.05; y[i] *= 0.05; }
+            var v = Direction(n, 60 + seed);
+            var ax = new double[n];
+            var ay = new double[n];
+            problem.LowerHessianProduct(Theta, x, v, ax);
+            problem.LowerHessianProduct(Theta, y, v, ay);
+            double vv = SpanArithmetic.Dot<double>(v, v), rayleigh = SpanArithmetic.Dot<double>(v, ax) / vv;
+            Assert.InRange(rayleigh, constants.StrongConvexity, constants.Smoothness);
+            Assert.True(Distance(ax, ay) <= constants.HessianLipschitz * Distance(x, y) * Math.Sqrt(vv));
+            var bx = new double[2];
+            var by = new double[2];
+            problem.MixedProductTranspose(Theta, x, v, bx);
+            problem.MixedProductTranspose(Theta, y, v, by);
+            Assert.True(Distance(bx, by) <= constants.MixedLipschitz * Distance(x, y) * Math.Sqrt(vv));
+            Assert.True(Math.Sqrt(bx[0] * bx[0] + bx[1] * bx[1]) <= problem.Constants(Theta, x).MixedNorm * Math.Sqrt(vv) * (1 + 1e-12));
+        }
+    }
+
+    [Fact]
+    public void HypergradientMatchesFiniteDifferencesOfTheAccuratelySolvedLoss()
+    {
+        using var problem = TotalVariationFixture.Problem(16, "camera_crop.npy");
+        var accurate = TotalVariationFixture.Accurate(problem, Theta);
+        for (int p = 0; p < 2; p++)
+        {
+            double h = BilevelTolerances.DifferenceStep;
+            double[] tp = [.. Theta], tm = [.. Theta];
+            tp[p] += h;
+            tm[p] -= h;
+            double difference = (TotalVariationFixture.Accurate(problem, tp).Lower.UpperLoss - TotalVariationFixture.Accurate(problem, tm).Lower.UpperLoss) / (2 * h);
+            Assert.True(Math.Abs(difference - accurate.Hypergradient[p]) <= BilevelTolerances.FiniteDifference * accurate.Norm,
+                $"θ{p}: {difference} vs {accurate.Hypergradient[p]}");
+        }
+    }
+
+    [Fact]
+    public void ErrorBoundBoundsTheTrueError()
+    {
+        using var problem = TotalVariationFixture.Problem(16, "coins_crop.npy");
+        var accurate = TotalVariationFixture.Accurate(problem, Theta);
+        foreach (double accuracy in new[] { 1.0, 1e-1, 1e-2, 1e-4 })
+        {
+            using var oracle = new HypergradientOracle<double[]>(HostVectorArithmetic.Instance, problem, Theta);
+            var estimate = oracle.Estimate(Theta, accuracy, accuracy);
+            double error = Distance(estimate.Hypergradient, accurate.Hypergradient);
+            // The accurate reference is itself within its own bound of ∇f.
+            Assert.True(error <= estimate.ErrorBound + accurate.ErrorBound, $"ε = δ = {accuracy}: error {error} > ω {estimate.ErrorBound}");
+            output.WriteLine($"ε = δ = {accuracy}: error {error:E2}, bound {estimate.ErrorBound:E2}");
+        }
+    }
+
+    [Fact]
+    public void MaidLearnsParametersThatImproveTheDenoising()
+    {
+        using var problem = TotalVariationFixture.Problem(20, "camera_crop.npy", "astronaut_crop.npy");
+        var (clean, noisy, _) = TotalVariationFixture.Stack(20, "camera_crop.npy", "astronaut_crop.npy");
+        double[] start = [-5.0, -5.0];
+        var result = new MaidSolver<double[]>(HostVectorArithmetic.Instance, new MaidOptions { MaxIterations = 25 }).Solve(problem, start);
+        Assert.NotEmpty(result.Steps);
+        double before = TotalVariationFixture.Accurate(problem, start).Lower.UpperLoss;
+        double after = TotalVariationFixture.Accurate(problem, result.Theta).Lower.UpperLoss;
+        double certified = result.Steps.Sum(s => s.RequiredDecrease);
+        Assert.True(after <= before - certified, $"{after} vs {before}");
+        double psnrNoisy = DenoisingImages.PeakSignalToNoiseRatio(clean, noisy);
+        double psnrDenoised = DenoisingImages.PeakSignalToNoiseRatio(clean, result.LowerSolution);
+        output.WriteLine($"θ = ({result.Theta[0]:F3}, {result.Theta[1]:F3}) {result.Status}, PSNR {psnrNoisy:F2} → {psnrDenoised:F2} dB, {result.TotalInnerIterations} inner iterations");
+        Assert.True(psnrDenoised > psnrNoisy + 1);
+    }
+
+    [Fact]
+    public void BadInputIsRejected()
+    {
+        var ops = HostVectorArithmetic.Instance;
+        var images = HostImageOperators.Instance;
+        var shape = new ImageShape(1, 4, 4);
+        var good = new double[16];
+        var bad = new double[16];
+        bad[5] = double.NaN;
+        Assert.Equal("noisy", Assert.Throws<ArgumentException>(() => new TotalVariationDenoisingProblem<double[]>(ops, images, shape, good, bad)).ParamName);
+        Assert.Equal("clean", Assert.Throws<ArgumentException>(() => new TotalVariationDenoisingProblem<double[]>(ops, images, shape, new double[15], good)).ParamName);
+        Assert.Equal("shape", Assert.Throws<ArgumentOutOfRangeException>(() => new TotalVariationDenoisingProblem<double[]>(ops, images, new ImageShape(1, 0, 4), good, good)).ParamName);
+        Assert.Equal("sigma", Assert.Throws<ArgumentOutOfRangeException>(() => DenoisingImages.AddNoise(good, -1, 0)).ParamName);
+        Assert.Equal("height", Assert.Throws<ArgumentOutOfRangeException>(() => DenoisingImages.Crop(good, shape, 2, 2, 3, 3)).ParamName);
+    }
+
+    private static double Distance(double[] a, double[] b)
+    {
+        double s = 0;
+        for (int i = 0; i < a.Length; i++) s += (a[i] - b[i]) * (a[i] - b[i]);
+        return Math.Sqrt(s);
+    }
+}

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Numerics.LinearAlgebra;
 
 namespace Numerics.Proximal;
@@ -79,11 +80,8 @@ public sealed partial class LearnedProximalNetwork
     private void Activate(double[] pre, double[] z, double[] slope, double[] curvature, int h, int m)
     {
         double beta = Architecture.Beta;
-        BatchColumns.For(h, m, (start, end) =>
-        {
-            for (int i = start * h; i < end * h; i++)
-                Softplus.Evaluate(pre[i], beta, out z[i], out slope[i], out curvature[i]);
-        });
+        BatchBlocks.For(h * m, (start, end) =>
+            Softplus.Evaluate(pre.AsSpan(start, end - start), beta, z.AsSpan(start, end - start), slope.AsSpan(start, end - start), curvature.AsSpan(start, end - start)));
     }
 
     /// <summary>ψ_j = wᵀz_K,j + aᵀy_j + α‖y_j‖², after <see cref="Forward"/>.</summary>
@@ -126,10 +124,8 @@ public sealed partial class LearnedProximalNetwork
             Backend.Gemm(Transpose.Transpose, Transpose.NoTranspose, n, m, h, 1.0, p.AsSpan(Layout.B(k), h * n), h, d, h, 1.0, x, n);
             Backend.Gemm(Transpose.Transpose, Transpose.NoTranspose, h, m, h, 1.0, p.AsSpan(Layout.W(k), h * h), h, d, h, 0.0, back.AsSpan(0, h * m), h);
             var s = ws.Slopes[k - 2];
-            BatchColumns.For(h, m, (start, end) =>
-            {
-                for (int i = start * h; i < end * h; i++) delta[i] = s[i] * back[i];
-            });
+            BatchBlocks.For(h * m, (start, end) =>
+                TensorPrimitives.Multiply(s.AsSpan(start, end - start), back.AsSpan(start, end - start), delta.AsSpan(start, end - start)));
         }
         Backend.Gemm(Transpose.Transpose, Transpose.NoTranspose, n, m, h, 1.0, p.AsSpan(Layout.A0, h * n), h, d, h, 1.0, x, n);
     }

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Numerics.LinearAlgebra;
 
 namespace Numerics.Proximal;
@@ -81,10 +82,8 @@ public sealed partial class LearnedProximalNetwork
             }
             double[] s = ws.Slopes[k - 1], z = ws.Activations[k - 1];
             int offset = h * m;
-            BatchColumns.For(h, m, (start, end) =>
-            {
-                for (int i = start * h; i < end * h; i++) z[offset + i] = s[i] * ud[i];
-            });
+            BatchBlocks.For(h * m, (start, end) =>
+                TensorPrimitives.Multiply(s.AsSpan(start, end - start), ud.AsSpan(start, end - start), z.AsSpan(offset + start, end - start)));
         }
     }
 
@@ -109,16 +108,14 @@ public sealed partial class LearnedProximalNetwork
             double[] s = ws.Slopes[k - 1], c = ws.Curvatures[k - 1], ud = ws.TangentPreactivations[k - 1];
             bool top = k == K;
             // At the top z̄_K = 0 and ż̄_K = w; below, [z̄ | ż̄] = W_{k+1}ᵀ[ū | u̇̄] sits in back.
-            BatchColumns.For(h, m, (start, end) =>
+            BatchBlocks.For(h * m, (start, end) =>
             {
-                for (int j = start; j < end; j++)
-                    for (int i = 0; i < h; i++)
-                    {
-                        int e = j * h + i;
-                        double zbar = top ? 0 : back[e], zdotbar = top ? w[i] : back[h * m + e];
-                        g[e] = s[e] * zbar + c[e] * ud[e] * zdotbar;
-                        g[h * m + e] = s[e] * zdotbar;
-                    }
+                for (int e = start, i = start % h; e < end; e++, i = i + 1 == h ? 0 : i + 1)
+                {
+                    double zbar = top ? 0 : back[e], zdotbar = top ? w[i] : back[h * m + e];
+                    g[e] = s[e] * zbar + c[e] * ud[e] * zdotbar;
+                    g[h * m + e] = s[e] * zdotbar;
+                }
             });
             var primalAdjoint = g.AsSpan(0, h * m);
             var inputWeights = p.AsSpan(k == 1 ? Layout.A0 : Layout.B(k), h * n);

@@ -34,4 +34,17 @@ internal static class ProximalTolerances
     /// values differ by rounding, a few tens of u relative for widths ≤ 50.
     /// </summary>
     public const double BatchConsistency = 1e-12;
+
+    /// <summary>
+    /// The inversion residual requested in the regulariser tests, relative to 1 + ‖x‖: the notes'
+    /// 1e-8, and far above the ≈1e-15 at which ∇F = f(u) − x can be evaluated.
+    /// </summary>
+    public const double Inversion = 1e-10;
+
+    /// <summary>
+    /// The global prox-optimality inequality ½‖v − x‖² + R(x) ≤ ½‖v − z‖² + R(z) holds exactly; each
+    /// side carries the inversion error, second order in the residual (R's error is ≈ residual·‖δŷ‖),
+    /// and a few u of the values' size. 1e-9 relative to the values covers both.
+    /// </summary>
+    public const double OptimalitySlack = 1e-9;
 }

@@ -27,7 +27,7 @@ public static class CliApp
         .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     /// <summary>Every subcommand. A family adds its command here.</summary>
-    public static IReadOnlyList<ICliCommand> Commands { get; } = [new InfoCommand(), new LstsqCommand(), new ClipCommand(), new BilevelCommand()];
+    public static IReadOnlyList<ICliCommand> Commands { get; } = [new InfoCommand(), new LstsqCommand(), new ClipCommand(), new BilevelCommand(), new OtCommand()];
 
     /// <summary>The options every command reads (<see cref="CliContext"/>), for the usage text.</summary>
     private static string CommonOptions => $"common options: --out PATH  --seed N  --device {CliContext.Devices.Usage}  --quiet  {VerboseFlag}";

@@ -73,7 +73,26 @@ public static class SparseTransport
         ArgumentNullException.ThrowIfNull(arithmetic);
         options ??= new SparseTransportOptions();
         options.Validate(nameof(options));
-        var run = new Lbfgs<TVector>(arithmetic).Minimize(objective, x0, options.ToLbfgs());
+        // L-BFGS runs on the potentials in units of σ (see PotentialScaledObjective); x = σ·u on the way out.
+        double unit = PotentialScaledObjective<TVector>.UnitFor(objective.Problem, objective.Gamma);
+        var scaled = new PotentialScaledObjective<TVector>(objective, arithmetic, unit);
+        var u0 = arithmetic.Create(objective.Dimension);
+        LbfgsResult<TVector> run;
+        try
+        {
+            if (arithmetic.Length(x0) != objective.Dimension)
+                throw new ArgumentException($"x0 has length {arithmetic.Length(x0)}; the objective's dimension is {objective.Dimension}.", nameof(x0));
+            arithmetic.Copy(x0, u0);
+            arithmetic.Scale(1 / unit, u0);
+            var progress = options.Progress is { } p ? new ObjectiveScaledProgress(p, unit) : null;
+            run = new Lbfgs<TVector>(arithmetic).Minimize(scaled, u0, options.ToLbfgs() with { Progress = progress });
+        }
+        finally
+        {
+            arithmetic.Release(u0);
+            scaled.Release();
+        }
+        arithmetic.Scale(unit, run.X);
         var plan = objective.Plan(run.X);
         var x = objective.Potentials(run.X);
         arithmetic.Release(run.X);
@@ -83,7 +102,7 @@ public static class SparseTransport
         int m = problem.Rows;
         double cost = plan.Cost(problem.Cost);
         double regularized = cost + 0.5 * objective.Gamma * plan.SquaredNorm();
-        double dualValue = -run.Value;
+        double dualValue = -run.Value * unit;
         bool dual = objective.Formulation == TransportFormulation.Dual;
         return new SparseTransportResult(
             plan,
@@ -103,6 +122,12 @@ public static class SparseTransport
             run.Status,
             run.Iterations,
             run.Evaluations);
+    }
+
+    /// <summary>Reports f = σ·f̃ where L-BFGS sees f̃, so progress shows the dual's own value.</summary>
+    private sealed class ObjectiveScaledProgress(IProgress<IterationProgress> inner, double unit) : IProgress<IterationProgress>
+    {
+        public void Report(IterationProgress value) => inner.Report(value with { Objective = value.Objective * unit });
     }
 
     private static void CopyWarmStart(Vector<double>? start, Span<double> destination, string field)

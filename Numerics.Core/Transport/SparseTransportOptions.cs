@@ -58,6 +58,7 @@ public sealed record SparseTransportOptions : IterativeOptions
         Tolerance = Tolerance ?? DefaultTolerance,
         MaxIterations = MaxIterations ?? DefaultMaxIterations,
         History = History,
+        StallDecrease = 0,
         CancellationToken = CancellationToken,
         Progress = Progress,
     };

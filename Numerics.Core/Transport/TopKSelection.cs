@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Numerics.Transport;
 
 /// <summary>
@@ -162,8 +164,11 @@ internal sealed class TopKSelection
             }
             return;
         }
-        values.Sort(indices, static (a, b) => b.CompareTo(a));
-        // The sort orders values only; runs of equal values are put in index order here.
+        // Ascending on the negated values takes the sort's comparer-free fast path (a delegate
+        // comparison costs several times more per compare); runs of equal values are put in index order after.
+        TensorPrimitives.Negate(values, values);
+        values.Sort(indices);
+        TensorPrimitives.Negate(values, values);
         for (int start = 0; start < values.Length;)
         {
             int end = start + 1;

@@ -28,6 +28,7 @@ public sealed class TransportProblem
     private TransportProblem(Matrix<double> costMatrix, double[] cost, double[] a, double[] b)
     {
         CostMatrix = costMatrix;
+        CostRange = System.Numerics.Tensors.TensorPrimitives.Max<double>(cost) - System.Numerics.Tensors.TensorPrimitives.Min<double>(cost);
         _cost = cost;
         _a = a;
         _b = b;
@@ -74,6 +75,9 @@ public sealed class TransportProblem
 
     /// <summary>b/Σb.</summary>
     public ReadOnlySpan<double> TargetWeights => _b;
+
+    /// <summary>max C − min C (+∞ when the difference overflows).</summary>
+    public double CostRange { get; }
 
     /// <summary>C's column-major array, for kernels that read it in place.</summary>
     internal double[] CostArray => _cost;

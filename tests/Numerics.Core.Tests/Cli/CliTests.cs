@@ -51,6 +51,8 @@ public class CliTests
     [InlineData("--polar must be one of converged, polar-express, muon, got 'Muon'", "clip", "--polar", "Muon")]
     [InlineData("--method must be one of sketch, precondition, qr, svd, got 'fast'", "lstsq", "--method", "fast")]
     [InlineData("--sketch must be one of srht, gaussian, countsketch, got 'sparse'", "lstsq", "--sketch", "sparse")]
+    [InlineData("--method must be one of sparse, quadratic, sinkhorn, exact, got 'emd'", "ot", "--method", "emd")]
+    [InlineData("--formulation must be one of semi-dual, dual, got 'primal'", "ot", "--formulation", "primal")]
     public void An_unknown_word_exits_2_listing_the_valid_words(string message, params string[] args)
     {
         var (code, output, err) = Run(args);

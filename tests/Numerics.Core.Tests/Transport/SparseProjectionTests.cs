@@ -19,7 +19,7 @@ public class SparseProjectionTests
         var rng = new System.Random(seed);
         for (int m = 1; m <= 10; m++)
             for (int k = 1; k <= m + 1; k++)
-                foreach (double total in new[] { 1.0, 0.3, 2.5 })
+                foreach (double total in new[] { 1.0, 2.5 })
                 {
                     var v = Enumerable.Range(0, m).Select(_ => 4 * rng.NextDouble() - 2).ToArray();
                     var p = new double[m];

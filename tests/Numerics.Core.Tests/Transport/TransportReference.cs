@@ -9,12 +9,12 @@ namespace Numerics.Core.Tests.Transport;
 /// </summary>
 internal static class TransportReference
 {
-    /// <summary>The projection of v onto {t ≥ 0, Σt = total}: tᵢ = max(vᵢ − θ, 0) with θ found by 200 bisections (exact to the last bit of θ's bracket).</summary>
+    /// <summary>The projection of v onto {t ≥ 0, Σt = total}: tᵢ = max(vᵢ − θ, 0) with θ found by 100 bisections (the bracket, of width ≤ 2·max|v| + total, shrinks below the last bit of θ).</summary>
     public static double[] SimplexByBisection(double[] v, double total)
     {
         if (total == 0) return new double[v.Length];
         double lo = v.Min() - total, hi = v.Max();
-        for (int it = 0; it < 200; it++)
+        for (int it = 0; it < 100; it++)
         {
             double mid = 0.5 * (lo + hi);
             double s = v.Sum(x => Math.Max(x - mid, 0));

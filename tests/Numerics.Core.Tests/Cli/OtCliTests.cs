@@ -1,0 +1,97 @@
+using System.Text.Json;
+using MathNet.Numerics.LinearAlgebra;
+using Numerics.Core.Tests.Transport;
+using Numerics.IO;
+using Numerics.Testing;
+
+namespace Numerics.Core.Tests.Cli;
+
+public class OtCliTests : CliCommandTests
+{
+    private (Matrix<double> C, Vector<double> A, Vector<double> B) WriteProblem(int m = 12, int n = 10)
+    {
+        var p = TransportReference.RandomProblem(m, n, 3);
+        Npy.Write(File("c.npy"), p.C);
+        Npy.Write(File("a.npy"), p.A);
+        Npy.Write(File("b.npy"), p.B);
+        return p;
+    }
+
+    private string[] Problem(params string[] extra) =>
+        ["ot", "--cost", File("c.npy"), "--a", File("a.npy"), "--b", File("b.npy"), "--out", File("t.npy"), "--quiet", .. extra];
+
+    [Theory]
+    [InlineData("semi-dual")]
+    [InlineData("dual")]
+    public void Sparse_writes_the_plan_and_a_summary_that_describes_it(string formulation)
+    {
+        var (c, a, b) = WriteProblem();
+        var (code, output, err) = Run(Problem("--k", "2", "--gamma", "0.2", "--formulation", formulation));
+        Assert.True(code == 0, err);
+        var plan = Npy.ReadMatrix(File("t.npy"));
+        Assert.Equal(12, plan.RowCount);
+        Assert.Equal(10, plan.ColumnCount);
+        using var json = JsonDocument.Parse(output.Trim());
+        var root = json.RootElement;
+        int maxNnz = Enumerable.Range(0, 10).Max(j => plan.Column(j).Count(x => x != 0));
+        Assert.True(maxNnz <= 2);
+        Assert.Equal(maxNnz, root.GetProperty("max_nnz_per_column").GetInt32());
+        double cost = plan.PointwiseMultiply(c).Enumerate().Sum();
+        Assert.Equal(cost, root.GetProperty("cost").GetDouble(), Tolerances.Reduction);
+        Assert.Equal(cost + 0.1 * plan.PointwiseMultiply(plan).Enumerate().Sum(), root.GetProperty("objective").GetDouble(), Tolerances.Reduction);
+        Assert.Equal((plan.RowSums() - a).L1Norm(), root.GetProperty("marginal_error_rows").GetDouble(), Tolerances.Reduction);
+        Assert.Equal((plan.ColumnSums() - b).L1Norm(), root.GetProperty("marginal_error_cols").GetDouble(), Tolerances.Reduction);
+        foreach (var field in new[] { "duality_gap", "iterations", "status", "seconds" }) Assert.True(root.TryGetProperty(field, out _), field);
+    }
+
+    [Fact]
+    public void Quadratic_meets_both_marginals()
+    {
+        var (_, a, b) = WriteProblem();
+        var (code, output, err) = Run(Problem("--method", "quadratic", "--gamma", "0.5"));
+        Assert.True(code == 0, err);
+        using var json = JsonDocument.Parse(output.Trim());
+        Assert.Equal("Converged", json.RootElement.GetProperty("status").GetString());
+        var plan = Npy.ReadMatrix(File("t.npy"));
+        // Converged means every row sum within the default tolerance 1e-9 of a.
+        Assert.True((plan.RowSums() - a).InfinityNorm() <= 1e-9);
+        Assert.True((plan.ColumnSums() - b).InfinityNorm() <= Tolerances.Reduction);
+    }
+
+    [Fact]
+    public void Bad_marginals_and_parameters_exit_2_with_one_line()
+    {
+        var (c, a, b) = WriteProblem();
+        Npy.Write(File("negative.npy"), a.Map(x => -x));
+        Npy.Write(File("unnormalised.npy"), b * 2);
+        Npy.Write(File("short.npy"), b.SubVector(0, 9));
+        var nan = c.Clone();
+        nan[3, 4] = double.NaN;
+        Npy.Write(File("nan.npy"), nan);
+        string[][] cases =
+        [
+            ["ot", "--cost", File("c.npy"), "--a", File("negative.npy"), "--b", File("b.npy"), "--out", File("t.npy"), "--k", "1"],
+            ["ot", "--cost", File("c.npy"), "--a", File("a.npy"), "--b", File("unnormalised.npy"), "--out", File("t.npy"), "--k", "1"],
+            ["ot", "--cost", File("c.npy"), "--a", File("a.npy"), "--b", File("short.npy"), "--out", File("t.npy"), "--k", "1"],
+            ["ot", "--cost", File("nan.npy"), "--a", File("a.npy"), "--b", File("b.npy"), "--out", File("t.npy"), "--k", "1"],
+            Problem("--k", "0"),
+            Problem("--k", "2", "--gamma", "0"),
+            Problem("--k", "2", "--gamma", "-1"),
+            Problem(),
+            Problem("--method", "quadratic", "--k", "3"),
+            Problem("--method", "exact"),
+            Problem("--method", "sinkhorn", "--gamma", "0.1"),
+            Problem("--k", "2", "--float32"),
+            Problem("--k", "2", "--device", "gpu"),
+            Problem("--k", "2", "--formulation", "primal"),
+        ];
+        foreach (var args in cases)
+        {
+            var (code, output, err) = Run(args);
+            Assert.True(code == 2, $"{string.Join(' ', args)} → {code}: {err}");
+            Assert.Empty(output);
+            Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+        Assert.False(System.IO.File.Exists(File("t.npy")));
+    }
+}

@@ -1,0 +1,251 @@
+using MathNet.Numerics.LinearAlgebra;
+using Numerics.LinearAlgebra;
+using Numerics.Optimization;
+using Numerics.Testing;
+using Numerics.Transport;
+
+namespace Numerics.Core.Tests.Transport;
+
+public class SparseTransportTests
+{
+    /// <summary>
+    /// Gradient tolerance of the semi-dual solves that are compared with an independent plan: 1e-12
+    /// on marginals of order 0.2. The semi-dual of these small problems reaches it (measured: 2.5e-16
+    /// on the 5×6 problem); the dual, with twice the variables, stalls at f's rounding level near 1e-10
+    /// and is held to the default 1e-9.
+    /// </summary>
+    private const double TightTolerance = 1e-12;
+
+    /// <summary>
+    /// Plans against an independent plan (Dykstra's projection, or the same problem rescaled): a
+    /// plan whose marginals are off by r ≤ 1e-9 is, as the projection of −C/γ + potentials onto a
+    /// polytope, about r away from the optimum; 1e-8 absolute is a factor 10 above that and far below
+    /// the entries (≈ 0.05). Dykstra's 5000 sweeps on a 5×6 problem converge to ≈ 1e-12.
+    /// </summary>
+    private const double PlanAgreement = 1e-8;
+
+    /// <summary>
+    /// Optimal values of two solves that each meet the 1e-9 marginal tolerance: the dual's value is
+    /// Lipschitz in the potentials with constant ‖∇‖, so its error is about 1e-9·‖α − α*‖₁ ≈ 1e-9;
+    /// measured 5e-17 between the formulations.
+    /// </summary>
+    private const double ValueAgreement = 1e-9;
+
+    /// <summary>
+    /// Tolerance of the dual solves: with m + n variables its line search stops resolving f between
+    /// 1e-10 and 3e-9 on these problems (measured), so the default 1e-9 would end some of them
+    /// Stalled; 1e-8 is reached by all.
+    /// </summary>
+    private const double DualTolerance = 1e-8;
+
+    /// <summary>The default tolerance of the solves that do not set one.</summary>
+    private const double DefaultTolerance = SparseTransportOptions.DefaultTolerance;
+
+    [Theory]
+    [InlineData(TransportFormulation.SemiDual)]
+    [InlineData(TransportFormulation.Dual)]
+    public void QuadraticPlanIsTheProjectionOfMinusCOverGammaOntoTheMarginals(TransportFormulation formulation)
+    {
+        var (c, a, b) = TransportReference.RandomProblem(5, 6, 21);
+        const double gamma = 0.5;
+        double tolerance = formulation == TransportFormulation.SemiDual ? TightTolerance : DualTolerance;
+        var options = new SparseTransportOptions { Gamma = gamma, Formulation = formulation, Tolerance = tolerance };
+        var result = QuadraticTransport.Solve(c, a, b, options);
+        Assert.Equal(SolverStatus.Converged, result.Status);
+        var expected = TransportReference.QuadraticPlanByDykstra(c, a.ToArray(), b.ToArray(), gamma, 5000);
+        var plan = result.Plan.ToDense();
+        for (int i = 0; i < 5; i++)
+            for (int j = 0; j < 6; j++) Assert.Equal(expected[i, j], plan[i, j], PlanAgreement);
+        // By Fenchel's equality per column, gap = Σ xᵢ·∇ᵢf over the potentials: |gap| ≤ ‖x‖₁·‖∇f‖∞.
+        double potentials = result.Alpha.L1Norm() + (result.Beta?.L1Norm() ?? 0);
+        Assert.True(Math.Abs(result.DualityGap) <= potentials * result.Residual + Tolerances.Reduction);
+        Assert.True(result.RowMarginalError <= 5 * tolerance);
+    }
+
+    [Fact]
+    public void DualAndSemiDualReachTheSameOptimum()
+    {
+        var (c, a, b) = TransportReference.RandomProblem(8, 7, 4);
+        foreach (int k in new[] { 3, 8 })
+        {
+            var semi = SparseTransport.Solve(c, a, b, k, new SparseTransportOptions { Gamma = 0.5 });
+            var dual = SparseTransport.Solve(c, a, b, k, new SparseTransportOptions { Gamma = 0.5, Formulation = TransportFormulation.Dual, Tolerance = DualTolerance });
+            Assert.Equal(SolverStatus.Converged, semi.Status);
+            Assert.Equal(SolverStatus.Converged, dual.Status);
+            Assert.Equal(semi.DualValue, dual.DualValue, ValueAgreement);
+            Assert.NotNull(dual.Beta);
+            Assert.Null(semi.Beta);
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void PlansHaveAtMostKNonZerosPerColumnAndSemiDualColumnsCarryB(int k)
+    {
+        var (c, a, b) = TransportReference.RandomProblem(30, 25, 8 + k);
+        foreach (var formulation in new[] { TransportFormulation.SemiDual, TransportFormulation.Dual })
+        {
+            var result = SparseTransport.Solve(c, a, b, k, new SparseTransportOptions { Gamma = 0.1, Formulation = formulation });
+            Assert.True(result.MaxNonZerosPerColumn <= k);
+            for (int j = 0; j < 25; j++) Assert.True(result.Plan.NonZerosInColumn(j) <= k);
+            Assert.Equal(result.Status == SolverStatus.Converged, result.Residual <= SparseTransportOptions.DefaultTolerance);
+            Assert.Equal(result.Cost + 0.05 * result.Plan.SquaredNorm(), result.RegularizedCost, Tolerances.Reduction);
+            Assert.Equal(result.RegularizedCost - result.DualValue, result.DualityGap);
+            if (formulation == TransportFormulation.SemiDual)
+            {
+                var columns = result.Plan.ColumnSums();
+                for (int j = 0; j < 25; j++) Assert.Equal(b[j], columns[j], Tolerances.Reduction);
+            }
+        }
+    }
+
+    [Fact]
+    public void KOneIsBoundedByTheExactCostAndReportsItsStatusHonestly()
+    {
+        // Uniform weights on a square problem: the exact optimum is a permutation (Birkhoff), found by enumeration.
+        const int n = 6;
+        const double gamma = 1;
+        var rng = new System.Random(17);
+        var c = Matrix<double>.Build.Dense(n, n, (_, _) => rng.NextDouble());
+        var w = Vector<double>.Build.Dense(n, 1.0 / n);
+        double exact = Permutations(n).Min(p => p.Select((j, i) => c[i, j]).Sum()) / n;
+        var result = SparseTransport.Solve(c, w, w, 1, new SparseTransportOptions { Gamma = gamma });
+        // S_1 = unregularised semi-dual + (γ/2)‖b‖², so weak duality bounds it by exact + (γ/2)‖b‖².
+        Assert.True(result.DualValue <= exact + 0.5 * gamma / n + 1e-12);
+        Assert.Equal(1, result.MaxNonZerosPerColumn);
+        Assert.Equal(result.Status == SolverStatus.Converged, result.Residual <= SparseTransportOptions.DefaultTolerance);
+    }
+
+    [Fact]
+    public void OptimalValuesDoNotIncreaseWithK()
+    {
+        var (c, a, b) = TransportReference.RandomProblem(8, 8, 12);
+        double previous = double.PositiveInfinity;
+        for (int k = 3; k <= 8; k++)
+        {
+            var result = SparseTransport.Solve(c, a, b, k, new SparseTransportOptions { Gamma = 0.5 });
+            Assert.Equal(SolverStatus.Converged, result.Status);
+            Assert.True(result.DualValue <= previous + ValueAgreement, $"S*_{k} = {result.DualValue} > S*_{k - 1} = {previous}");
+            previous = result.DualValue;
+        }
+    }
+
+    [Fact]
+    public void SameBitsWithOneAndManyThreads()
+    {
+        var (c, a, b) = TransportReference.RandomProblem(120, 100, 5);
+        SparseTransportResult Run(int threads)
+        {
+            using var scope = LinearAlgebraBackend.Current.UseThreads(threads);
+            return SparseTransport.Solve(c, a, b, 2, new SparseTransportOptions { Gamma = 0.2, MaxIterations = 60 });
+        }
+        var one = Run(1);
+        var many = Run(6);
+        Assert.Equal(one.Alpha.ToArray(), many.Alpha.ToArray());
+        Assert.Equal(one.Plan.Values.ToArray(), many.Plan.Values.ToArray());
+        Assert.Equal(one.Iterations, many.Iterations);
+        Assert.Equal(BitConverter.DoubleToInt64Bits(one.DualValue), BitConverter.DoubleToInt64Bits(many.DualValue));
+    }
+
+    [Fact]
+    public void WarmStartAtTheSolutionTakesNoStep()
+    {
+        var (c, a, b) = TransportReference.RandomProblem(8, 7, 4);
+        var options = new SparseTransportOptions { Gamma = 0.5, Formulation = TransportFormulation.Dual, Tolerance = DualTolerance };
+        var cold = SparseTransport.Solve(c, a, b, 4, options);
+        Assert.Equal(SolverStatus.Converged, cold.Status);
+        var warm = SparseTransport.Solve(c, a, b, 4, options with { InitialAlpha = cold.Alpha, InitialBeta = cold.Beta });
+        Assert.Equal(SolverStatus.Converged, warm.Status);
+        Assert.Equal(0, warm.Iterations);
+        Assert.Equal(cold.Plan.Values.ToArray(), warm.Plan.Values.ToArray());
+    }
+
+    [Fact]
+    public void EmptyRowsAndColumnsGetNoMass()
+    {
+        var (c, a, b) = TransportReference.RandomProblem(6, 5, 3);
+        var a0 = a.Clone();
+        a0[2] = 0;
+        a0 /= a0.Sum();
+        var b0 = b.Clone();
+        b0[4] = 0;
+        b0 /= b0.Sum();
+        var result = QuadraticTransport.Solve(c, a0, b0, new SparseTransportOptions { Gamma = 0.5 });
+        Assert.Equal(SolverStatus.Converged, result.Status);
+        Assert.Equal(0, result.Plan.NonZerosInColumn(4));
+        Assert.True(result.Plan.RowSums()[2] <= DefaultTolerance);
+    }
+
+    [Fact]
+    public void ScalingCostAndGammaTogetherLeavesThePlan()
+    {
+        // T(s·C, s·γ) = T(C, γ) and α scales by s: checked at s = 1e150 and 1e-150.
+        var (c, a, b) = TransportReference.RandomProblem(7, 6, 30);
+        var reference = QuadraticTransport.Solve(c, a, b, new SparseTransportOptions { Gamma = 0.3 }).Plan.ToDense();
+        foreach (double s in new[] { 1e150, 1e-150 })
+        {
+            var result = QuadraticTransport.Solve(c * s, a, b, new SparseTransportOptions { Gamma = 0.3 * s });
+            Assert.Equal(SolverStatus.Converged, result.Status);
+            var plan = result.Plan.ToDense();
+            for (int i = 0; i < 7; i++)
+                for (int j = 0; j < 6; j++) Assert.Equal(reference[i, j], plan[i, j], PlanAgreement);
+        }
+    }
+
+    [Fact]
+    public void CancellationAndProgress()
+    {
+        var (c, a, b) = TransportReference.RandomProblem(20, 20, 6);
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        var cancelled = SparseTransport.Solve(c, a, b, 2, new SparseTransportOptions { CancellationToken = cts.Token });
+        Assert.Equal(SolverStatus.Cancelled, cancelled.Status);
+        var records = new List<IterationProgress>();
+        var result = SparseTransport.Solve(c, a, b, 3, new SparseTransportOptions { Progress = new SynchronousProgress<IterationProgress>(records.Add), MaxIterations = 15 });
+        Assert.Equal(result.Iterations, records.Count);
+    }
+
+    [Fact]
+    public void RejectsBadInputNamingTheParameter()
+    {
+        var (c, a, b) = TransportReference.RandomProblem(4, 3, 1);
+        var aCopy = a.ToArray();
+        string Name(Action act) => Assert.ThrowsAny<ArgumentException>(act).ParamName!;
+        var nan = c.Clone();
+        nan[1, 1] = double.NaN;
+        Assert.Equal("cost", Name(() => SparseTransport.Solve(nan, a, b, 1)));
+        var inf = c.Clone();
+        inf[0, 2] = double.NegativeInfinity;
+        Assert.Equal("cost", Name(() => SparseTransport.Solve(inf, a, b, 1)));
+        Assert.Equal("cost", Name(() => SparseTransport.Solve(Matrix<double>.Build.Dense(0, 3), a, b, 1)));
+        Assert.Equal("a", Name(() => SparseTransport.Solve(c, b, b, 1)));
+        Assert.Equal("b", Name(() => SparseTransport.Solve(c, a, a, 1)));
+        var negative = a.Clone();
+        negative[0] = -negative[0];
+        Assert.Equal("a", Name(() => SparseTransport.Solve(c, negative, b, 1)));
+        Assert.Equal("b", Name(() => SparseTransport.Solve(c, a, b * 1.01, 1)));
+        Assert.Equal("k", Name(() => SparseTransport.Solve(c, a, b, 0)));
+        Assert.Equal("options", Name(() => SparseTransport.Solve(c, a, b, 1, new SparseTransportOptions { Gamma = 0 })));
+        Assert.Equal("options", Name(() => SparseTransport.Solve(c, a, b, 1, new SparseTransportOptions { Gamma = double.PositiveInfinity })));
+        Assert.Equal("options", Name(() => SparseTransport.Solve(c, a, b, 1, new SparseTransportOptions { InitialAlpha = Vector<double>.Build.Dense(3) })));
+        Assert.Equal("options", Name(() => SparseTransport.Solve(c, a, b, 1, new SparseTransportOptions { InitialAlpha = Vector<double>.Build.Dense(4, double.NaN) })));
+        Assert.Equal("options", Name(() => SparseTransport.Solve(c, a, b, 1, new SparseTransportOptions { InitialBeta = Vector<double>.Build.Dense(3) })));
+        Assert.Equal(aCopy, a.ToArray());
+        // Within the documented tolerance the weights are accepted and normalised, the caller's untouched.
+        var nearly = a * (1 + 0.5 * TransportProblem.MarginalSumTolerance);
+        var kept = nearly.ToArray();
+        var problem = TransportProblem.Create(c, nearly, b);
+        Assert.Equal(1.0, problem.SourceWeights.ToArray().Sum(), Tolerances.Reduction);
+        Assert.Equal(kept, nearly.ToArray());
+    }
+
+    private static IEnumerable<int[]> Permutations(int n)
+    {
+        if (n == 0) { yield return []; yield break; }
+        foreach (var p in Permutations(n - 1))
+            for (int pos = 0; pos <= p.Length; pos++)
+                yield return [.. p[..pos], n - 1, .. p[pos..]];
+    }
+}

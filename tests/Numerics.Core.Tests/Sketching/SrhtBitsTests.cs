@@ -37,21 +37,25 @@ public class SrhtBitsTests
         var a = TestData.Random(n * d, n + d);
         var b = withB ? TestData.Random(n, n + d + 1) : [];
         var op = new SketchOperator(SketchKind.Srht, m, n, seed: 77);
-        foreach (bool? rowSplit in new bool?[] { null, true, false })
-        {
-            SrhtTransform.ForcedSchedule.Value = rowSplit;
-            try
+        // Both panel widths (eight columns are used only with AVX-512) and both schedules.
+        foreach (bool narrow in new[] { false, true })
+            foreach (bool? rowSplit in new bool?[] { null, true, false })
             {
-                var result = single
-                    ? op.ApplyAugmented(Array.ConvertAll(a, x => (float)x), d, b)
-                    : op.ApplyAugmented(a, d, b);
-                Assert.Equal(expected, Fnv1a(result));
+                SrhtTransform.ForceNarrowPanels.Value = narrow;
+                SrhtTransform.ForcedSchedule.Value = rowSplit;
+                try
+                {
+                    var result = single
+                        ? op.ApplyAugmented(Array.ConvertAll(a, x => (float)x), d, b)
+                        : op.ApplyAugmented(a, d, b);
+                    Assert.Equal(expected, Fnv1a(result));
+                }
+                finally
+                {
+                    SrhtTransform.ForcedSchedule.Value = null;
+                    SrhtTransform.ForceNarrowPanels.Value = false;
+                }
             }
-            finally
-            {
-                SrhtTransform.ForcedSchedule.Value = null;
-            }
-        }
         // The accumulator (row blocks in two parts) gives the same bits.
         var source = single ? Array.ConvertAll(a, x => (double)(float)x) : a;
         using var acc = op.CreateAccumulator(d + (withB ? 1 : 0));

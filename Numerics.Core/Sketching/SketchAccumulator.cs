@@ -23,19 +23,21 @@ public sealed unsafe class SketchAccumulator : IDisposable
 {
     private const int GaussianRowChunk = 2048;
     private readonly SketchOperator _op;
-    private ScratchBuffer? _buffer;         // SRHT: the signed, permuted, zero-padded input as N×4 row-major panels of columns
+    private ScratchBuffer? _buffer;         // SRHT: the signed, permuted, zero-padded input as N×w row-major panels of columns
     private double* _padded;
     private readonly double[]? _sum;        // Gaussian / CountSketch: m × columns, column-major
     private bool _completed;
+    private readonly int _width;            // SRHT: columns per panel
 
     internal SketchAccumulator(SketchOperator op, int columns)
     {
         if (columns < 1) throw new ArgumentException($"columns must be at least 1, got {columns}.", nameof(columns));
         _op = op;
         Columns = columns;
+        _width = SrhtTransform.PanelWidth(columns);
         if (op.Kind == SketchKind.Srht)
         {
-            long length = (long)op.PaddedRows * Panels * SrhtTransform.PanelWidth;
+            long length = (long)op.PaddedRows * Panels * _width;
             _buffer = ScratchBuffer.Rent(length * sizeof(double));
             _padded = _buffer.Doubles;
             ParallelClear(_padded, length);
@@ -104,7 +106,7 @@ public sealed unsafe class SketchAccumulator : IDisposable
         if (_padded is not null)
         {
             // Disjoint row blocks meet zeros here, so the sum is exact.
-            long total = (long)_op.PaddedRows * Panels * SrhtTransform.PanelWidth;
+            long total = (long)_op.PaddedRows * Panels * _width;
             var dst = _padded;
             var src = other._padded;
             Parallel.For(0, (int)((total + (1 << 16) - 1) >> 16), chunk =>
@@ -132,15 +134,15 @@ public sealed unsafe class SketchAccumulator : IDisposable
         if (_padded is null) return (double[])_sum!.Clone();
         var result = new double[(long)_op.Rows * Columns];
         var padded = _padded;
-        int n = _op.PaddedRows, m = _op.Rows, columns = Columns;
+        int n = _op.PaddedRows, m = _op.Rows, columns = Columns, width = _width;
         var rows = _op.SampledRows;
         double scale = 1.0 / Math.Sqrt(m);
         Parallel.For(0, Panels, panel =>
         {
-            int first = panel * SrhtTransform.PanelWidth;
+            int first = panel * width;
             fixed (double* output = result)
-                SrhtTransform.TransformAndSample(PanelStart(padded, panel, n), n, rows, scale, output + (long)first * m, m,
-                    Math.Min(SrhtTransform.PanelWidth, columns - first));
+                SrhtTransform.TransformAndSample(padded + (long)panel * n * width, n, rows, scale, output + (long)first * m, m,
+                    Math.Min(width, columns - first), width);
         });
         FreePadded();
         _completed = true;
@@ -150,9 +152,7 @@ public sealed unsafe class SketchAccumulator : IDisposable
     /// <summary><see cref="Complete"/> as a MathNet matrix.</summary>
     public Matrix<double> ToMatrix() => Matrix<double>.Build.Dense(_op.Rows, Columns, Complete());
 
-    private int Panels => (Columns + SrhtTransform.PanelWidth - 1) / SrhtTransform.PanelWidth;
-
-    private static double* PanelStart(double* padded, int panel, int n) => padded + (long)panel * n * SrhtTransform.PanelWidth;
+    private int Panels => (Columns + _width - 1) / _width;
 
     /// <summary>Row i of the block goes, times σᵢ, to padded row Π(i) of its panel; panels in parallel.</summary>
     private void ScatterSigned(double* src, int ld, int rowOffset, int rowCount, int columnOffset, int columnCount)
@@ -160,13 +160,13 @@ public sealed unsafe class SketchAccumulator : IDisposable
         var positions = _op.Positions;
         var signs = _op.Signs;
         var padded = _padded;
-        int n = _op.PaddedRows, width = SrhtTransform.PanelWidth;
+        int n = _op.PaddedRows, width = _width;
         int firstPanel = columnOffset / width, lastPanel = (columnOffset + columnCount - 1) / width;
         Parallel.For(firstPanel, lastPanel + 1, panel =>
         {
             int c0 = Math.Max(columnOffset, panel * width), c1 = Math.Min(columnOffset + columnCount, (panel + 1) * width);
             SrhtTransform.ScatterPanel(src + (long)(c0 - columnOffset) * ld, ld, rowCount, c0 - panel * width, c1 - c0,
-                positions, signs, rowOffset, PanelStart(padded, panel, n));
+                positions, signs, rowOffset, padded + (long)panel * n * width, width);
         });
     }
 

@@ -51,7 +51,8 @@ internal sealed unsafe class NetworkSimplex
     private int _nextColumn;
 
     // Scratch for the re-threading of the moving subtree.
-    private readonly int[] _subtree, _firstChild, _nextSibling, _stack;
+    private readonly int[] _stamp, _firstChild, _nextSibling, _stack;
+    private int _moves;
 
     /// <summary>Sets up the star basis for positive <paramref name="supply"/> and <paramref name="demand"/>.</summary>
     /// <param name="supply">Masses of the m sources (positive).</param>
@@ -82,7 +83,7 @@ internal sealed unsafe class NetworkSimplex
         _depth = new int[count];
         _predUp = new bool[count];
         _pi = new double[count];
-        _subtree = new int[count];
+        _stamp = new int[count];
         _firstChild = new int[count];
         _nextSibling = new int[count];
         _stack = new int[count];
@@ -250,18 +251,6 @@ internal sealed unsafe class NetworkSimplex
     /// </summary>
     private void MoveSubtree(int top, int uIn, int vIn, int arc, bool arcPointsUp, double flow, double shift)
     {
-        // The old subtree is the thread segment from top while the depth stays below top's.
-        int size = 0, last = top;
-        _subtree[size++] = top;
-        for (int x = _thread[top]; _depth[x] > _depth[top]; x = _thread[x])
-        {
-            _subtree[size++] = x;
-            last = x;
-        }
-        int before = _revThread[top], after = _thread[last];
-        _thread[before] = after;
-        _revThread[after] = before;
-
         // Reverse the stem uIn → … → top: each node's parent becomes the node below it.
         int child = uIn, newParent = vIn, newArc = arc;
         bool up = arcPointsUp;
@@ -283,16 +272,27 @@ internal sealed unsafe class NetworkSimplex
             child = oldParent;
         }
 
-        // Children lists of the subtree, then one depth-first pass gives the new preorder.
-        for (int k = 0; k < size; k++) _firstChild[_subtree[k]] = -1;
-        for (int k = 0; k < size; k++)
+        // One walk over the old subtree, the thread segment from top while the (old) depth stays
+        // below top's: it builds the children lists under the new parents and unlinks the segment.
+        // A child list is valid only under this move's stamp, so no pass clears them first.
+        int stamp = ++_moves, topDepth = _depth[top], before = _revThread[top], after;
+        for (int x = top; ; )
         {
-            int x = _subtree[k];
-            if (x == uIn) continue;
-            int p = _parent[x];
-            _nextSibling[x] = _firstChild[p];
-            _firstChild[p] = x;
+            if (x != uIn)
+            {
+                int p = _parent[x];
+                if (_stamp[p] != stamp) { _stamp[p] = stamp; _firstChild[p] = -1; }
+                _nextSibling[x] = _firstChild[p];
+                _firstChild[p] = x;
+            }
+            int next = _thread[x];
+            if (_depth[next] <= topDepth) { after = next; break; }
+            x = next;
         }
+        _thread[before] = after;
+        _revThread[after] = before;
+
+        // One depth-first pass gives the new preorder, depths and potentials.
         int succ = _thread[vIn], depth = 0, previous = vIn;
         _stack[depth++] = uIn;
         while (depth > 0)
@@ -303,7 +303,8 @@ internal sealed unsafe class NetworkSimplex
             _thread[previous] = x;
             _revThread[x] = previous;
             previous = x;
-            for (int c = _firstChild[x]; c >= 0; c = _nextSibling[c]) _stack[depth++] = c;
+            if (_stamp[x] == stamp)
+                for (int c = _firstChild[x]; c >= 0; c = _nextSibling[c]) _stack[depth++] = c;
         }
         // The segment goes right after vIn, before vIn's old successor.
         _thread[previous] = succ;

@@ -6,7 +6,8 @@ namespace Numerics.Transport;
 /// The primal network simplex on the bipartite transportation network: m supply nodes (0 … m−1),
 /// n demand nodes (m … m+n−1), one arc i → j per cell of the cost matrix, and an artificial root
 /// (node m+n) joined to every node by an artificial arc that starts the basis (a star, as in
-/// LEMON's and POT's implementation). Real arc e = j·m + i has cost <c>cost[e]</c> (column-major).
+/// LEMON's and POT's implementation). Real arc e = j·m + i has cost <c>cost[e]</c> (column-major),
+/// read through a pointer to the caller's pinned array.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -17,13 +18,14 @@ namespace Numerics.Transport;
 /// leaving arc is set to 0 and every other arc of the cycle changes by the same δ.
 /// </para>
 /// <para>
-/// The tree is kept as parent, arc-to-parent, depth and a doubly linked preorder thread. A pivot
-/// costs O(cycle + |S|) where S is the subtree that moves: it is re-rooted at the entering arc's
-/// end, re-threaded by one depth-first pass, and its potentials shift by one constant.
+/// The tree is kept per node as parent, arc to the parent (with its direction and flow), depth and a
+/// doubly linked preorder thread. A pivot costs O(cycle + |S|) where S is the subtree that moves: it
+/// is re-rooted at the entering arc's end, unlinked in one walk that builds its children lists,
+/// re-threaded by one depth-first pass, and its potentials shift by one constant.
 /// </para>
 /// <para>
-/// Pricing is LEMON's block search: the arcs are scanned cyclically in blocks of ⌈√(m·n)⌉ and the
-/// most negative reduced cost of the first block that has one enters. Artificial arcs never re-enter.
+/// Pricing is LEMON's block search, by whole columns: blocks of about ⌈√(m·n)⌉ arcs are scanned
+/// cyclically and the most negative reduced cost of the first block that has one enters. Artificial arcs never re-enter.
 /// Arcs whose state is 0 from the start are never priced: a caller restricts the network to a
 /// support that way (<see cref="ExactPlanReconstruction"/>).
 /// </para>
@@ -50,7 +52,7 @@ internal sealed unsafe class NetworkSimplex
     private readonly int _columnsPerBlock;
     private int _nextColumn;
 
-    // Scratch for the re-threading of the moving subtree.
+    // Scratch for the re-threading of the moving subtree; a child list is valid under its stamp only.
     private readonly int[] _stamp, _firstChild, _nextSibling, _stack;
     private int _moves;
 

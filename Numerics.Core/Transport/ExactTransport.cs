@@ -12,8 +12,9 @@ namespace Numerics.Transport;
 /// <remarks>
 /// <para>
 /// Zero masses are taken out of the network before the solve (they carry no flow) and get the
-/// tightest feasible potentials afterwards. The costs are scaled by a power of two to max |c| ∈ [½, 1)
-/// (exact), so the pricing thresholds and the artificial cost are scale-free. Degenerate pivots
+/// tightest feasible potentials afterwards. The pivots read C in place when every mass is positive and
+/// max |c| lies in [2⁻⁴⁰⁰, 2⁴⁰⁰]; otherwise a compacted copy, scaled by a power of two to max |c| ∈ [½, 1)
+/// (exact). The pricing thresholds are relative, so nothing depends on the units. Degenerate pivots
 /// cannot cycle (strongly feasible bases, see the network simplex's remarks).
 /// </para>
 /// <para>
@@ -63,31 +64,42 @@ public static class ExactTransport
         var columnsKept = TransportInput.PositiveIndices(bSolved);
         int mk = rowsKept.Length, nk = columnsKept.Length;
         double maxAbs = TransportInput.MaxAbs(cost);
-        // A power of two, so the scaling is exact: max |c|·2⁻ᵉ lies in [½, 1).
-        int exponent = maxAbs > 0 ? Math.ILogB(maxAbs) + 1 : 0;
-        var scaled = new double[(long)mk * nk];
-        bool[]? allowedKept = allowed is null ? null : new bool[scaled.Length];
-        for (int jj = 0; jj < nk; jj++)
+        // Inside [2⁻⁴⁰⁰, 2⁴⁰⁰] the pivots run on C itself; outside, on C·2⁻ᵉ with max |c| ∈ [½, 1)
+        // (a power of two: exact), so the artificial cost and the potentials neither overflow nor underflow.
+        int exponent = maxAbs > 0 && Math.ILogB(maxAbs) is < -400 or >= 400 ? Math.ILogB(maxAbs) + 1 : 0;
+        bool compact = mk < m || nk < n;
+        double[]? copy = compact || exponent != 0 ? ScaledKeptCost(cost, m, rowsKept, columnsKept, exponent) : null;
+        bool[]? allowedKept = null;
+        if (allowed is not null)
         {
-            int j = columnsKept[jj];
-            for (int ii = 0; ii < mk; ii++)
-            {
-                int i = rowsKept[ii];
-                scaled[ii + (long)jj * mk] = Math.ScaleB(cost[i + j * m], -exponent);
-                if (allowedKept is not null) allowedKept[ii + jj * mk] = allowed![i + j * m];
-            }
+            allowedKept = new bool[(long)mk * nk];
+            for (int jj = 0; jj < nk; jj++)
+                for (int ii = 0; ii < mk; ii++) allowedKept[ii + jj * mk] = allowed[rowsKept[ii] + columnsKept[jj] * m];
         }
         var supply = Gather(a, rowsKept);
         var demand = Gather(bSolved, columnsKept);
 
-        var simplex = new NetworkSimplex(supply, demand, scaled, allowedKept);
-        int limit = options.MaxIterations ?? ExactTransportOptions.DefaultMaxIterations(m, n);
-        var outcome = simplex.Run(limit, options.CancellationToken, options.Progress, out int pivots);
-        simplex.RecomputeFlows(supply, demand);
-
-        var entries = simplex.PositiveArcs().ConvertAll(x => (rowsKept[x.Row], columnsKept[x.Column], x.Flow));
+        NetworkSimplexOutcome outcome;
+        int pivots;
+        List<(int Row, int Column, double Flow)> arcs;
+        double[] pi;
+        unsafe
+        {
+            fixed (double* original = cost)
+            fixed (double* copied = copy)
+            {
+                // The simplex reads the costs through this pointer only inside this block.
+                var simplex = new NetworkSimplex(supply, demand, copy is null ? original : copied, Math.ScaleB(maxAbs, -exponent), allowedKept);
+                int limit = options.MaxIterations ?? ExactTransportOptions.DefaultMaxIterations(m, n);
+                outcome = simplex.Run(limit, options.CancellationToken, options.Progress, out pivots);
+                simplex.RecomputeFlows(supply, demand);
+                arcs = simplex.PositiveArcs();
+                pi = simplex.Potentials();
+            }
+        }
+        var entries = arcs.ConvertAll(x => (rowsKept[x.Row], columnsKept[x.Column], x.Flow));
         var plan = CoordinatePlan.FromTriples(m, n, entries);
-        var (u, v) = Potentials(simplex.Potentials(), rowsKept, columnsKept, exponent, cost, m, n);
+        var (u, v) = Potentials(pi, rowsKept, columnsKept, exponent, cost, m, n);
         Center(u, v, a, bSolved);
 
         var certificate = TransportCertificate.Compute(plan, a, bSolved, u, v, cost);
@@ -103,6 +115,32 @@ public static class ExactTransport
                 _ => SolverStatus.Stalled,
             };
         return new ExactTransportResult(plan, u, v, plan.Cost(cost), dual, status, pivots, certificate, sumB - sumA);
+    }
+
+    /// <summary>cᵢⱼ·2⁻ᵉ on the kept rows and columns, column-major; the power of two makes each product exact (or rounded as ScaleB rounds a subnormal).</summary>
+    private static double[] ScaledKeptCost(ReadOnlySpan<double> cost, int m, int[] rowsKept, int[] columnsKept, int exponent)
+    {
+        int mk = rowsKept.Length, nk = columnsKept.Length;
+        var scaled = new double[(long)mk * nk];
+        if (exponent is < -1021 or > 1022)
+        {
+            // 2⁻ᵉ itself is not a normal double: scale element by element.
+            for (int jj = 0; jj < nk; jj++)
+                for (int ii = 0; ii < mk; ii++) scaled[ii + jj * mk] = Math.ScaleB(cost[rowsKept[ii] + columnsKept[jj] * m], -exponent);
+            return scaled;
+        }
+        double factor = Math.ScaleB(1.0, -exponent);
+        if (mk * nk == cost.Length)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Multiply(cost, factor, scaled);
+            return scaled;
+        }
+        for (int jj = 0; jj < nk; jj++)
+        {
+            var column = cost.Slice(columnsKept[jj] * m, m);
+            for (int ii = 0; ii < mk; ii++) scaled[ii + jj * mk] = column[rowsKept[ii]] * factor;
+        }
+        return scaled;
     }
 
     /// <summary>

@@ -1,10 +1,13 @@
+using System.Runtime.Intrinsics;
+
 namespace Numerics.Transport;
 
 /// <summary>
 /// The primal network simplex on the bipartite transportation network: m supply nodes (0 … m−1),
 /// n demand nodes (m … m+n−1), one arc i → j per cell of the cost matrix, and an artificial root
 /// (node m+n) joined to every node by an artificial arc that starts the basis (a star, as in
-/// LEMON's and POT's implementation). Real arc e = j·m + i has cost <c>cost[e]</c> (column-major).
+/// LEMON's and POT's implementation). Real arc e = j·m + i has cost <c>cost[e]</c> (column-major),
+/// read through a pointer to the caller's pinned array.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -15,18 +18,19 @@ namespace Numerics.Transport;
 /// leaving arc is set to 0 and every other arc of the cycle changes by the same δ.
 /// </para>
 /// <para>
-/// The tree is kept as parent, arc-to-parent, depth and a doubly linked preorder thread. A pivot
-/// costs O(cycle + |S|) where S is the subtree that moves: it is re-rooted at the entering arc's
-/// end, re-threaded by one depth-first pass, and its potentials shift by one constant.
+/// The tree is kept per node as parent, arc to the parent (with its direction and flow), depth and a
+/// doubly linked preorder thread. A pivot costs O(cycle + |S|) where S is the subtree that moves: it
+/// is re-rooted at the entering arc's end, unlinked in one walk that builds its children lists,
+/// re-threaded by one depth-first pass, and its potentials shift by one constant.
 /// </para>
 /// <para>
-/// Pricing is LEMON's block search: the arcs are scanned cyclically in blocks of ⌈√(m·n)⌉ and the
-/// most negative reduced cost of the first block that has one enters. Artificial arcs never re-enter.
+/// Pricing is LEMON's block search, by whole columns: blocks of about ⌈√(m·n)⌉ arcs are scanned
+/// cyclically and the most negative reduced cost of the first block that has one enters. Artificial arcs never re-enter.
 /// Arcs whose state is 0 from the start are never priced: a caller restricts the network to a
 /// support that way (<see cref="ExactPlanReconstruction"/>).
 /// </para>
 /// </remarks>
-internal sealed class NetworkSimplex
+internal sealed unsafe class NetworkSimplex
 {
     /// <summary>
     /// A reduced cost counts as negative only below −PricingEpsilon·(|c| + |π_s| + |π_t|): computing
@@ -38,25 +42,27 @@ internal sealed class NetworkSimplex
     private const sbyte Tree = 0, Lower = 1;
 
     private readonly int _m, _n, _nodes, _root, _realArcs;
-    private readonly double[] _cost;
+    private readonly double* _cost;
     private readonly double _artificialCost;
     private readonly sbyte[] _state;
-    private readonly double[] _flow;
+    private readonly double[] _predFlow;
     private readonly int[] _parent, _pred, _thread, _revThread, _depth;
     private readonly bool[] _predUp;
     private readonly double[] _pi;
-    private readonly int _blockSize;
-    private int _nextArc;
+    private readonly int _columnsPerBlock;
+    private int _nextColumn;
 
-    // Scratch for the re-threading of the moving subtree.
-    private readonly int[] _subtree, _firstChild, _nextSibling, _stack;
+    // Scratch for the re-threading of the moving subtree; a child list is valid under its stamp only.
+    private readonly int[] _stamp, _firstChild, _nextSibling, _stack;
+    private int _moves;
 
     /// <summary>Sets up the star basis for positive <paramref name="supply"/> and <paramref name="demand"/>.</summary>
     /// <param name="supply">Masses of the m sources (positive).</param>
     /// <param name="demand">Masses of the n targets (positive); Σ demand must equal Σ supply up to rounding.</param>
-    /// <param name="cost">m·n costs, column-major, with max |c| ≤ 1 (the caller scales).</param>
+    /// <param name="cost">m·n costs, column-major; the caller keeps them pinned and unchanged while this object lives.</param>
+    /// <param name="maxAbsCost">max |cᵢⱼ|, for the artificial cost; far enough from the overflow and underflow thresholds that (m + n)³·max|c| is finite and normal.</param>
     /// <param name="allowed">Null, or one flag per arc: false keeps the arc out of the network.</param>
-    public NetworkSimplex(ReadOnlySpan<double> supply, ReadOnlySpan<double> demand, double[] cost, bool[]? allowed = null)
+    public NetworkSimplex(ReadOnlySpan<double> supply, ReadOnlySpan<double> demand, double* cost, double maxAbsCost, bool[]? allowed = null)
     {
         _m = supply.Length;
         _n = demand.Length;
@@ -64,12 +70,13 @@ internal sealed class NetworkSimplex
         _root = _nodes;
         _realArcs = _m * _n;
         _cost = cost;
-        // Any path root → j → i → root of real arcs costs at most 2·max|c| per arc pair, so a unit
-        // through the artificial arcs must cost more than every real route: (2·max|c| + 1)·nodes.
-        _artificialCost = 3.0 * (_nodes + 1);
+        // A unit through the artificial arcs must cost more than any real route between two nodes,
+        // whose cost is at most (nodes + 1)·max|c| in absolute value: (2·max|c| + max|c|)·(nodes + 1)
+        // as LEMON's (max + 1)·nodes; max|c| = 0 takes 1 as the unit.
+        _artificialCost = 3.0 * (maxAbsCost > 0 ? maxAbsCost : 1) * (_nodes + 1);
         _state = new sbyte[_realArcs];
         for (int e = 0; e < _realArcs; e++) _state[e] = allowed is null || allowed[e] ? Lower : Tree;
-        _flow = new double[_realArcs + _nodes];
+        _predFlow = new double[_nodes + 1];
         int count = _nodes + 1;
         _parent = new int[count];
         _pred = new int[count];
@@ -78,11 +85,13 @@ internal sealed class NetworkSimplex
         _depth = new int[count];
         _predUp = new bool[count];
         _pi = new double[count];
-        _subtree = new int[count];
+        _stamp = new int[count];
         _firstChild = new int[count];
         _nextSibling = new int[count];
         _stack = new int[count];
-        _blockSize = Math.Max(10, (int)Math.Ceiling(Math.Sqrt(_realArcs)));
+        // LEMON's block of ⌈√arcs⌉ arcs (at least 10), rounded to whole columns.
+        int blockSize = Math.Max(10, (int)Math.Ceiling(Math.Sqrt(_realArcs)));
+        _columnsPerBlock = Math.Max(1, (int)Math.Round((double)blockSize / _m));
 
         _parent[_root] = -1;
         _pred[_root] = -1;
@@ -98,7 +107,7 @@ internal sealed class NetworkSimplex
             bool isSupply = u < _m;
             // Sources send their mass to the root at cost 0; the root feeds targets at the artificial cost.
             _predUp[u] = isSupply;
-            _flow[_realArcs + u] = isSupply ? supply[u] : demand[u - _m];
+            _predFlow[u] = isSupply ? supply[u] : demand[u - _m];
             _pi[u] = isSupply ? 0 : _artificialCost;
         }
         _thread[_nodes - 1] = _root;
@@ -125,45 +134,69 @@ internal sealed class NetworkSimplex
         }
     }
 
-    /// <summary>The block search: the most negative significant reduced cost of the first block that has one, or −1.</summary>
+    /// <summary>The block search: the most negative significant reduced cost of the first block of columns that has one, or −1.</summary>
     private int FindEnteringArc(out double reducedCost)
     {
-        int m = _m, total = _realArcs;
-        var cost = _cost;
-        var state = _state;
-        var pi = _pi;
-        int e = _nextArc, i = e % m, j = e / m;
-        double piJ = pi[m + j];
         double min = 0;
         int best = -1, inBlock = 0;
-        for (int scanned = 0; scanned < total; scanned++)
+        for (int scanned = 0; scanned < _n; scanned++)
         {
-            if (state[e] != Tree)
-            {
-                double c = cost[e] + pi[i] - piJ;
-                if (c < min) { min = c; best = e; }
-            }
-            if (++e == total) { e = 0; i = 0; j = 0; piJ = pi[m]; }
-            else if (++i == m) { i = 0; j++; piJ = pi[m + j]; }
-            if (++inBlock == _blockSize || scanned == total - 1)
+            int j = _nextColumn;
+            _nextColumn = j + 1 == _n ? 0 : j + 1;
+            ColumnMinimum(j, ref min, ref best);
+            if (++inBlock == _columnsPerBlock || scanned == _n - 1)
             {
                 inBlock = 0;
-                if (best >= 0)
+                if (best < 0) continue;
+                int bi = best % _m, bj = _m + best / _m;
+                if (min < -PricingEpsilon * (Math.Abs(_cost[best]) + Math.Abs(_pi[bi]) + Math.Abs(_pi[bj])))
                 {
-                    int bi = best % m, bj = m + best / m;
-                    if (min < -PricingEpsilon * (Math.Abs(cost[best]) + Math.Abs(pi[bi]) + Math.Abs(pi[bj])))
-                    {
-                        _nextArc = e;
-                        reducedCost = min;
-                        return best;
-                    }
-                    min = 0;
-                    best = -1;
+                    reducedCost = min;
+                    return best;
                 }
+                min = 0;
+                best = -1;
             }
         }
         reducedCost = 0;
         return -1;
+    }
+
+    /// <summary>
+    /// Lowers (min, best) to column j's smallest reduced cost over arcs outside the tree. The SIMD
+    /// pass takes min over all i of cᵢⱼ + πᵢ (tree arcs included: their reduced cost is 0 up to
+    /// rounding); only when the winner is a tree or excluded arc is the column rescanned with the mask.
+    /// </summary>
+    private void ColumnMinimum(int j, ref double min, ref int best)
+    {
+        int m = _m;
+        double* column = _cost + (long)j * m;
+        double piJ = _pi[m + j];
+        double low;
+        fixed (double* pi = _pi)
+        {
+            int i = 0;
+            var lowest = Vector256.Create(double.PositiveInfinity);
+            if (Vector256.IsHardwareAccelerated)
+                for (; i + 4 <= m; i += 4) lowest = Vector256.Min(lowest, Vector256.Load(column + i) + Vector256.Load(pi + i));
+            low = Math.Min(Math.Min(lowest[0], lowest[1]), Math.Min(lowest[2], lowest[3]));
+            for (; i < m; i++) low = Math.Min(low, column[i] + pi[i]);
+            if (!(low - piJ < min)) return;
+            int at = 0;
+            while (column[at] + pi[at] != low) at++;
+            long arc = (long)j * m + at;
+            if (_state[arc] != Tree)
+            {
+                min = low - piJ;
+                best = (int)arc;
+                return;
+            }
+            for (at = 0; at < m; at++)
+            {
+                double c = column[at] + pi[at] - piJ;
+                if (c < min && _state[(long)j * m + at] != Tree) { min = c; best = j * m + at; }
+            }
+        }
     }
 
     /// <summary>One pivot on <paramref name="entering"/> (source s, target t), whose reduced cost is negative.</summary>
@@ -180,19 +213,17 @@ internal sealed class NetworkSimplex
         int leaving = -1;
         bool onSourceSide = false;
         for (int u = s; u != join; u = _parent[u])
-            if (_predUp[u] && _flow[_pred[u]] < delta) { delta = _flow[_pred[u]]; leaving = u; onSourceSide = true; }
+            if (_predUp[u] && _predFlow[u] < delta) { delta = _predFlow[u]; leaving = u; onSourceSide = true; }
         for (int u = t; u != join; u = _parent[u])
-            if (!_predUp[u] && _flow[_pred[u]] <= delta) { delta = _flow[_pred[u]]; leaving = u; onSourceSide = false; }
+            if (!_predUp[u] && _predFlow[u] <= delta) { delta = _predFlow[u]; leaving = u; onSourceSide = false; }
         if (leaving < 0) throw new InvalidOperationException("The transportation network has no blocking arc on a cycle (unreachable for positive masses).");
 
         if (delta > 0)
         {
-            _flow[entering] = delta;
-            for (int u = s; u != join; u = _parent[u]) _flow[_pred[u]] += _predUp[u] ? -delta : delta;
-            for (int u = t; u != join; u = _parent[u]) _flow[_pred[u]] += _predUp[u] ? delta : -delta;
+            for (int u = s; u != join; u = _parent[u]) _predFlow[u] += _predUp[u] ? -delta : delta;
+            for (int u = t; u != join; u = _parent[u]) _predFlow[u] += _predUp[u] ? delta : -delta;
         }
         int leavingArc = _pred[leaving];
-        _flow[leavingArc] = 0;
         if (leavingArc < _realArcs) _state[leavingArc] = Lower;
         _state[entering] = Tree;
 
@@ -200,7 +231,7 @@ internal sealed class NetworkSimplex
         int uIn = onSourceSide ? s : t, vIn = onSourceSide ? t : s;
         // After the pivot the entering arc has zero reduced cost: shift the subtree's potentials.
         double shift = uIn == t ? reducedCost : -reducedCost;
-        MoveSubtree(leaving, uIn, vIn, entering, uIn == s, shift);
+        MoveSubtree(leaving, uIn, vIn, entering, uIn == s, delta, shift);
     }
 
     /// <summary>The apex of the cycle: the lowest common ancestor of s and t.</summary>
@@ -218,49 +249,52 @@ internal sealed class NetworkSimplex
     /// <summary>
     /// Detaches the subtree rooted at <paramref name="top"/> (its arc to the parent has left),
     /// re-roots it at <paramref name="uIn"/>, hangs it under <paramref name="vIn"/> by
-    /// <paramref name="arc"/>, re-threads it and shifts its potentials.
+    /// <paramref name="arc"/> (carrying <paramref name="flow"/>), re-threads it and shifts its potentials.
     /// </summary>
-    private void MoveSubtree(int top, int uIn, int vIn, int arc, bool arcPointsUp, double shift)
+    private void MoveSubtree(int top, int uIn, int vIn, int arc, bool arcPointsUp, double flow, double shift)
     {
-        // The old subtree is the thread segment from top while the depth stays below top's.
-        int size = 0, last = top;
-        _subtree[size++] = top;
-        for (int x = _thread[top]; _depth[x] > _depth[top]; x = _thread[x])
-        {
-            _subtree[size++] = x;
-            last = x;
-        }
-        int before = _revThread[top], after = _thread[last];
-        _thread[before] = after;
-        _revThread[after] = before;
-
         // Reverse the stem uIn → … → top: each node's parent becomes the node below it.
         int child = uIn, newParent = vIn, newArc = arc;
         bool up = arcPointsUp;
+        double newFlow = flow;
         while (true)
         {
             int oldParent = _parent[child], oldArc = _pred[child];
             bool oldUp = _predUp[child];
+            double oldFlow = _predFlow[child];
             _parent[child] = newParent;
             _pred[child] = newArc;
             _predUp[child] = up;
+            _predFlow[child] = newFlow;
             if (child == top) break;
             newParent = child;
             newArc = oldArc;
             up = !oldUp;
+            newFlow = oldFlow;
             child = oldParent;
         }
 
-        // Children lists of the subtree, then one depth-first pass gives the new preorder.
-        for (int k = 0; k < size; k++) _firstChild[_subtree[k]] = -1;
-        for (int k = 0; k < size; k++)
+        // One walk over the old subtree, the thread segment from top while the (old) depth stays
+        // below top's: it builds the children lists under the new parents and unlinks the segment.
+        // A child list is valid only under this move's stamp, so no pass clears them first.
+        int stamp = ++_moves, topDepth = _depth[top], before = _revThread[top], after;
+        for (int x = top; ; )
         {
-            int x = _subtree[k];
-            if (x == uIn) continue;
-            int p = _parent[x];
-            _nextSibling[x] = _firstChild[p];
-            _firstChild[p] = x;
+            if (x != uIn)
+            {
+                int p = _parent[x];
+                if (_stamp[p] != stamp) { _stamp[p] = stamp; _firstChild[p] = -1; }
+                _nextSibling[x] = _firstChild[p];
+                _firstChild[p] = x;
+            }
+            int next = _thread[x];
+            if (_depth[next] <= topDepth) { after = next; break; }
+            x = next;
         }
+        _thread[before] = after;
+        _revThread[after] = before;
+
+        // One depth-first pass gives the new preorder, depths and potentials.
         int succ = _thread[vIn], depth = 0, previous = vIn;
         _stack[depth++] = uIn;
         while (depth > 0)
@@ -271,7 +305,8 @@ internal sealed class NetworkSimplex
             _thread[previous] = x;
             _revThread[x] = previous;
             previous = x;
-            for (int c = _firstChild[x]; c >= 0; c = _nextSibling[c]) _stack[depth++] = c;
+            if (_stamp[x] == stamp)
+                for (int c = _firstChild[x]; c >= 0; c = _nextSibling[c]) _stack[depth++] = c;
         }
         // The segment goes right after vIn, before vIn's old successor.
         _thread[previous] = succ;
@@ -291,7 +326,7 @@ internal sealed class NetworkSimplex
         for (int x = _revThread[_root]; x != _root; x = _revThread[x])
         {
             double f = _predUp[x] ? excess[x] : -excess[x];
-            _flow[_pred[x]] = Math.Max(f, 0);
+            _predFlow[x] = Math.Max(f, 0);
             excess[_parent[x]] += excess[x];
         }
     }
@@ -303,7 +338,7 @@ internal sealed class NetworkSimplex
         for (int u = 0; u < _nodes; u++)
         {
             int e = _pred[u];
-            if (e < _realArcs && _flow[e] > 0) arcs.Add((e % _m, e / _m, _flow[e]));
+            if (e < _realArcs && _predFlow[u] > 0) arcs.Add((e % _m, e / _m, _predFlow[u]));
         }
         return arcs;
     }

@@ -13,15 +13,15 @@ namespace Numerics.Transport;
 /// <para>
 /// Every log-sum-exp is shifted by its own maximum, so no exponential overflows however small ε is
 /// relative to C (the "stabilised" variant of POT's <c>method='sinkhorn_log'</c>). Each iteration makes
-/// two passes over C: a column pass over C/ε and a row pass over a transposed copy, each with
-/// m·n exponentials; the scaled copy and its transpose take 2·m·n doubles.
+/// two passes over C: a column pass over C itself and a row pass over a transposed copy (m·n
+/// doubles), each with m·n exponentials.
 /// </para>
 /// <para>
 /// After the row update the row marginals are exact; the column error of the current plan falls out of
 /// the next column pass for free, ‖b ⊙ (exp(gⱼ/ε + lseⱼ) − 1)‖₂, so the stopping test runs every
 /// iteration (POT tests every tenth). The status is then confirmed on errors recomputed from the
-/// returned plan itself. Zero masses are left out of the iterations and their potentials filled in
-/// by one last update.
+/// returned plan itself. Zero masses drop out by themselves (log 0 = −∞), and their potentials are
+/// what their update gives.
 /// </para>
 /// </remarks>
 public static class SinkhornTransport
@@ -52,22 +52,29 @@ public static class SinkhornTransport
             throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "ε must be positive and finite.");
         TransportInput.RequireProblem(a, b, cost, rows, columns);
 
-        var problem = new SinkhornProblem(a, b, cost, rows, columns, epsilon);
         int threads = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount;
         var monitor = new IterationMonitor(options, options.Tolerance ?? SinkhornOptions.DefaultTolerance, options.MaxIterations ?? SinkhornOptions.DefaultMaxIterations);
-        int iterations = 0;
-        SolverStatus? status = monitor.MaxIterations == 0 ? SolverStatus.MaxIterations : null;
-        problem.ColumnPass(threads);
-        while (status is null)
+        unsafe
         {
-            problem.UpdateColumns();
-            problem.UpdateRows(threads);
-            iterations++;
-            problem.ColumnPass(threads);
-            double error = problem.ColumnError();
-            status = monitor.Check(iterations, error);
-            monitor.Report(iterations, problem.DualValue(), error);
+            fixed (double* c = cost)
+            {
+                // The problem reads the cost through this pointer only inside this block.
+                var problem = new SinkhornProblem(a, b, c, rows, columns, epsilon);
+                int iterations = 0;
+                SolverStatus? status = monitor.MaxIterations == 0 ? SolverStatus.MaxIterations : null;
+                problem.ColumnPass(threads);
+                while (status is null)
+                {
+                    problem.UpdateColumns();
+                    problem.UpdateRows(threads);
+                    iterations++;
+                    problem.ColumnPass(threads);
+                    double error = problem.ColumnError();
+                    status = monitor.Check(iterations, error);
+                    monitor.Report(iterations, problem.DualValue(), error);
+                }
+                return problem.Result(status.Value, iterations, monitor.Tolerance);
+            }
         }
-        return problem.Result(status.Value, iterations, monitor.Tolerance);
     }
 }

@@ -28,7 +28,7 @@ public static class SparseTransport
 {
     /// <summary>Solves the problem (C, a, b) with at most <paramref name="k"/> non-zeros per column of the plan.</summary>
     /// <param name="cost">C, m×n, finite.</param>
-    /// <param name="a">Source weights, length m, non-negative, summing to 1 (within <see cref="TransportProblem.MarginalSumTolerance"/>).</param>
+    /// <param name="a">Source weights, length m, non-negative, summing to 1 (within <see cref="TransportInput.MassTolerance"/>).</param>
     /// <param name="b">Target weights, length n, likewise.</param>
     /// <param name="k">The most non-zeros per column, ≥ 1; k ≥ m is quadratically-regularised transport.</param>
     /// <param name="options">γ, formulation, tolerance, limits, warm starts; null: the defaults of <see cref="SparseTransportOptions"/>.</param>

@@ -8,19 +8,13 @@ namespace Numerics.Transport;
 /// marginals a ∈ Δᵐ, b ∈ Δⁿ. Every transport solver checks its input through this one type.
 /// </summary>
 /// <remarks>
-/// Marginals must be non-negative and sum to 1 within <see cref="MarginalSumTolerance"/>, which
+/// Marginals must be non-negative and sum to 1 within <see cref="TransportInput.MassTolerance"/>, which
 /// admits weights rounded to float32 or written with a few significant digits. The problem keeps
 /// a/Σa and b/Σb, so both sum to 1 to rounding: otherwise the gradient a − T·1 of a semi-dual (whose
 /// plan carries Σb) could not fall below |Σa − Σb| and a tight tolerance could never be met.
 /// </remarks>
 public sealed class TransportProblem
 {
-    /// <summary>
-    /// How far Σa and Σb may lie from 1: 1e-6, about 8 float32 units of round-off (2⁻²⁴ ≈ 6e-8)
-    /// accumulated over a sum, far below any mass a user means to move.
-    /// </summary>
-    public const double MarginalSumTolerance = 1e-6;
-
     private readonly double[] _cost;
     private readonly double[] _a;
     private readonly double[] _b;
@@ -36,7 +30,7 @@ public sealed class TransportProblem
 
     /// <summary>Checks and stores the problem; nothing the caller passed is modified.</summary>
     /// <param name="cost">C, m×n, finite, non-empty.</param>
-    /// <param name="a">The source marginal, length m, non-negative, summing to 1 within <see cref="MarginalSumTolerance"/>.</param>
+    /// <param name="a">The source marginal, length m, non-negative, summing to 1 within <see cref="TransportInput.MassTolerance"/>.</param>
     /// <param name="b">The target marginal, length n, likewise.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">C is empty or holds NaN/±∞; a length does not match C; a marginal has a negative or non-finite entry or does not sum to 1. The exception names the parameter.</exception>
@@ -48,13 +42,11 @@ public sealed class TransportProblem
         if (cost.RowCount == 0 || cost.ColumnCount == 0)
             throw new ArgumentException($"cost is empty ({cost.RowCount}×{cost.ColumnCount}).", nameof(cost));
         var values = DenseStorage.ColumnMajor(cost);
-        DenseStorage.RequireFinite<double>(values, nameof(cost));
-        if (a.Count != cost.RowCount)
-            throw new ArgumentException($"a has length {a.Count}; cost has {cost.RowCount} rows.", nameof(a));
-        if (b.Count != cost.ColumnCount)
-            throw new ArgumentException($"b has length {b.Count}; cost has {cost.ColumnCount} columns.", nameof(b));
-        var an = Normalized(DenseStorage.Values(a), nameof(a));
-        var bn = Normalized(DenseStorage.Values(b), nameof(b));
+        var av = DenseStorage.Values(a);
+        var bv = DenseStorage.Values(b);
+        TransportInput.RequireProblem(av, bv, values, cost.RowCount, cost.ColumnCount);
+        var an = Normalized(av);
+        var bn = Normalized(bv);
         return new TransportProblem(cost, values, an, bn);
     }
 
@@ -103,17 +95,11 @@ public sealed class TransportProblem
         return s;
     }
 
-    private static double[] Normalized(double[] w, string name)
+    /// <summary>w/Σw: a checked marginal rescaled to sum to 1 exactly up to rounding (a new array).</summary>
+    private static double[] Normalized(double[] w)
     {
         double sum = 0;
-        for (int i = 0; i < w.Length; i++)
-        {
-            if (!(w[i] >= 0) || !double.IsFinite(w[i]))
-                throw new ArgumentException($"{name}[{i}] = {w[i]}; marginal weights must be finite and non-negative.", name);
-            sum += w[i];
-        }
-        if (!(Math.Abs(sum - 1) <= MarginalSumTolerance))
-            throw new ArgumentException($"{name} sums to {sum}; marginal weights must sum to 1 (within {MarginalSumTolerance}).", name);
+        for (int i = 0; i < w.Length; i++) sum += w[i];
         var result = new double[w.Length];
         for (int i = 0; i < w.Length; i++) result[i] = w[i] / sum;
         return result;

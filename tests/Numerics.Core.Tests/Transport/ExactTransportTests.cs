@@ -167,6 +167,22 @@ public class ExactTransportTests
     }
 
     [Fact]
+    public void LeavesItsInputsUntouched()
+    {
+        // The pivots read C in place; the masses are rescaled and compacted into copies.
+        var (a, b, cost) = Problem(30, 25, 31);
+        b[3] = 0;
+        b = b.Select(x => x / b.Sum()).ToArray();
+        var (a0, b0, c0) = ((double[])a.Clone(), (double[])b.Clone(), (double[])cost.Clone());
+        ExactTransport.Solve(a, b, cost, 30, 25);
+        SinkhornTransport.Solve(a, b, cost, 30, 25, 0.1);
+        ExactPlanReconstruction.Reconstruct(new double[30], a, b, cost, 30, 25);
+        Assert.Equal(a0, a);
+        Assert.Equal(b0, b);
+        Assert.Equal(c0, cost);
+    }
+
+    [Fact]
     public void ReportsThePivotLimitAsAStatus()
     {
         var (a, b, cost) = Problem(30, 30, 1);

@@ -117,6 +117,7 @@ public class SinkhornTransportTests
         Assert.Equal(SolverStatus.Converged, r.Status);
         Assert.All(r.Plan.Row(0), t => Assert.Equal(0, t));
         Assert.All(r.Plan.Column(6), t => Assert.Equal(0, t));
+        Assert.True(double.IsFinite(r.Objective) && r.F.All(double.IsFinite) && r.G.All(double.IsFinite));
         // The zero row's potential is its row update: f₀ = −ε·log Σⱼ bⱼ·exp((gⱼ − c₀ⱼ)/ε).
         double sum = 0;
         for (int j = 0; j < n; j++) sum += b[j] * Math.Exp((r.G[j] - cost[j * m]) / epsilon);

@@ -234,7 +234,7 @@ public class SparseTransportTests
         Assert.Equal("options", Name(() => SparseTransport.Solve(c, a, b, 1, new SparseTransportOptions { InitialBeta = Vector<double>.Build.Dense(3) })));
         Assert.Equal(aCopy, a.ToArray());
         // Within the documented tolerance the weights are accepted and normalised, the caller's untouched.
-        var nearly = a * (1 + 0.5 * TransportProblem.MarginalSumTolerance);
+        var nearly = a * (1 + 0.5 * TransportInput.MassTolerance);
         var kept = nearly.ToArray();
         var problem = TransportProblem.Create(c, nearly, b);
         Assert.Equal(1.0, problem.SourceWeights.ToArray().Sum(), Tolerances.Reduction);

@@ -2,7 +2,6 @@ using MathNet.Numerics.LinearAlgebra;
 using Numerics.Arithmetic;
 using Numerics.Bilevel;
 using Numerics.IO;
-using Numerics.Random;
 using Xunit.Abstractions;
 
 namespace Numerics.Core.Tests.Bilevel;
@@ -13,20 +12,13 @@ public sealed class LogisticTests(ITestOutputHelper output)
     /// <summary>The lower-level accuracy of the reference losses on digits.</summary>
     private const double Accuracy = 1e-9;
 
-    private static double[] Normal(int n, ulong seed, double scale = 1)
-    {
-        var v = new double[n];
-        new CounterRng(seed).FillNormal(v);
-        for (int i = 0; i < n; i++) v[i] *= scale;
-        return v;
-    }
 
     /// <summary>A random problem: m samples of p Gaussian features, labels from a random linear model.</summary>
     private static MultinomialLogisticProblem Random(int m, int p, int classes, ulong seed)
     {
-        var a = Matrix<double>.Build.Dense(m, p, Normal(m * p, seed));
-        var av = Matrix<double>.Build.Dense(m, p, Normal(m * p, seed + 1));
-        var w = Matrix<double>.Build.Dense(p, classes, Normal(p * classes, seed + 2));
+        var a = Matrix<double>.Build.Dense(m, p, NormalVectors.Draw(m * p, seed));
+        var av = Matrix<double>.Build.Dense(m, p, NormalVectors.Draw(m * p, seed + 1));
+        var w = Matrix<double>.Build.Dense(p, classes, NormalVectors.Draw(p * classes, seed + 2));
         int[] Labels(Matrix<double> x) => [.. (x * w).EnumerateRows().Select(r => r.MaximumIndex())];
         return new MultinomialLogisticProblem(a, Labels(a), av, Labels(av), classes);
     }
@@ -43,7 +35,7 @@ public sealed class LogisticTests(ITestOutputHelper output)
     public void LowerDerivativesMatchFiniteDifferences()
     {
         var problem = Random(30, 5, 3, 1);
-        DerivativeCheck.Assert(problem, Normal(5, 9, 0.5), Normal(problem.LowerDimension, 3), Normal(problem.LowerDimension, 4));
+        DerivativeCheck.Assert(problem, NormalVectors.Draw(5, 9, 0.5), NormalVectors.Draw(problem.LowerDimension, 3), NormalVectors.Draw(problem.LowerDimension, 4));
     }
 
     [Fact]
@@ -51,24 +43,8 @@ public sealed class LogisticTests(ITestOutputHelper output)
     {
         var problem = Random(40, 4, 3, 5);
         int n = problem.LowerDimension;
-        double[] theta = [-2.0, -1.0, 0.0, 1.0];
         for (ulong seed = 0; seed < 8; seed++)
-        {
-            var x = Normal(n, 10 + seed);
-            var y = Normal(n, 30 + seed);
-            var v = Normal(n, 50 + seed);
-            var constants = problem.Constants(theta, x);
-            var ax = new double[n];
-            var ay = new double[n];
-            problem.LowerHessianProduct(theta, x, v, ax);
-            problem.LowerHessianProduct(theta, y, v, ay);
-            double vv = SpanArithmetic.Dot<double>(v, v);
-            Assert.InRange(SpanArithmetic.Dot<double>(v, ax) / vv, constants.StrongConvexity, constants.Smoothness);
-            Assert.True(DerivativeCheck.Distance(ax, ay) <= constants.HessianLipschitz * DerivativeCheck.Distance(x, y) * Math.Sqrt(vv));
-            var bx = new double[4];
-            problem.MixedProductTranspose(theta, x, v, bx);
-            Assert.True(SpanArithmetic.Norm<double>(bx) <= constants.MixedNorm * Math.Sqrt(vv) * (1 + 1e-12));
-        }
+            ConstantsCheck.Assert(problem, [-2.0, -1.0, 0.0, 1.0], NormalVectors.Draw(n, 10 + seed), NormalVectors.Draw(n, 30 + seed), NormalVectors.Draw(n, 50 + seed));
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using Numerics.Arithmetic;
 using Numerics.Bilevel;
 using Numerics.Optimization;
-using Numerics.Random;
 using Xunit.Abstractions;
 
 namespace Numerics.Core.Tests.Bilevel;
@@ -12,18 +11,12 @@ public sealed class TotalVariationTests(ITestOutputHelper output)
     /// <summary>θ = (log weight, log smoothing) near where the learned values of σ = 0.1 lie.</summary>
     private static readonly double[] Theta = [-3.0, -3.0];
 
-    private static double[] Direction(int n, ulong seed)
-    {
-        var v = new double[n];
-        new CounterRng(seed).FillNormal(v);
-        return v;
-    }
 
     [Fact]
     public void LowerDerivativesMatchFiniteDifferences()
     {
         using var problem = TotalVariationFixture.Problem(12, "camera_crop.npy", "coins_crop.npy");
-        DerivativeCheck.Assert(problem, Theta, Direction(problem.LowerDimension, 3), Direction(problem.LowerDimension, 4));
+        DerivativeCheck.Assert(problem, Theta, NormalVectors.Draw(problem.LowerDimension, 3), NormalVectors.Draw(problem.LowerDimension, 4));
     }
 
     [Fact]
@@ -31,28 +24,9 @@ public sealed class TotalVariationTests(ITestOutputHelper output)
     {
         using var problem = TotalVariationFixture.Problem(10, "camera_crop.npy");
         int n = problem.LowerDimension;
-        var constants = problem.Constants(Theta, Direction(n, 9));
+        // Differences at the scale of ν make ψ″ vary most.
         for (ulong seed = 0; seed < 6; seed++)
-        {
-            // Differences at the scale of ν make ψ″ vary most.
-            var x = Direction(n, 20 + seed);
-            var y = Direction(n, 40 + seed);
-            for (int i = 0; i < n; i++) { x[i] *= 0.05; y[i] *= 0.05; }
-            var v = Direction(n, 60 + seed);
-            var ax = new double[n];
-            var ay = new double[n];
-            problem.LowerHessianProduct(Theta, x, v, ax);
-            problem.LowerHessianProduct(Theta, y, v, ay);
-            double vv = SpanArithmetic.Dot<double>(v, v), rayleigh = SpanArithmetic.Dot<double>(v, ax) / vv;
-            Assert.InRange(rayleigh, constants.StrongConvexity, constants.Smoothness);
-            Assert.True(DerivativeCheck.Distance(ax, ay) <= constants.HessianLipschitz * DerivativeCheck.Distance(x, y) * Math.Sqrt(vv));
-            var bx = new double[2];
-            var by = new double[2];
-            problem.MixedProductTranspose(Theta, x, v, bx);
-            problem.MixedProductTranspose(Theta, y, v, by);
-            Assert.True(DerivativeCheck.Distance(bx, by) <= constants.MixedLipschitz * DerivativeCheck.Distance(x, y) * Math.Sqrt(vv));
-            Assert.True(Math.Sqrt(bx[0] * bx[0] + bx[1] * bx[1]) <= problem.Constants(Theta, x).MixedNorm * Math.Sqrt(vv) * (1 + 1e-12));
-        }
+            ConstantsCheck.Assert(problem, Theta, NormalVectors.Draw(n, 20 + seed, 0.05), NormalVectors.Draw(n, 40 + seed, 0.05), NormalVectors.Draw(n, 60 + seed));
     }
 
     [Fact]
@@ -107,7 +81,7 @@ public sealed class TotalVariationTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void BadInputIsRejected()
+    public void DenoisingProblemsRejectBadInput()
     {
         var ops = HostVectorArithmetic.Instance;
         var images = HostImageOperators.Instance;
@@ -120,5 +94,8 @@ public sealed class TotalVariationTests(ITestOutputHelper output)
         Assert.Equal("shape", Assert.Throws<ArgumentOutOfRangeException>(() => new TotalVariationDenoisingProblem<double[]>(ops, images, new ImageShape(1, 0, 4), good, good)).ParamName);
         Assert.Equal("sigma", Assert.Throws<ArgumentOutOfRangeException>(() => DenoisingImages.AddNoise(good, -1, 0)).ParamName);
         Assert.Equal("height", Assert.Throws<ArgumentOutOfRangeException>(() => DenoisingImages.Crop(good, shape, 2, 2, 3, 3)).ParamName);
+        Assert.Equal("filterSize", Assert.Throws<ArgumentException>(() => new FieldOfExpertsProblem<double[]>(ops, images, shape, good, good, 2, 5)).ParamName);
+        Assert.Equal("filters", Assert.Throws<ArgumentOutOfRangeException>(() => new FieldOfExpertsProblem<double[]>(ops, images, shape, good, good, 0, 3)).ParamName);
+        Assert.Equal("noisy", Assert.Throws<ArgumentException>(() => new FieldOfExpertsProblem<double[]>(ops, images, shape, good, bad, 2, 3)).ParamName);
     }
 }

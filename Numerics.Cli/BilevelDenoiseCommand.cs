@@ -1,31 +1,38 @@
-using Numerics.Arithmetic;
 using Numerics.Bilevel;
 using Numerics.IO;
 
 namespace Numerics.Cli;
 
 /// <summary>
-/// <c>numerics bilevel tv-denoise --clean X.npy --noisy Y.npy [--out D.npy]</c>: learns the weight
-/// and smoothing of smoothed-TV denoising from clean/noisy pairs (2-D images or 3-D stacks) and
-/// reports the PSNR before and after.
+/// What the denoising subcommands share: <c>--clean X.npy --noisy Y.npy [--out D.npy]</c> (2-D
+/// images or 3-D stacks of the same shape), the solver options, the denoised output and the PSNR
+/// before and after (peak = max of the clean image). Each model supplies its problem and fields.
 /// </summary>
-public sealed class BilevelDenoiseCommand : ICliCommand
+public abstract class BilevelDenoiseCommand : ICliCommand
 {
     /// <inheritdoc />
-    public string Name => "tv-denoise";
+    public abstract string Name { get; }
 
     /// <inheritdoc />
-    public string Summary => "learn the weight and smoothing of total-variation denoising from clean/noisy images";
+    public abstract string Summary { get; }
+
+    /// <summary>The model's own options, for the usage text.</summary>
+    protected abstract string ModelUsage { get; }
 
     /// <inheritdoc />
-    public string Usage => $"numerics bilevel tv-denoise --clean X.npy --noisy Y.npy [--out D.npy] [--log-weight0 W] [--log-smoothing0 S] {BilevelSolverOptions.Usage}";
+    public string Usage => $"numerics bilevel {Name} --clean X.npy --noisy Y.npy [--out D.npy] {ModelUsage} {BilevelSolverOptions.Usage}";
+
+    /// <summary>Reads the model's options; returns what builds the problem and its θ₀ once the images are loaded.</summary>
+    protected abstract Func<ImageShape, double[], double[], (IBilevelProblem<double[]> Problem, double[] Theta0)> ReadModel(CliContext context);
+
+    /// <summary>Adds the learned parameters of <paramref name="problem"/>, named, to the summary.</summary>
+    protected abstract void AddFields(Dictionary<string, object?> fields, IBilevelProblem<double[]> problem, double[] theta);
 
     /// <inheritdoc />
     public int Run(CliContext context)
     {
         var args = context.Arguments;
-        // θ₀ = (−5, −5): MAID's TV experiment.
-        double[] theta0 = [args.Double("log-weight0", -5), args.Double("log-smoothing0", -5)];
+        var model = ReadModel(context);
         var solver = new BilevelSolverOptions(context);
         bool save = args.Optional("out") is not null;
         args.Required("clean");
@@ -36,9 +43,17 @@ public sealed class BilevelDenoiseCommand : ICliCommand
         var (noisy, noisyShape) = LoadImages(context, "noisy");
         if (noisyShape != shape)
             throw new CliUsageException($"--noisy is {noisyShape.Count}×{noisyShape.Height}×{noisyShape.Width}; --clean is {shape.Count}×{shape.Height}×{shape.Width}");
-        using var problem = new TotalVariationDenoisingProblem<double[]>(HostVectorArithmetic.Instance, HostImageOperators.Instance, shape, clean, noisy);
+        var (problem, theta0) = model(shape, clean, noisy);
         double started = context.Elapsed;
-        var result = solver.Solve(problem, theta0);
+        BilevelResult<double[]> result;
+        try
+        {
+            result = solver.Solve(problem, theta0);
+        }
+        finally
+        {
+            (problem as IDisposable)?.Dispose();
+        }
         double seconds = context.Elapsed - started;
         if (save)
         {
@@ -46,8 +61,7 @@ public sealed class BilevelDenoiseCommand : ICliCommand
             context.Save(new NpyArray(dims, false, result.LowerSolution));
         }
         var fields = solver.Fields(result, seconds);
-        fields["weight"] = Math.Exp(result.Theta[0]);
-        fields["smoothing"] = Math.Exp(result.Theta[1]);
+        AddFields(fields, problem, result.Theta);
         fields["images"] = shape.Count;
         fields["height"] = shape.Height;
         fields["width"] = shape.Width;

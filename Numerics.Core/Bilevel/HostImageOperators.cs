@@ -1,3 +1,5 @@
+using Numerics.Arithmetic;
+
 namespace Numerics.Bilevel;
 
 /// <summary>The image operators on host arrays.</summary>
@@ -94,6 +96,26 @@ public sealed class HostImageOperators : IImageOperators<double[]>
                 }
                 result[dst + i * w + j] = s;
             }
+        }
+    }
+
+    /// <inheritdoc />
+    public void CorrelationFilterGradient(ImageShape shape, int filterSize, double[] images, double[] weights, Span<double> gradient)
+    {
+        var output = ResponseShape(shape, gradient, filterSize);
+        Require(images.Length == shape.Pixels && weights.Length == output.Pixels, nameof(weights));
+        int w = shape.Width, oh = output.Height, ow = output.Width;
+        for (int a = 0; a < filterSize; a++)
+        for (int b = 0; b < filterSize; b++)
+        {
+            double s = 0;
+            for (int n = 0; n < shape.Count; n++)
+            {
+                int src = n * shape.ImagePixels + a * w + b, dst = n * output.ImagePixels;
+                for (int i = 0; i < oh; i++)
+                    s += SpanArithmetic.Dot<double>(weights.AsSpan(dst + i * ow, ow), images.AsSpan(src + i * w, ow));
+            }
+            gradient[a * filterSize + b] = s;
         }
     }
 

@@ -32,4 +32,11 @@ public interface IImageOperators<TVector>
 
     /// <summary>Kᵀ: <paramref name="result"/> (a stack of <paramref name="shape"/>) ← the adjoint of <see cref="Correlate"/> applied to <paramref name="responses"/>.</summary>
     void CorrelateAdjoint(ImageShape shape, ReadOnlySpan<double> filter, int filterSize, TVector responses, TVector result);
+
+    /// <summary>
+    /// The gradient of ⟨K(e)·images, weights⟩ in the filter e: <paramref name="gradient"/>[a·k + b] ←
+    /// Σ_{n,i,j} weights(n, i, j)·images[n, i+a, j+b] (k² scalars, so that
+    /// ⟨K(e)x, r⟩ = ⟨e, gradient⟩ for every e).
+    /// </summary>
+    void CorrelationFilterGradient(ImageShape shape, int filterSize, TVector images, TVector weights, Span<double> gradient);
 }

@@ -1,5 +1,4 @@
 using MathNet.Numerics.LinearAlgebra;
-using Numerics.LinearAlgebra;
 
 namespace Numerics.Bilevel;
 
@@ -45,8 +44,8 @@ public sealed class RidgeProblem : IBilevelProblem<double[]>
         _y = targets.Clone();
         _xv = validationFeatures.Clone();
         _yv = validationTargets.Clone();
-        (_sigmaMinSquared, _sigmaMaxSquared) = SquaredSingularRange(_x);
-        UpperSmoothness = SquaredSingularRange(_xv).Max;
+        (_sigmaMinSquared, _sigmaMaxSquared) = SingularValueRange.Squared(_x);
+        UpperSmoothness = SingularValueRange.Squared(_xv).Max;
     }
 
     /// <inheritdoc />
@@ -103,18 +102,6 @@ public sealed class RidgeProblem : IBilevelProblem<double[]>
     {
         double lambda = Math.Exp(theta[0]);
         return new LowerLevelConstants(_sigmaMinSquared + lambda, _sigmaMaxSquared + lambda, lambda * Wrap(x).L2Norm(), 0.0, lambda);
-    }
-
-    /// <summary>(σ_min², σ_max²) of <paramref name="a"/>, widened by a rounding margin so that they bound the exact values (σ_min = 0 when a has fewer rows than columns).</summary>
-    private static (double Min, double Max) SquaredSingularRange(Matrix<double> a)
-    {
-        var s = Lapack.Svd(a, SvdVectors.None).S;
-        double max = s.Count == 0 ? 0 : s.Maximum();
-        double min = a.RowCount < a.ColumnCount || s.Count == 0 ? 0 : s.Minimum();
-        // A backward-stable SVD returns each σ within a modest multiple of u·σ_max·max(m, n) (LAPACK's error bound).
-        double margin = 8 * Math.Max(a.RowCount, a.ColumnCount) * 1.1102230246251565e-16 * max;
-        double lo = Math.Max(0, min - margin), hi = max + margin;
-        return (lo * lo, hi * hi);
     }
 
     private static Vector<double> Wrap(double[] x) => Vector<double>.Build.Dense(x);

@@ -32,31 +32,24 @@ public sealed class TotalVariationDenoisingProblem<TVector> : IBilevelProblem<TV
 
     private readonly IVectorArithmetic<TVector> _ops;
     private readonly IImageOperators<TVector> _images;
-    private readonly TVector _clean, _noisy, _d, _e, _f, _r;
+    private readonly DenoisingPair<TVector> _pair;
+    private readonly TVector _d, _e, _f, _r;
 
     /// <summary>A problem on a clean and a noisy stack of the given shape (both copied).</summary>
     /// <exception cref="ArgumentException">A stack's length differs from the shape's pixel count or holds NaN/∞.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The shape has a non-positive dimension.</exception>
     public TotalVariationDenoisingProblem(IVectorArithmetic<TVector> arithmetic, IImageOperators<TVector> images, ImageShape shape, TVector clean, TVector noisy)
     {
-        ArgumentNullException.ThrowIfNull(arithmetic);
         ArgumentNullException.ThrowIfNull(images);
-        ArgumentNullException.ThrowIfNull(clean);
-        ArgumentNullException.ThrowIfNull(noisy);
-        shape.Validate(nameof(shape));
-        RequireImages(arithmetic, clean, shape, nameof(clean));
-        RequireImages(arithmetic, noisy, shape, nameof(noisy));
+        _pair = new DenoisingPair<TVector>(arithmetic, shape, clean, noisy);
         _ops = arithmetic;
         _images = images;
         Shape = shape;
         int p = shape.Pixels;
-        _clean = Copy(clean);
-        _noisy = Copy(noisy);
         _d = _ops.Create(2 * p);
         _e = _ops.Create(2 * p);
         _f = _ops.Create(2 * p);
         _r = _ops.Create(p);
-        UpperSmoothness = 1.0 / shape.Count;
     }
 
     /// <summary>The image stack's shape.</summary>
@@ -69,23 +62,16 @@ public sealed class TotalVariationDenoisingProblem<TVector> : IBilevelProblem<TV
     public int LowerDimension => Shape.Pixels;
 
     /// <inheritdoc />
-    public double UpperSmoothness { get; }
+    public double UpperSmoothness => _pair.UpperSmoothness;
 
     /// <inheritdoc />
     public bool ConstantsCertified => true;
 
     /// <inheritdoc />
-    public void StartingPoint(ReadOnlySpan<double> theta, TVector x) => _ops.Copy(_noisy, x);
+    public void StartingPoint(ReadOnlySpan<double> theta, TVector x) => _pair.StartingPoint(x);
 
     /// <inheritdoc />
-    public double UpperLoss(TVector x, TVector gradient)
-    {
-        _ops.Copy(x, gradient);
-        _ops.Axpby(-1.0, _clean, 1.0, gradient);
-        double norm = _ops.Norm(gradient);
-        _ops.Scale(UpperSmoothness, gradient);
-        return 0.5 * UpperSmoothness * norm * norm;
-    }
+    public double UpperLoss(TVector x, TVector gradient) => _pair.UpperLoss(x, gradient);
 
     /// <inheritdoc />
     public double LowerObjective(ReadOnlySpan<double> theta, TVector x, TVector gradient)
@@ -97,7 +83,7 @@ public sealed class TotalVariationDenoisingProblem<TVector> : IBilevelProblem<TV
         _ops.Map(new SmoothedAbsolute.Derivative(nu), _d, _e);
         _images.DifferencesAdjoint(Shape, _e, gradient);
         _ops.Copy(x, _r);
-        _ops.Axpby(-1.0, _noisy, 1.0, _r);
+        _ops.Axpby(-1.0, _pair.Noisy, 1.0, _r);
         double fit = _ops.Norm(_r);
         _ops.Axpby(1.0, _r, w, gradient);
         return 0.5 * fit * fit + w * penalty;
@@ -157,23 +143,10 @@ public sealed class TotalVariationDenoisingProblem<TVector> : IBilevelProblem<TV
 
     private static (double Weight, double Smoothing) Parameters(ReadOnlySpan<double> theta) => (Math.Exp(theta[0]), Math.Exp(theta[1]));
 
-    private TVector Copy(TVector source)
-    {
-        var copy = _ops.Create(_ops.Length(source));
-        _ops.Copy(source, copy);
-        return copy;
-    }
-
-    private static void RequireImages(IVectorArithmetic<TVector> ops, TVector stack, ImageShape shape, string paramName)
-    {
-        if (ops.Length(stack) != shape.Pixels)
-            throw new ArgumentException($"{paramName} has {ops.Length(stack)} pixels; the shape has {shape.Pixels}.", paramName);
-        if (!double.IsFinite(ops.MaxAbs(stack))) throw new ArgumentException($"{paramName} contains a non-finite value.", paramName);
-    }
-
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var v in new[] { _clean, _noisy, _d, _e, _f, _r }) _ops.Release(v);
+        foreach (var v in new[] { _d, _e, _f, _r }) _ops.Release(v);
+        _pair.Dispose();
     }
 }

@@ -1,7 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 using Numerics.Arithmetic;
 using Numerics.Bilevel;
-using Numerics.Random;
 
 namespace Numerics.Core.Tests.Bilevel;
 
@@ -15,12 +14,6 @@ public sealed class ImageOperatorTests
     private const double Adjointness = 1e-12;
 
 
-    private static double[] Random(int n, ulong seed)
-    {
-        var v = new double[n];
-        new CounterRng(seed).FillNormal(v);
-        return v;
-    }
 
     public static TheoryData<int, int, int> Shapes => new() { { 1, 1, 1 }, { 1, 1, 7 }, { 1, 6, 1 }, { 2, 5, 4 }, { 3, 9, 13 } };
 
@@ -28,8 +21,8 @@ public sealed class ImageOperatorTests
     public void DifferencesAreAdjointAndMatchTheirDefinition(int count, int height, int width)
     {
         var shape = new ImageShape(count, height, width);
-        var x = Random(shape.Pixels, 1);
-        var y = Random(2 * shape.Pixels, 2);
+        var x = NormalVectors.Draw(shape.Pixels, 1);
+        var y = NormalVectors.Draw(2 * shape.Pixels, 2);
         var dx = new double[2 * shape.Pixels];
         var dty = new double[shape.Pixels];
         HostImageOperators.Instance.Differences(shape, x, dx);
@@ -65,14 +58,14 @@ public sealed class ImageOperatorTests
     }
 
     [Theory, MemberData(nameof(Shapes))]
-    public void CorrelationIsAdjointAndMatchesBruteForce(int count, int height, int width)
+    public void CorrelationIsAdjointInImageAndFilterAndMatchesBruteForce(int count, int height, int width)
     {
         var shape = new ImageShape(count, height, width);
         int k = Math.Min(3, Math.Min(height, width));
-        var filter = Random(k * k, 3);
+        var filter = NormalVectors.Draw(k * k, 3);
         var output = HostImageOperators.ResponseShape(shape, filter, k);
-        var x = Random(shape.Pixels, 4);
-        var y = Random(output.Pixels, 5);
+        var x = NormalVectors.Draw(shape.Pixels, 4);
+        var y = NormalVectors.Draw(output.Pixels, 5);
         var kx = new double[output.Pixels];
         var kty = new double[shape.Pixels];
         HostImageOperators.Instance.Correlate(shape, filter, k, x, kx);
@@ -89,6 +82,10 @@ public sealed class ImageOperatorTests
         for (int b = 0; b < k; b++)
             scattered[(n * height + i + a) * width + j + b] += filter[a * k + b] * y[(n * output.Height + i) * output.Width + j];
         for (int p = 0; p < shape.Pixels; p++) Assert.True(Math.Abs(scattered[p] - kty[p]) <= Adjointness * scale);
+        // In the filter: ⟨K(c)x, y⟩ = ⟨c, G(x, y)⟩.
+        var gradient = new double[k * k];
+        HostImageOperators.Instance.CorrelationFilterGradient(shape, k, x, y, gradient);
+        Assert.True(Math.Abs(left - SpanArithmetic.Dot<double>(filter, gradient)) <= Adjointness * scale);
     }
 
     [Fact]

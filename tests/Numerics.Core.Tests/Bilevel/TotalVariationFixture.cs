@@ -29,10 +29,10 @@ internal static class TotalVariationFixture
         return new TotalVariationDenoisingProblem<double[]>(HostVectorArithmetic.Instance, HostImageOperators.Instance, shape, clean, noisy);
     }
 
-    /// <summary>The "exact" f(θ) and ∇f(θ): the oracle at accuracy 1e-12 (the research note's recipe for finite-difference checks).</summary>
-    public static HypergradientEstimate Accurate(IBilevelProblem<double[]> problem, double[] theta)
+    /// <summary>The "exact" f(θ) and ∇f(θ): the oracle at accuracy 1e-12 by default (the research note's recipe for finite-difference checks).</summary>
+    public static HypergradientEstimate Accurate(IBilevelProblem<double[]> problem, double[] theta, double accuracy = 1e-12)
     {
         using var oracle = new HypergradientOracle<double[]>(HostVectorArithmetic.Instance, problem, theta, new InnerSolveOptions { LowerMaxIterations = 100_000, AdjointMaxIterations = 100_000 });
-        return oracle.Estimate(theta, 1e-12, 1e-12);
+        return oracle.Estimate(theta, accuracy, accuracy);
     }
 }

@@ -1,7 +1,6 @@
 using Numerics.Arithmetic;
 using Numerics.Bilevel;
 using Numerics.Optimization;
-using Numerics.Random;
 using Xunit.Abstractions;
 
 namespace Numerics.Core.Tests.Bilevel;
@@ -12,55 +11,12 @@ public sealed class TotalVariationTests(ITestOutputHelper output)
     /// <summary>θ = (log weight, log smoothing) near where the learned values of σ = 0.1 lie.</summary>
     private static readonly double[] Theta = [-3.0, -3.0];
 
-    /// <summary>
-    /// Relative agreement of an analytic derivative of h with a central difference at step 1e-6 in x
-    /// or θ: truncation h²|h‴| with |h‴| ≲ w/ν² ≈ 1 here, rounding u·|h|/1e-6 ≈ 1e-10·|h|.
-    /// </summary>
-    private const double DerivativeCheck = 1e-6;
-
-    private static double[] Direction(int n, ulong seed)
-    {
-        var v = new double[n];
-        new CounterRng(seed).FillNormal(v);
-        return v;
-    }
 
     [Fact]
     public void LowerDerivativesMatchFiniteDifferences()
     {
         using var problem = TotalVariationFixture.Problem(12, "camera_crop.npy", "coins_crop.npy");
-        int n = problem.LowerDimension;
-        var x = Direction(n, 3);
-        var v = Direction(n, 4);
-        var gradient = new double[n];
-        var plus = new double[n];
-        var minus = new double[n];
-        var xp = new double[n];
-        var xm = new double[n];
-        const double h = 1e-6;
-        for (int i = 0; i < n; i++) { xp[i] = x[i] + h * v[i]; xm[i] = x[i] - h * v[i]; }
-        problem.LowerObjective(Theta, x, gradient);
-        double directional = (problem.LowerObjective(Theta, xp, plus) - problem.LowerObjective(Theta, xm, minus)) / (2 * h);
-        double analytic = SpanArithmetic.Dot<double>(gradient, v);
-        Assert.True(Math.Abs(directional - analytic) <= DerivativeCheck * Math.Abs(analytic), $"{directional} vs {analytic}");
-
-        var hv = new double[n];
-        problem.LowerHessianProduct(Theta, x, v, hv);
-        for (int i = 0; i < n; i++) plus[i] = (plus[i] - minus[i]) / (2 * h);
-        Assert.True(Distance(plus, hv) <= DerivativeCheck * SpanArithmetic.Norm<double>(hv));
-
-        var mixed = new double[2];
-        problem.MixedProductTranspose(Theta, x, v, mixed);
-        for (int p = 0; p < 2; p++)
-        {
-            double[] tp = [.. Theta], tm = [.. Theta];
-            tp[p] += h;
-            tm[p] -= h;
-            problem.LowerObjective(tp, x, plus);
-            problem.LowerObjective(tm, x, minus);
-            double difference = (SpanArithmetic.Dot<double>(plus, v) - SpanArithmetic.Dot<double>(minus, v)) / (2 * h);
-            Assert.True(Math.Abs(difference - mixed[p]) <= DerivativeCheck * Math.Abs(mixed[p]), $"θ{p}: {difference} vs {mixed[p]}");
-        }
+        DerivativeCheck.Assert(problem, Theta, NormalVectors.Draw(problem.LowerDimension, 3), NormalVectors.Draw(problem.LowerDimension, 4));
     }
 
     [Fact]
@@ -68,28 +24,9 @@ public sealed class TotalVariationTests(ITestOutputHelper output)
     {
         using var problem = TotalVariationFixture.Problem(10, "camera_crop.npy");
         int n = problem.LowerDimension;
-        var constants = problem.Constants(Theta, Direction(n, 9));
+        // Differences at the scale of ν make ψ″ vary most.
         for (ulong seed = 0; seed < 6; seed++)
-        {
-            // Differences at the scale of ν make ψ″ vary most.
-            var x = Direction(n, 20 + seed);
-            var y = Direction(n, 40 + seed);
-            for (int i = 0; i < n; i++) { x[i] *= 0.05; y[i] *= 0.05; }
-            var v = Direction(n, 60 + seed);
-            var ax = new double[n];
-            var ay = new double[n];
-            problem.LowerHessianProduct(Theta, x, v, ax);
-            problem.LowerHessianProduct(Theta, y, v, ay);
-            double vv = SpanArithmetic.Dot<double>(v, v), rayleigh = SpanArithmetic.Dot<double>(v, ax) / vv;
-            Assert.InRange(rayleigh, constants.StrongConvexity, constants.Smoothness);
-            Assert.True(Distance(ax, ay) <= constants.HessianLipschitz * Distance(x, y) * Math.Sqrt(vv));
-            var bx = new double[2];
-            var by = new double[2];
-            problem.MixedProductTranspose(Theta, x, v, bx);
-            problem.MixedProductTranspose(Theta, y, v, by);
-            Assert.True(Distance(bx, by) <= constants.MixedLipschitz * Distance(x, y) * Math.Sqrt(vv));
-            Assert.True(Math.Sqrt(bx[0] * bx[0] + bx[1] * bx[1]) <= problem.Constants(Theta, x).MixedNorm * Math.Sqrt(vv) * (1 + 1e-12));
-        }
+            ConstantsCheck.Assert(problem, Theta, NormalVectors.Draw(n, 20 + seed, 0.05), NormalVectors.Draw(n, 40 + seed, 0.05), NormalVectors.Draw(n, 60 + seed));
     }
 
     [Fact]
@@ -118,7 +55,7 @@ public sealed class TotalVariationTests(ITestOutputHelper output)
         {
             using var oracle = new HypergradientOracle<double[]>(HostVectorArithmetic.Instance, problem, Theta);
             var estimate = oracle.Estimate(Theta, accuracy, accuracy);
-            double error = Distance(estimate.Hypergradient, accurate.Hypergradient);
+            double error = DerivativeCheck.Distance(estimate.Hypergradient, accurate.Hypergradient);
             // The accurate reference is itself within its own bound of ∇f.
             Assert.True(error <= estimate.ErrorBound + accurate.ErrorBound, $"ε = δ = {accuracy}: error {error} > ω {estimate.ErrorBound}");
             output.WriteLine($"ε = δ = {accuracy}: error {error:E2}, bound {estimate.ErrorBound:E2}");
@@ -144,7 +81,7 @@ public sealed class TotalVariationTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void BadInputIsRejected()
+    public void DenoisingProblemsRejectBadInput()
     {
         var ops = HostVectorArithmetic.Instance;
         var images = HostImageOperators.Instance;
@@ -157,12 +94,8 @@ public sealed class TotalVariationTests(ITestOutputHelper output)
         Assert.Equal("shape", Assert.Throws<ArgumentOutOfRangeException>(() => new TotalVariationDenoisingProblem<double[]>(ops, images, new ImageShape(1, 0, 4), good, good)).ParamName);
         Assert.Equal("sigma", Assert.Throws<ArgumentOutOfRangeException>(() => DenoisingImages.AddNoise(good, -1, 0)).ParamName);
         Assert.Equal("height", Assert.Throws<ArgumentOutOfRangeException>(() => DenoisingImages.Crop(good, shape, 2, 2, 3, 3)).ParamName);
-    }
-
-    private static double Distance(double[] a, double[] b)
-    {
-        double s = 0;
-        for (int i = 0; i < a.Length; i++) s += (a[i] - b[i]) * (a[i] - b[i]);
-        return Math.Sqrt(s);
+        Assert.Equal("filterSize", Assert.Throws<ArgumentException>(() => new FieldOfExpertsProblem<double[]>(ops, images, shape, good, good, 2, 5)).ParamName);
+        Assert.Equal("filters", Assert.Throws<ArgumentOutOfRangeException>(() => new FieldOfExpertsProblem<double[]>(ops, images, shape, good, good, 0, 3)).ParamName);
+        Assert.Equal("noisy", Assert.Throws<ArgumentException>(() => new FieldOfExpertsProblem<double[]>(ops, images, shape, good, bad, 2, 3)).ParamName);
     }
 }

@@ -73,7 +73,24 @@ public class BilevelCliTests : CliCommandTests
         }
     }
 
+    [Fact]
+    public void Foe_learns_filters_that_improve_the_psnr()
+    {
+        WriteImages();
+        var (code, output, err) = Run("bilevel", "foe", "--clean", File("clean.npy"), "--noisy", File("noisy.npy"), "--out", File("d.npy"),
+            "--filters", "2", "--filter-size", "3", "--max-iterations", "5", "--seed", "1", "--quiet");
+        Assert.True(code == 0, err);
+        using var json = JsonDocument.Parse(output.Trim());
+        var root = json.RootElement;
+        Assert.Equal(2, root.GetProperty("weights").GetArrayLength());
+        Assert.Equal(2 * (2 + 9), root.GetProperty("theta").GetArrayLength());
+        double psnr = DenoisingImages.PeakSignalToNoiseRatio(Npy.Read(File("clean.npy")).ToDoubleArray(), Npy.Read(File("d.npy")).ToDoubleArray());
+        Assert.Equal(psnr, root.GetProperty("psnr_denoised").GetDouble(), 12);
+        Assert.True(psnr > root.GetProperty("psnr_noisy").GetDouble(), output);
+    }
+
     [Theory]
+    [InlineData("--filter-size 9 does not fit 8×8 images", "foe", "--clean", "small.npy", "--noisy", "small.npy", "--filter-size", "9")]
     [InlineData("--noisy is 1×8×8; --clean is 1×16×16", "tv-denoise", "--clean", "clean.npy", "--noisy", "small.npy")]
     [InlineData("non-finite", "tv-denoise", "--clean", "clean.npy", "--noisy", "nan.npy")]
     [InlineData("runs on the CPU", "tv-denoise", "--clean", "clean.npy", "--noisy", "noisy.npy", "--device", "gpu")]
@@ -102,5 +119,6 @@ public class BilevelCliTests : CliCommandTests
         Assert.Equal(2, code);
         Assert.Contains("ridge", err);
         Assert.Contains("tv-denoise", err);
+        Assert.Contains("foe", err);
     }
 }

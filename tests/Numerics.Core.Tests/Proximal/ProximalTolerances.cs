@@ -47,4 +47,11 @@ internal static class ProximalTolerances
     /// and a few u of the values' size. 1e-9 relative to the values covers both.
     /// </summary>
     public const double OptimalitySlack = 1e-9;
+
+    /// <summary>
+    /// A trained denoiser against the exact one: after 900 steps at batch 256 the stochastic gradient's
+    /// noise leaves f a few hundredths from E[x | y] (measured: ≤ 0.02 on [−2, 2]); 0.05 still fails
+    /// any training that does not find the shrinkage (an identity or a constant is off by ≥ 0.5).
+    /// </summary>
+    public const double LearnedShrinkage = 0.05;
 }

@@ -27,7 +27,7 @@ public static class CliApp
         .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     /// <summary>Every subcommand. A family adds its command here.</summary>
-    public static IReadOnlyList<ICliCommand> Commands { get; } = [new InfoCommand(), new LstsqCommand(), new ClipCommand()];
+    public static IReadOnlyList<ICliCommand> Commands { get; } = [new InfoCommand(), new LstsqCommand(), new ClipCommand(), ProxCommands.Group];
 
     /// <summary>The options every command reads (<see cref="CliContext"/>), for the usage text.</summary>
     private static string CommonOptions => $"common options: --out PATH  --seed N  --device {CliContext.Devices.Usage}  --quiet  {VerboseFlag}";
@@ -96,13 +96,23 @@ public static class CliApp
         var command = Commands.FirstOrDefault(c => c.Name == args[0]);
         if (command is null)
             throw new CliUsageException($"unknown command '{args[0]}' (try: {string.Join(", ", Commands.Select(c => c.Name))})");
-        if (args.Length == 2 && args[1] is "-h" or "--help")
+        int consumed = 1;
+        if (command is CliCommandGroup group && args.Length > 1 && !args[1].StartsWith('-'))
+        {
+            command = group.Action(args[1]);
+            consumed = 2;
+        }
+        else if (command is CliCommandGroup && !(args.Length == 2 && args[1] is "-h" or "--help"))
+        {
+            command = ((CliCommandGroup)command).Action(null);
+        }
+        if (args.Length == consumed + 1 && args[consumed] is "-h" or "--help")
         {
             error.WriteLine($"usage: {command.Usage}");
             error.WriteLine($"  {command.Summary}");
             error.WriteLine(CommonOptions);
             return Success;
         }
-        return command.Run(new CliContext(new CliArguments(args.Skip(1)), output, error));
+        return command.Run(new CliContext(new CliArguments(args.Skip(consumed)), output, error));
     }
 }

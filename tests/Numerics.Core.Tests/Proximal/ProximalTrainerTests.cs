@@ -121,6 +121,7 @@ public class ProximalTrainerTests
         Assert.Throws<ArgumentException>("options", () => ProximalTrainer.Train(net, new LaplaceSamples(), good with { Stages = [new(ProximalLoss.ProximalMatching, 5, 1e-3)] }));
         Assert.Throws<ArgumentException>("options", () => ProximalTrainer.Train(net, new LaplaceSamples(), good with { Stages = [new(ProximalLoss.SquaredError, 5, -1)] }));
         Assert.Throws<ArgumentException>("data", () => ProximalTrainer.Train(net, new GaussianSamples(2, 1), good));
+        Assert.Throws<ArgumentException>("options", () => ProximalTrainer.Train(net, new LaplaceSamples(), good with { BatchSize = int.MaxValue }));
         Assert.Throws<ArgumentOutOfRangeException>("scale", () => new LaplaceSamples(0));
         Assert.Equal(before, net.Parameters.ToArray());
         using var cts = new CancellationTokenSource();

@@ -27,7 +27,7 @@ public static class CliApp
         .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     /// <summary>Every subcommand. A family adds its command here.</summary>
-    public static IReadOnlyList<ICliCommand> Commands { get; } = [new InfoCommand(), new LstsqCommand(), new ClipCommand(), new BilevelCommand(), new OtCommand()];
+    public static IReadOnlyList<ICliCommand> Commands { get; } = [new InfoCommand(), new LstsqCommand(), new ClipCommand(), new OtCommand(), BilevelCommand.Group, ProxCommands.Group];
 
     /// <summary>The options every command reads (<see cref="CliContext"/>), for the usage text.</summary>
     private static string CommonOptions => $"common options: --out PATH  --seed N  --device {CliContext.Devices.Usage}  --quiet  {VerboseFlag}";
@@ -100,11 +100,13 @@ public static class CliApp
         var command = Find(Commands, args[0], "command");
         if (command is ICliCommandGroup group)
         {
-            if (args.Length < 2 || args[1] is "-h" or "--help")
+            // Without a subcommand the group's own Run reports the usage error in one line.
+            if (args.Length < 2) return group.Run(new CliContext(new CliArguments([]), output, error));
+            if (args[1] is "-h" or "--help")
             {
-                error.WriteLine($"usage: numerics {group.Name} <{string.Join("|", group.Subcommands.Select(c => c.Name))}> [--option value ...]");
+                error.WriteLine($"usage: {group.Usage}");
                 foreach (var c in group.Subcommands) error.WriteLine($"  {c.Name,-10} {c.Summary}");
-                return args.Length < 2 ? UsageError : Success;
+                return Success;
             }
             command = Find(group.Subcommands, args[1], $"{group.Name} subcommand");
             args = args[1..];

@@ -91,7 +91,7 @@ public sealed class CliContext
     }
 
     /// <summary>Reads the file named by a required option; I/O failures become usage errors naming the option.</summary>
-    private (T Value, string Path) Load<T>(string option, Func<string, T> read)
+    public (T Value, string Path) Load<T>(string option, Func<string, T> read)
     {
         string path = Arguments.Required(option);
         try { return (read(path), path); }
@@ -116,7 +116,7 @@ public sealed class CliContext
     public void Save(NpyArray result) => Store(path => Npy.Write(path, result));
 
     /// <summary>Writes to the <c>--out</c> path; a directory, a missing folder or a refused write is a usage error naming the option.</summary>
-    private void Store(Action<string> write)
+    public void Store(Action<string> write)
     {
         string path = Arguments.Required("out");
         if (Directory.Exists(path)) throw new CliUsageException($"--out {path}: is a directory; give a file name");

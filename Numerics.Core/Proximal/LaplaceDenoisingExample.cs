@@ -48,6 +48,23 @@ public static class LaplaceDenoisingExample
     public static ProximalTrainingOptions Options(IReadOnlyList<TrainingStage>? schedule = null, ulong seed = 0) =>
         new() { Stages = schedule ?? DefaultSchedule, BatchSize = 2000, NoiseLevel = 1, Seed = seed };
 
+    /// <summary>
+    /// The schedule with every stage's length scaled by total/Σ steps (rounded down, at least one step
+    /// per stage, the remainder of the rounding added to the first stage): exactly
+    /// <paramref name="totalSteps"/> steps when that is at least the number of stages.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">totalSteps &lt; 1.</exception>
+    public static IReadOnlyList<TrainingStage> Rescale(IReadOnlyList<TrainingStage> schedule, int totalSteps)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        ArgumentOutOfRangeException.ThrowIfLessThan(totalSteps, 1);
+        double factor = (double)totalSteps / Math.Max(1, schedule.Sum(s => (long)s.Steps));
+        var scaled = schedule.Select(s => s with { Steps = Math.Max(1, (int)(s.Steps * factor)) }).ToArray();
+        int remainder = totalSteps - scaled.Sum(s => s.Steps);
+        if (remainder > 0 && scaled.Length > 0) scaled[0] = scaled[0] with { Steps = scaled[0].Steps + remainder };
+        return scaled;
+    }
+
     /// <summary>soft(y, λ) = sign(y)·max(|y| − λ, 0), the prox of λ|x|.</summary>
     public static double SoftThreshold(double y, double lambda) => Math.Sign(y) * Math.Max(Math.Abs(y) - lambda, 0);
 

@@ -148,7 +148,11 @@ public sealed partial class LearnedProximalNetwork
         if (batch.Length == 0 || batch.Length % Layout.N != 0)
             throw new ArgumentException($"{name} has length {batch.Length}, not a positive multiple of the input dimension {Layout.N}.", name);
         DenseStorage.RequireFinite(batch, name);
-        return batch.Length / Layout.N;
+        int m = batch.Length / Layout.N;
+        // The workspace holds h×2m per layer; refuse a batch whose buffers no array can hold.
+        if (2L * Layout.H * m > Array.MaxLength)
+            throw new ArgumentException($"{name} holds {m} points; at width {Layout.H} a batch is limited to {Array.MaxLength / (2L * Layout.H)}.", name);
+        return m;
     }
 
     private void CheckOutput(int length, int expected, string name)

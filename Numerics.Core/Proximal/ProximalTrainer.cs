@@ -34,6 +34,8 @@ public static class ProximalTrainer
         options.Validate(nameof(options));
         if (data.Dimension != network.InputDimension)
             throw new ArgumentException($"data has dimension {data.Dimension}; the network takes {network.InputDimension}.", nameof(data));
+        if (2L * Math.Max(network.Layout.H, network.InputDimension) * options.BatchSize > Array.MaxLength)
+            throw new ArgumentException($"BatchSize {options.BatchSize} is too large: the workspace would exceed an array's capacity.", nameof(options));
 
         var backend = LinearAlgebraBackend.Current;
         using var scope = backend.GemmIsThreadCountInvariant ? null : backend.SingleThreaded();

@@ -138,18 +138,23 @@ public class LearnedProximalNetworkTests
         }
     }
 
-    [Fact]
-    public void ParameterGradientMatchesFiniteDifferencesForEveryParameter()
+    [Theory]
+    [InlineData(3, 7, 3)]
+    [InlineData(1, 1, 1)] // one unit, no hidden-path matrix: only A₀, b₀, w and a
+    [InlineData(2, 1, 4)]
+    [InlineData(4, 5, 1)]
+    public void ParameterGradientMatchesFiniteDifferencesForEveryParameter(int n, int width, int layers)
     {
-        var net = Interior(Small, 5);
+        var shape = Small with { InputDimension = n, Width = width, Layers = layers };
+        var net = Interior(shape, 5);
         int m = 4;
-        var y = Gaussian(3 * m, 21, 2);
-        var r = Gaussian(3 * m, 22);
+        var y = Gaussian(n * m, 21, 2);
+        var r = Gaussian(n * m, 22);
         var g = new double[net.ParameterCount];
         net.ParameterGradient(y, r, g);
         var theta = net.Parameters.ToArray();
-        var probe = new LearnedProximalNetwork(Small, theta);
-        var f = new double[3 * m];
+        var probe = new LearnedProximalNetwork(shape, theta);
+        var f = new double[n * m];
         double Phi(double[] parameters)
         {
             probe.SetParameters(parameters);

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Numerics.Cli;
+using Numerics.IO;
+using Numerics.Proximal;
+
+namespace Numerics.Core.Tests.Cli;
+
+public class ProxCliTests : CliCommandTests
+{
+    private string TrainTiny()
+    {
+        string model = File("m.lpn");
+        var (code, output, err) = Run("prox", "train", "--example", "laplace-1d", "--out", model, "--steps", "10", "--batch", "64", "--seed", "5", "--quiet");
+        Assert.True(code == CliApp.Success, err);
+        using var json = JsonDocument.Parse(output.Trim());
+        Assert.Equal(10, json.RootElement.GetProperty("steps").GetInt32());
+        Assert.True(json.RootElement.GetProperty("seconds").GetDouble() >= 0);
+        return model;
+    }
+
+    [Fact]
+    public void Train_then_apply_and_regularizer_agree_with_the_library()
+    {
+        string model = TrainTiny();
+        var net = ProximalNetworkFile.Load(model);
+        double[] points = [-3, -1, -0.25, 0, 0.5, 2];
+        Npy.Write(File("y.npy"), MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfArray(points));
+
+        var (code, output, err) = Run("prox", "apply", "--model", model, "--in", File("y.npy"), "--out", File("x.npy"));
+        Assert.True(code == CliApp.Success, err);
+        var expected = new double[points.Length];
+        net.Prox(points, expected);
+        Assert.Equal(expected, Npy.ReadVector(File("x.npy")).ToArray());
+        using (var json = JsonDocument.Parse(output.Trim())) Assert.Equal(points.Length, json.RootElement.GetProperty("points").GetInt32());
+
+        // Evaluate R at the prox outputs, which lie in the range of f.
+        (code, output, err) = Run("prox", "regularizer", "--model", model, "--in", File("x.npy"), "--out", File("r.npy"));
+        Assert.True(code == CliApp.Success, err);
+        var reference = LearnedRegularizer.Evaluate(net, expected);
+        Assert.Equal(reference.Values, Npy.ReadVector(File("r.npy")).ToArray());
+        using (var json = JsonDocument.Parse(output.Trim()))
+        {
+            Assert.Equal(reference.MaxResidual, json.RootElement.GetProperty("residual").GetDouble());
+            Assert.Equal(reference.AllConverged, json.RootElement.GetProperty("converged").GetBoolean());
+        }
+    }
+
+    [Theory]
+    [InlineData("numerics prox needs a subcommand", "prox")]
+    [InlineData("unknown prox subcommand 'fit'", "prox", "fit")]
+    [InlineData("--example is required", "prox", "train", "--out", "m.lpn")]
+    [InlineData("--example must be one of laplace-1d", "prox", "train", "--example", "mnist", "--out", "m.lpn")]
+    [InlineData("--steps must be at least 1", "prox", "train", "--example", "laplace-1d", "--steps", "0", "--out", "m.lpn")]
+    [InlineData("--model is required", "prox", "apply", "--in", "y.npy", "--out", "x.npy")]
+    public void Bad_arguments_exit_2_with_one_line(string message, params string[] args)
+    {
+        var (code, output, err) = Run(args);
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Empty(output);
+        Assert.Single(CliProcess.Lines(err));
+        Assert.Contains(message, err);
+    }
+
+    [Fact]
+    public void Malformed_truncated_or_foreign_models_exit_2_with_one_line()
+    {
+        string model = TrainTiny();
+        Npy.Write(File("y.npy"), MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfArray([1.0, 2.0]));
+        var bytes = System.IO.File.ReadAllBytes(model);
+        System.IO.File.WriteAllBytes(File("truncated.lpn"), bytes[..(bytes.Length / 2)]);
+        System.IO.File.WriteAllBytes(File("foreign.lpn"), "\x93NUMPY not a model"u8.ToArray());
+        var corrupt = (byte[])bytes.Clone();
+        corrupt[^20] ^= 0x40;
+        System.IO.File.WriteAllBytes(File("corrupt.lpn"), corrupt);
+        foreach (var (file, fragment) in new[] { ("truncated.lpn", "truncated"), ("foreign.lpn", "bad magic"), ("corrupt.lpn", "hash"), ("absent.lpn", "absent.lpn") })
+        {
+            var (code, output, err) = Run("prox", "apply", "--model", File(file), "--in", File("y.npy"), "--out", File("x.npy"));
+            Assert.Equal(CliApp.UsageError, code);
+            Assert.Empty(output);
+            Assert.Single(CliProcess.Lines(err));
+            Assert.Contains(fragment, err);
+        }
+        Npy.Write(File("nan.npy"), MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfArray([1.0, double.NaN]));
+        var (c2, _, e2) = Run("prox", "regularizer", "--model", model, "--in", File("nan.npy"), "--out", File("r.npy"));
+        Assert.Equal(CliApp.UsageError, c2);
+        Assert.Single(CliProcess.Lines(e2));
+    }
+}

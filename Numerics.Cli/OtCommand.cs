@@ -52,6 +52,8 @@ public sealed class OtCommand : ICliCommand
         if (tol < 0) throw new CliUsageException($"--tol must be non-negative, got {tol}");
         if (method == TransportMethod.Sparse && k is null) throw new CliUsageException("--k is required by --method sparse");
         if (method == TransportMethod.Quadratic && k is not null) throw new CliUsageException("--k does not apply to --method quadratic (it is k = m)");
+        if (method is TransportMethod.Exact or TransportMethod.Sinkhorn && k is not null)
+            throw new CliUsageException($"--k does not apply to --method {Methods.WordOf(method)}");
         if (context.Device == CliDevice.Gpu) throw new CliUsageException("--device gpu is not available for ot yet; use --device cpu");
         if (single) throw new CliUsageException("--float32 applies to the GPU evaluation (--device gpu), which ot does not have yet");
         args.EnsureAllUsed();
@@ -70,9 +72,9 @@ public sealed class OtCommand : ICliCommand
         {
             TransportMethod.Sparse => Summarize(SparseTransport.Solve(problem, k!.Value, options)),
             TransportMethod.Quadratic => Summarize(SparseTransport.Solve(problem, problem.Rows, options)),
-            // The baselines are wired here: ExactTransport.Solve(...) and SinkhornTransport.Solve(...).
-            TransportMethod.Exact or TransportMethod.Sinkhorn =>
-                throw new CliUsageException($"--method {Methods.WordOf(method)} is not available in this build; use sparse or quadratic"),
+            TransportMethod.Exact => Summarize(ExactTransport.Solve(a.ToArray(), b.ToArray(), cost, new ExactTransportOptions { Tolerance = tol, MaxIterations = maxIterations }), problem),
+            TransportMethod.Sinkhorn => Summarize(SinkhornTransport.Solve(a.ToArray(), b.ToArray(), cost, gamma,
+                new SinkhornOptions { Tolerance = tol, MaxIterations = maxIterations }), problem),
             _ => throw new CliUsageException($"--method {Methods.WordOf(method)} is not handled"),
         };
         double seconds = context.Elapsed - started;
@@ -85,6 +87,47 @@ public sealed class OtCommand : ICliCommand
         summary.Fields["seconds"] = seconds;
         context.Summary(summary.Fields);
         return 0;
+    }
+
+    /// <summary>The plan and the JSON fields of an exact solve (a basic plan: at most m + n − 1 entries, k does not apply).</summary>
+    private static (TransportPlan Plan, Dictionary<string, object?> Fields) Summarize(ExactTransportResult r, TransportProblem problem)
+    {
+        var plan = r.Plan.ToTransportPlan();
+        return (plan, new Dictionary<string, object?>
+        {
+            ["objective"] = r.Cost,
+            ["cost"] = r.Cost,
+            ["dual_objective"] = r.DualObjective,
+            ["duality_gap"] = r.Cost - r.DualObjective,
+            ["marginal_error_rows"] = problem.RowMarginalError(plan),
+            ["marginal_error_cols"] = problem.ColumnMarginalError(plan),
+            ["dual_violation"] = r.Certificate.DualViolation,
+            ["max_nnz_per_column"] = plan.MaxNonZerosPerColumn(),
+            ["nnz"] = plan.EntryCount,
+            ["iterations"] = r.Iterations,
+            ["status"] = r.Status.ToString(),
+            ["converged"] = r.Converged,
+        });
+    }
+
+    /// <summary>The plan and the JSON fields of an entropic solve (γ is ε; the plan is dense).</summary>
+    private static (TransportPlan Plan, Dictionary<string, object?> Fields) Summarize(SinkhornResult r, TransportProblem problem)
+    {
+        var plan = TransportPlan.FromDense(r.Plan);
+        return (plan, new Dictionary<string, object?>
+        {
+            ["objective"] = r.Objective,
+            ["cost"] = r.Cost,
+            ["dual_objective"] = r.DualObjective,
+            ["duality_gap"] = r.Objective - r.DualObjective,
+            ["marginal_error_rows"] = problem.RowMarginalError(plan),
+            ["marginal_error_cols"] = problem.ColumnMarginalError(plan),
+            ["max_nnz_per_column"] = plan.MaxNonZerosPerColumn(),
+            ["nnz"] = plan.EntryCount,
+            ["iterations"] = r.Iterations,
+            ["status"] = r.Status.ToString(),
+            ["converged"] = r.Converged,
+        });
     }
 
     /// <summary>The plan and the JSON fields of a sparse or quadratic solve.</summary>

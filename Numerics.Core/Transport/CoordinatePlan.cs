@@ -53,6 +53,18 @@ public sealed record CoordinatePlan(int Rows, int Columns, int[] RowIndices, int
         return total;
     }
 
+    /// <summary>
+    /// The same plan in the column-compressed form every sparse solver returns (<see cref="TransportPlan"/>):
+    /// the entries are already sorted by column, then row, so only the column pointers are built.
+    /// </summary>
+    public TransportPlan ToTransportPlan()
+    {
+        var pointers = new int[Columns + 1];
+        foreach (int j in ColumnIndices) pointers[j + 1]++;
+        for (int j = 0; j < Columns; j++) pointers[j + 1] += pointers[j];
+        return new TransportPlan(Rows, Columns, pointers, (int[])RowIndices.Clone(), (double[])Values.Clone());
+    }
+
     /// <summary>A plan from unsorted triples (row, column, value): sorts them by column, then row.</summary>
     internal static CoordinatePlan FromTriples(int rows, int columns, List<(int Row, int Column, double Value)> entries)
     {

@@ -59,6 +59,42 @@ public class OtCliTests : CliCommandTests
     }
 
     [Fact]
+    public void Exact_writes_an_optimal_basic_plan()
+    {
+        var (c, a, b) = WriteProblem();
+        var (code, output, err) = Run(Problem("--method", "exact"));
+        Assert.True(code == 0, err);
+        using var json = JsonDocument.Parse(output.Trim());
+        var root = json.RootElement;
+        Assert.Equal("Converged", root.GetProperty("status").GetString());
+        var plan = Npy.ReadMatrix(File("t.npy"));
+        // A basic solution of the transportation polytope has at most m + n − 1 positive entries.
+        Assert.True(plan.Enumerate().Count(x => x != 0) <= 12 + 10 - 1);
+        Assert.True((plan.RowSums() - a).InfinityNorm() <= Tolerances.Reduction);
+        Assert.True((plan.ColumnSums() - b).InfinityNorm() <= Tolerances.Reduction);
+        double cost = plan.PointwiseMultiply(c).Enumerate().Sum();
+        Assert.Equal(cost, root.GetProperty("cost").GetDouble(), Tolerances.Reduction);
+        // Independent of the CLI: the library's optimum, whose own certificate is checked by its tests.
+        var exact = Numerics.Transport.ExactTransport.Solve(a.ToArray(), b.ToArray(), c);
+        Assert.Equal(exact.Cost, cost, Tolerances.Reduction);
+    }
+
+    [Fact]
+    public void Sinkhorn_writes_a_plan_that_meets_its_marginals()
+    {
+        var (_, a, b) = WriteProblem();
+        var (code, output, err) = Run(Problem("--method", "sinkhorn", "--gamma", "0.1"));
+        Assert.True(code == 0, err);
+        using var json = JsonDocument.Parse(output.Trim());
+        Assert.Equal("Converged", json.RootElement.GetProperty("status").GetString());
+        var plan = Npy.ReadMatrix(File("t.npy"));
+        // Converged means both recomputed marginal errors (2-norm) within the default 1e-9.
+        Assert.True((plan.RowSums() - a).L2Norm() <= 1e-9 + Tolerances.Reduction);
+        Assert.True((plan.ColumnSums() - b).L2Norm() <= 1e-9 + Tolerances.Reduction);
+        Assert.True(plan.Enumerate().All(x => x > 0));
+    }
+
+    [Fact]
     public void Bad_marginals_and_parameters_exit_2_with_one_line()
     {
         var (c, a, b) = WriteProblem();
@@ -79,8 +115,9 @@ public class OtCliTests : CliCommandTests
             Problem("--k", "2", "--gamma", "-1"),
             Problem(),
             Problem("--method", "quadratic", "--k", "3"),
-            Problem("--method", "exact"),
-            Problem("--method", "sinkhorn", "--gamma", "0.1"),
+            Problem("--method", "exact", "--k", "2"),
+            Problem("--method", "sinkhorn", "--k", "1"),
+            Problem("--method", "sinkhorn", "--gamma", "0"),
             Problem("--k", "2", "--float32"),
             Problem("--k", "2", "--device", "gpu"),
             Problem("--k", "2", "--formulation", "primal"),

@@ -38,14 +38,15 @@ public sealed record SparseTransportOptions : IterativeOptions
     public Vector<double>? InitialBeta { get; init; }
 
     /// <summary>
-    /// Checks the shared fields, γ positive and finite, History ≥ 1, and that a β warm start comes
+    /// Checks the shared fields, γ positive, finite and with 1/γ finite, History ≥ 1, and that a β warm start comes
     /// with the dual; a violation throws <see cref="ArgumentException"/> naming <paramref name="paramName"/>.
     /// </summary>
     public override void Validate(string paramName)
     {
         base.Validate(paramName);
-        if (!(Gamma > 0) || !double.IsFinite(Gamma))
-            throw new ArgumentException($"SparseTransportOptions.Gamma must be positive and finite, got {Gamma}.", paramName);
+        // The projection scales by 1/γ: below 1/double.MaxValue (≈ 5.6e-309) that overflows.
+        if (!(Gamma > 0) || !double.IsFinite(Gamma) || !double.IsFinite(1 / Gamma))
+            throw new ArgumentException($"SparseTransportOptions.Gamma must be positive, finite and at least 1/double.MaxValue (≈ 5.6e-309), got {Gamma}.", paramName);
         if (History < 1) throw new ArgumentException($"SparseTransportOptions.History must be at least 1, got {History}.", paramName);
         if (!Enum.IsDefined(Formulation)) throw new ArgumentException($"SparseTransportOptions.Formulation {Formulation} is not defined.", paramName);
         if (InitialBeta is not null && Formulation != TransportFormulation.Dual)

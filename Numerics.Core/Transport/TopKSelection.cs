@@ -82,7 +82,9 @@ internal sealed class TopKSelection
         if (value > _max)
         {
             _max = value;
-            _threshold = Math.Max(_threshold, value - _band);
+            // Strictly below the maximum even when the band is under half an ulp of it (value − band
+            // would round back to value), so entries tied with the maximum stay candidates.
+            _threshold = Math.Max(_threshold, Math.Min(value - _band, Math.BitDecrement(value)));
         }
         int c = Count;
         _values[c] = value;

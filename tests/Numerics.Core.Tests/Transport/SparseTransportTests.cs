@@ -207,6 +207,24 @@ public class SparseTransportTests
         Assert.Equal(result.Iterations, records.Count);
     }
 
+    [Theory]
+    [InlineData(1e-15)]
+    [InlineData(1e-17)]
+    [InlineData(1e-300)]
+    public void TiedRowsShareTheMassWhenTheBandIsBelowRounding(double gamma)
+    {
+        // Two sources at the same cost: the projection of equal values onto the simplex splits the
+        // column's mass equally, whatever γ, so T = a exactly and α = 0 is optimal. With γ·b under
+        // half an ulp of the column maximum, max − γ·b rounds back to the maximum; the tie must survive.
+        var c = Matrix<double>.Build.Dense(2, 1, 1.0);
+        var a = Vector<double>.Build.Dense([0.5, 0.5]);
+        var b = Vector<double>.Build.Dense([1.0]);
+        var result = QuadraticTransport.Solve(c, a, b, new SparseTransportOptions { Gamma = gamma });
+        Assert.Equal([0.5, 0.5], result.Plan.ToDense().Column(0).ToArray());
+        Assert.Equal(0.0, result.RowMarginalError);
+        Assert.Equal(SolverStatus.Converged, result.Status);
+    }
+
     [Fact]
     public void RejectsBadInputNamingTheParameter()
     {
@@ -229,6 +247,8 @@ public class SparseTransportTests
         Assert.Equal("k", Name(() => SparseTransport.Solve(c, a, b, 0)));
         Assert.Equal("options", Name(() => SparseTransport.Solve(c, a, b, 1, new SparseTransportOptions { Gamma = 0 })));
         Assert.Equal("options", Name(() => SparseTransport.Solve(c, a, b, 1, new SparseTransportOptions { Gamma = double.PositiveInfinity })));
+        // 1/γ overflows below 1/double.MaxValue: the projection's scale would be infinite.
+        Assert.Equal("options", Name(() => SparseTransport.Solve(c, a, b, 1, new SparseTransportOptions { Gamma = 1e-310 })));
         Assert.Equal("options", Name(() => SparseTransport.Solve(c, a, b, 1, new SparseTransportOptions { InitialAlpha = Vector<double>.Build.Dense(3) })));
         Assert.Equal("options", Name(() => SparseTransport.Solve(c, a, b, 1, new SparseTransportOptions { InitialAlpha = Vector<double>.Build.Dense(4, double.NaN) })));
         Assert.Equal("options", Name(() => SparseTransport.Solve(c, a, b, 1, new SparseTransportOptions { InitialBeta = Vector<double>.Build.Dense(3) })));

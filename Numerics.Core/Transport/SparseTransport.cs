@@ -39,7 +39,7 @@ public static class SparseTransport
 
     /// <summary>Solves a validated <paramref name="problem"/>; see <see cref="Solve(Matrix{double}, Vector{double}, Vector{double}, int, SparseTransportOptions?)"/>.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="problem"/> is null.</exception>
-    /// <exception cref="ArgumentException">An option or warm start is invalid.</exception>
+    /// <exception cref="ArgumentException">An option or warm start is invalid; or (naming cost) the objective overflows at the zero start, as the dual does for |cᵢⱼ| near √(γ·double.MaxValue).</exception>
     /// <exception cref="ArgumentOutOfRangeException">k &lt; 1.</exception>
     public static SparseTransportResult Solve(TransportProblem problem, int k, SparseTransportOptions? options = null)
     {
@@ -55,7 +55,16 @@ public static class SparseTransport
         ISparseTransportObjective<double[]> objective = dual
             ? new DualObjective(problem, k, options.Gamma)
             : new SemiDualObjective(problem, k, options.Gamma);
-        return Solve(objective, HostVectorArithmetic.Instance, x0, options);
+        try
+        {
+            return Solve(objective, HostVectorArithmetic.Instance, x0, options);
+        }
+        catch (ArgumentException e) when (e.ParamName == nameof(x0) && options.InitialAlpha is null && options.InitialBeta is null)
+        {
+            // From the zero start only the data can make f(x₀) overflow: the dual's (1/2γ)Σ[−cᵢⱼ]₊²
+            // with costs near √(γ·double.MaxValue) in magnitude.
+            throw new ArgumentException($"The {options.Formulation} objective overflows at zero potentials (|C| too large for γ = {options.Gamma}): rescale the cost or use the semi-dual.", "cost", e);
+        }
     }
 
     /// <summary>

@@ -57,14 +57,15 @@ public static class TransportInput
 
     /// <summary>The column-major values of a cost matrix whose shape must be a.Length × b.Length (no copy when dense).</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The shape does not match (names cost).</exception>
+    /// <exception cref="ArgumentException">A marginal's length does not match the cost (names a or b).</exception>
     internal static double[] ColumnMajorCost(double[] a, double[] b, Matrix<double> cost)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         ArgumentNullException.ThrowIfNull(cost);
-        if (cost.RowCount != a.Length || cost.ColumnCount != b.Length)
-            throw new ArgumentException($"The cost is {cost.RowCount}×{cost.ColumnCount} but the marginals have lengths {a.Length} and {b.Length}.", nameof(cost));
+        // The same parameter names as RequireProblem: the marginal whose length disagrees with the cost.
+        if (a.Length != cost.RowCount) throw new ArgumentException($"a has length {a.Length}, the cost has {cost.RowCount} rows.", nameof(a));
+        if (b.Length != cost.ColumnCount) throw new ArgumentException($"b has length {b.Length}, the cost has {cost.ColumnCount} columns.", nameof(b));
         return LinearAlgebra.DenseStorage.ColumnMajor(cost);
     }
 

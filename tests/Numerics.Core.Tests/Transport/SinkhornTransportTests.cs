@@ -180,7 +180,7 @@ public class SinkhornTransportTests
         Assert.Equal("a", Assert.ThrowsAny<ArgumentException>(() => SinkhornTransport.Solve([0.7, 0.7], [1.0], [0, 0], 2, 1, 0.1)).ParamName);
         Assert.Equal("b", Assert.ThrowsAny<ArgumentException>(() => SinkhornTransport.Solve([1.0], [double.NaN], [0.0], 1, 1, 0.1)).ParamName);
         Assert.Equal("cost", Assert.ThrowsAny<ArgumentException>(() => SinkhornTransport.Solve([1.0], [1.0], [double.NegativeInfinity], 1, 1, 0.1)).ParamName);
-        Assert.Equal("cost", Assert.ThrowsAny<ArgumentException>(() => SinkhornTransport.Solve([1.0], [1.0], Matrix<double>.Build.Dense(1, 2), 0.1)).ParamName);
+        Assert.Equal("b", Assert.ThrowsAny<ArgumentException>(() => SinkhornTransport.Solve([1.0], [1.0], Matrix<double>.Build.Dense(1, 2), 0.1)).ParamName);
         Assert.Equal("options", Assert.ThrowsAny<ArgumentException>(() =>
             SinkhornTransport.Solve([1.0], [1.0], [0.0], 1, 1, 0.1, new SinkhornOptions { MaxDegreeOfParallelism = 0 })).ParamName);
     }

@@ -247,6 +247,11 @@ public class SparseTransportTests
         Assert.Equal("k", Name(() => SparseTransport.Solve(c, a, b, 0)));
         Assert.Equal("options", Name(() => SparseTransport.Solve(c, a, b, 1, new SparseTransportOptions { Gamma = 0 })));
         Assert.Equal("options", Name(() => SparseTransport.Solve(c, a, b, 1, new SparseTransportOptions { Gamma = double.PositiveInfinity })));
+        // The dual at zero potentials is (1/2γ)Σ[−cᵢⱼ]₊²: it overflows for costs of −1e200 at γ = 1.
+        var huge = Matrix<double>.Build.Dense(2, 2, [-1e200, 0, 0, -1e200]);
+        var half = Vector<double>.Build.Dense([0.5, 0.5]);
+        Assert.Equal("cost", Name(() => SparseTransport.Solve(huge, half, half, 2, new SparseTransportOptions { Formulation = TransportFormulation.Dual })));
+        Assert.Equal(SolverStatus.Converged, SparseTransport.Solve(huge, half, half, 2).Status);
         // 1/γ overflows below 1/double.MaxValue: the projection's scale would be infinite.
         Assert.Equal("options", Name(() => SparseTransport.Solve(c, a, b, 1, new SparseTransportOptions { Gamma = 1e-310 })));
         Assert.Equal("options", Name(() => SparseTransport.Solve(c, a, b, 1, new SparseTransportOptions { InitialAlpha = Vector<double>.Build.Dense(3) })));

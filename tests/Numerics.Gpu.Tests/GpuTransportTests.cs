@@ -121,9 +121,13 @@ public sealed class GpuTransportTests(GpuFixture gpu)
         Assert.All(device.Potentials(dg), g => Assert.True(double.IsNaN(g)));
     }
 
+    /// <summary>
+    /// One case only: on the CPU simulator each of L-BFGS's device dots and norms costs far more than
+    /// an evaluation (a 256-thread group with barriers), so a 50-iteration solve takes about a minute.
+    /// The dual's kernels are covered to the bit by the evaluation tests.
+    /// </summary>
     [Theory]
     [InlineData(TransportFormulation.SemiDual, M)]
-    [InlineData(TransportFormulation.Dual, M)]
     public void Device_solve_equals_the_cpu_solve(TransportFormulation formulation, int k)
     {
         var problem = Problem(20 + k);

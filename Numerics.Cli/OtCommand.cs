@@ -1,3 +1,4 @@
+using Numerics.Gpu;
 using Numerics.Transport;
 
 namespace Numerics.Cli;
@@ -13,6 +14,8 @@ namespace Numerics.Cli;
 /// <c>--gamma</c> defaults to 1 (the official code's default) and is the entropic ε for
 /// <c>sinkhorn</c>. <c>objective</c> in the summary is the regularised primal value of the plan,
 /// <c>dual_objective</c> the dual's, <c>duality_gap</c> their difference.
+/// <c>--device gpu</c> solves <c>sparse</c> and <c>quadratic</c> through <see cref="GpuSparseTransport"/>
+/// (C and the potentials stored as float with <c>--float32</c>); the other methods run on the CPU.
 /// </remarks>
 public sealed class OtCommand : ICliCommand
 {
@@ -54,8 +57,10 @@ public sealed class OtCommand : ICliCommand
         if (method == TransportMethod.Quadratic && k is not null) throw new CliUsageException("--k does not apply to --method quadratic (it is k = m)");
         if (method is TransportMethod.Exact or TransportMethod.Sinkhorn && k is not null)
             throw new CliUsageException($"--k does not apply to --method {Methods.WordOf(method)}");
-        if (context.Device == CliDevice.Gpu) throw new CliUsageException("--device gpu is not available for ot yet; use --device cpu");
-        if (single) throw new CliUsageException("--float32 applies to the GPU evaluation (--device gpu), which ot does not have yet");
+        bool onDevice = context.Device == CliDevice.Gpu;
+        if (onDevice && method is not (TransportMethod.Sparse or TransportMethod.Quadratic))
+            throw new CliUsageException($"--method {Methods.WordOf(method)} runs on the CPU; use --device cpu");
+        if (single && !onDevice) throw new CliUsageException("--float32 applies to the GPU evaluation; add --device gpu");
         args.EnsureAllUsed();
 
         var cost = context.LoadMatrix("cost");
@@ -68,10 +73,18 @@ public sealed class OtCommand : ICliCommand
             Progress = new ImmediateProgress(p => context.Progress(p.Iteration, p.Objective, p.Residual)),
         };
         var started = context.Elapsed;
+        string device = "cpu";
+        using var gpu = onDevice ? GpuDevice.Create() : null;
+        SparseTransportResult Sparse(int slots)
+        {
+            if (gpu is null) return SparseTransport.Solve(problem, slots, options);
+            device = gpu.ToString();
+            return single ? GpuSparseTransport.Solve<float>(gpu, problem, slots, options) : GpuSparseTransport.Solve<double>(gpu, problem, slots, options);
+        }
         var summary = method switch
         {
-            TransportMethod.Sparse => Summarize(SparseTransport.Solve(problem, k!.Value, options)),
-            TransportMethod.Quadratic => Summarize(SparseTransport.Solve(problem, problem.Rows, options)),
+            TransportMethod.Sparse => Summarize(Sparse(k!.Value)),
+            TransportMethod.Quadratic => Summarize(Sparse(problem.Rows)),
             TransportMethod.Exact => Summarize(ExactTransport.Solve(a.ToArray(), b.ToArray(), cost, new ExactTransportOptions { Tolerance = tol, MaxIterations = maxIterations }), problem),
             TransportMethod.Sinkhorn => Summarize(SinkhornTransport.Solve(a.ToArray(), b.ToArray(), cost, gamma,
                 new SinkhornOptions { Tolerance = tol, MaxIterations = maxIterations }), problem),
@@ -83,7 +96,8 @@ public sealed class OtCommand : ICliCommand
         summary.Fields["rows"] = problem.Rows;
         summary.Fields["cols"] = problem.Columns;
         summary.Fields["gamma"] = gamma;
-        summary.Fields["device"] = "cpu";
+        summary.Fields["device"] = device;
+        summary.Fields["precision"] = single ? "float32" : "float64";
         summary.Fields["seconds"] = seconds;
         context.Summary(summary.Fields);
         return 0;

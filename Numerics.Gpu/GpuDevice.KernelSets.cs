@@ -23,4 +23,9 @@ public sealed partial class GpuDevice
     internal GaussianKernels<T> GaussianKernels<T>() where T : unmanaged => typeof(T) == typeof(double)
         ? (GaussianKernels<T>)(object)Kernels(acc => new GaussianKernelSet<double, DoubleOps>(acc))
         : (GaussianKernels<T>)(object)Kernels(acc => new GaussianKernelSet<float, SingleOps>(acc));
+
+    /// <summary>The sparse transport kernels of T on this device.</summary>
+    internal TransportKernels<T> TransportKernels<T>() where T : unmanaged => typeof(T) == typeof(double)
+        ? (TransportKernels<T>)(object)Kernels(acc => new TransportKernelSet<double, DoubleOps>(acc))
+        : (TransportKernels<T>)(object)Kernels(acc => new TransportKernelSet<float, SingleOps>(acc));
 }

@@ -104,21 +104,7 @@ internal sealed class ColumnSweep
     }
 
     /// <summary>The last run's plan, in canonical form (rows increasing within each column).</summary>
-    public TransportPlan Plan()
-    {
-        var pointers = new int[_columns + 1];
-        for (int j = 0; j < _columns; j++) pointers[j + 1] = pointers[j] + _counts[j];
-        var rows = new int[pointers[_columns]];
-        var values = new double[rows.Length];
-        for (int j = 0; j < _columns; j++)
-        {
-            int count = _counts[j];
-            _planRows.AsSpan(j * _slots, count).CopyTo(rows.AsSpan(pointers[j]));
-            _planValues.AsSpan(j * _slots, count).CopyTo(values.AsSpan(pointers[j]));
-            rows.AsSpan(pointers[j], count).Sort(values.AsSpan(pointers[j], count));
-        }
-        return new TransportPlan(_rows, _columns, pointers, rows, values);
-    }
+    public TransportPlan Plan() => TransportPlan.FromSlots(_rows, _columns, _slots, _counts, _planRows, _planValues);
 
     private void RunChunk(int chunk)
     {

@@ -47,12 +47,8 @@ public static class SparseTransport
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         options ??= new SparseTransportOptions();
         options.Validate(nameof(options));
-        int m = problem.Rows, n = problem.Columns;
-        bool dual = options.Formulation == TransportFormulation.Dual;
-        var x0 = new double[dual ? m + n : m];
-        CopyWarmStart(options.InitialAlpha, x0.AsSpan(0, m), "InitialAlpha");
-        if (dual) CopyWarmStart(options.InitialBeta, x0.AsSpan(m), "InitialBeta");
-        ISparseTransportObjective<double[]> objective = dual
+        var x0 = StartingPoint(problem, options);
+        ISparseTransportObjective<double[]> objective = options.Formulation == TransportFormulation.Dual
             ? new DualObjective(problem, k, options.Gamma)
             : new SemiDualObjective(problem, k, options.Gamma);
         try
@@ -137,6 +133,18 @@ public static class SparseTransport
     private sealed class ObjectiveScaledProgress(IProgress<IterationProgress> inner, double unit) : IProgress<IterationProgress>
     {
         public void Report(IterationProgress value) => inner.Report(value with { Objective = value.Objective * unit });
+    }
+
+    /// <summary>The host starting point the options ask for: the warm starts (checked), zeros elsewhere; α then β for the dual.</summary>
+    /// <exception cref="ArgumentException">A warm start has the wrong length or holds NaN/±∞.</exception>
+    internal static double[] StartingPoint(TransportProblem problem, SparseTransportOptions options)
+    {
+        int m = problem.Rows;
+        bool dual = options.Formulation == TransportFormulation.Dual;
+        var x0 = new double[dual ? m + problem.Columns : m];
+        CopyWarmStart(options.InitialAlpha, x0.AsSpan(0, m), "InitialAlpha");
+        if (dual) CopyWarmStart(options.InitialBeta, x0.AsSpan(m), "InitialBeta");
+        return x0;
     }
 
     private static void CopyWarmStart(Vector<double>? start, Span<double> destination, string field)

@@ -27,6 +27,26 @@ public sealed class TransportPlan
     private readonly int[] _rowIndices;
     private readonly double[] _values;
 
+    /// <summary>
+    /// The canonical plan (rows increasing within each column) of per-column slots: column j holds
+    /// counts[j] entries at [j·slots, j·slots + counts[j]) of <paramref name="planRows"/> and <paramref name="planValues"/>.
+    /// </summary>
+    internal static TransportPlan FromSlots(int rows, int columns, int slots, ReadOnlySpan<int> counts, ReadOnlySpan<int> planRows, ReadOnlySpan<double> planValues)
+    {
+        var pointers = new int[columns + 1];
+        for (int j = 0; j < columns; j++) pointers[j + 1] = pointers[j] + counts[j];
+        var rowIndices = new int[pointers[columns]];
+        var values = new double[rowIndices.Length];
+        for (int j = 0; j < columns; j++)
+        {
+            int count = counts[j];
+            planRows.Slice(j * slots, count).CopyTo(rowIndices.AsSpan(pointers[j]));
+            planValues.Slice(j * slots, count).CopyTo(values.AsSpan(pointers[j]));
+            rowIndices.AsSpan(pointers[j], count).Sort(values.AsSpan(pointers[j], count));
+        }
+        return new TransportPlan(rows, columns, pointers, rowIndices, values);
+    }
+
     /// <summary>A plan of <paramref name="rows"/>×<paramref name="columns"/> from its compressed-column arrays (taken over, not copied).</summary>
     /// <param name="rows">m, the number of sources.</param>
     /// <param name="columns">n, the number of targets.</param>

@@ -119,7 +119,7 @@ public class OtCliTests : CliCommandTests
             Problem("--method", "sinkhorn", "--k", "1"),
             Problem("--method", "sinkhorn", "--gamma", "0"),
             Problem("--k", "2", "--float32"),
-            Problem("--k", "2", "--device", "gpu"),
+            Problem("--method", "exact", "--device", "gpu"),
             Problem("--k", "2", "--formulation", "primal"),
         ];
         foreach (var args in cases)

@@ -224,6 +224,11 @@ public class ExactTransportTests
                 s1 -= b[j] * best - gamma * b[j] * b[j] / 2;
             }
             Assert.Equal(r.Cost + gamma / 2 * Dot(b, b), s1, CostAgreement);
+            // The library's semi-dual objective (it minimises −S₁) at the same potentials: the sparse
+            // family's k = 1 case tied to the exact solver's ground truth.
+            var objective = new SemiDualObjective(TransportProblem.Create(Matrix<double>.Build.Dense(m, n, cost),
+                Vector<double>.Build.Dense(a), Vector<double>.Build.Dense(b)), 1, gamma);
+            Assert.Equal(r.Cost + gamma / 2 * Dot(b, b), -objective.Evaluate(r.U, new double[m]), CostAgreement);
         }
     }
 

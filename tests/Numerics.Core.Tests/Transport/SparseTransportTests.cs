@@ -116,6 +116,13 @@ public class SparseTransportTests
         Assert.True(result.DualValue <= exact + 0.5 * gamma / n + 1e-12);
         Assert.Equal(1, result.MaxNonZerosPerColumn);
         Assert.Equal(result.Status == SolverStatus.Converged, result.Residual <= SparseTransportOptions.DefaultTolerance);
+        // The exact solver, the family's ground truth at k = 1, agrees with the enumeration.
+        Assert.Equal(exact, ExactTransport.Solve(w.ToArray(), w.ToArray(), c).Cost, 1e-12);
+        // A converged k = 1 solve has T·1 = a within the tolerance, so (the semi-dual being piecewise
+        // linear plus a constant) α is optimal to that accuracy: S₁ reaches exact + (γ/2)‖b‖² up to
+        // ‖∇‖∞·‖α‖₁-sized terms, far below 1e-6 here.
+        Assert.Equal(SolverStatus.Converged, result.Status);
+        Assert.True(result.DualValue >= exact + 0.5 * gamma / n - 1e-6, $"{result.DualValue} vs {exact + 0.5 * gamma / n}");
     }
 
     [Fact]

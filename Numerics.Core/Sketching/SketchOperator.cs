@@ -128,6 +128,47 @@ public sealed class SketchOperator
     /// <summary>Input rows per block of the Gaussian and CountSketch accumulation between cancellation checks (a multiple of the Gaussian's row chunk, so the bits do not change).</summary>
     private const int CancellationRowBlock = 1 << 16;
 
+    /// <summary>
+    /// S·A written into a caller's buffer: A is column-major n×<paramref name="columns"/> (leading
+    /// dimension n), <paramref name="destination"/> receives S·A column-major m×columns (leading
+    /// dimension m). The bits equal those of <see cref="Apply(Matrix{double})"/>. Use it to sketch
+    /// repeatedly without allocating (and first-touching) a fresh m×c array per call.
+    /// </summary>
+    /// <remarks>
+    /// A is not scanned for NaN/∞ here (that would be a pass over A as long as the SRHT's own): a
+    /// non-finite entry in column j of A makes column j of S·A non-finite and no other column, since
+    /// S acts on each column separately. If the call is cancelled, <paramref name="destination"/>
+    /// holds a partial result.
+    /// </remarks>
+    /// <param name="a">A, column-major, exactly n·columns values.</param>
+    /// <param name="columns">c ≥ 1, the column count of A.</param>
+    /// <param name="destination">At least m·columns values; must not overlap <paramref name="a"/>.</param>
+    /// <param name="cancellationToken">Checked between panels (SRHT) or row blocks (the other sketches).</param>
+    /// <exception cref="ArgumentException">A size does not match, or <paramref name="destination"/> overlaps <paramref name="a"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public void Apply(ReadOnlySpan<double> a, int columns, Span<double> destination, CancellationToken cancellationToken = default)
+    {
+        if (columns < 1) throw new ArgumentException($"columns must be at least 1 (got {columns}).", nameof(columns));
+        if (a.Length != (long)InputRows * columns)
+            throw new ArgumentException($"a holds {a.Length} values; a {InputRows}×{columns} matrix needs {(long)InputRows * columns}.", nameof(a));
+        long needed = (long)Rows * columns;
+        if (destination.Length < needed)
+            throw new ArgumentException($"destination holds {destination.Length} values; S·A is {Rows}×{columns} and needs {needed}.", nameof(destination));
+        if (a.Overlaps(destination)) throw new ArgumentException("destination overlaps a; S·A cannot be written over its input.", nameof(destination));
+        if (Kind == SketchKind.Srht) ApplySrht(a, columns, [], destination, cancellationToken);
+        else ApplyColumns(a, columns, [], cancellationToken).CopyTo(destination);
+    }
+
+    /// <summary>The SRHT of [A | b] (b may be empty) into <paramref name="output"/> (m×(c+1) or m×c, column-major).</summary>
+    private unsafe void ApplySrht<T>(ReadOnlySpan<T> a, int columns, ReadOnlySpan<double> b, Span<double> output, CancellationToken cancellationToken)
+        where T : unmanaged
+    {
+        fixed (T* pa = a)
+        fixed (double* pb = b)
+        fixed (double* po = output)
+            SrhtTransform.ApplyColumns(this, pa, InputRows, columns, b.IsEmpty ? null : pb, po, cancellationToken);
+    }
+
     /// <summary>S·[A | b] where b may be empty; A is double or float (widened as read).</summary>
     private unsafe double[] ApplyColumns<T>(ReadOnlySpan<T> a, int columns, ReadOnlySpan<double> b, CancellationToken cancellationToken = default)
         where T : unmanaged
@@ -140,9 +181,7 @@ public sealed class SketchOperator
             // 33 MB sketch otherwise costs more in page faults than the transform on a VM).
             var output = GC.AllocateUninitializedArray<double>((int)((long)Rows * total));
             Numerics.Memory.HugePageAdvice.Advise(output);
-            fixed (T* pa = a)
-            fixed (double* pb = b)
-                SrhtTransform.ApplyColumns(this, pa, InputRows, columns, b.IsEmpty ? null : pb, output, cancellationToken);
+            ApplySrht(a, columns, b, output, cancellationToken);
             return output;
         }
         using var acc = CreateAccumulator(total);

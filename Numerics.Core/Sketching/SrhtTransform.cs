@@ -296,7 +296,7 @@ internal static unsafe class SrhtTransform
     /// are split. Cancellation is checked between panels.
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static void ApplyColumns<T>(SketchOperator op, T* a, int ld, int columns, double* b, double[] output,
+    public static void ApplyColumns<T>(SketchOperator op, T* a, int ld, int columns, double* b, double* output,
         CancellationToken cancellationToken = default) where T : unmanaged
     {
         int n = op.InputRows, padded = op.PaddedRows, m = op.Rows;
@@ -339,22 +339,18 @@ internal static unsafe class SrhtTransform
                 cancellationToken.ThrowIfCancellationRequested();
                 int first = panel * width, lanes = Math.Min(width, total - first);
                 double* buf = buffers + worker * slot;
-                fixed (double* o = output)
-                {
-                    // Padding rows must be zero (the scratch memory holds anything); lanes beyond
-                    // `lanes` never mix with the others and are not read.
-                    if (n < padded) new Span<double>(buf, (int)slot).Clear();
-                    Scatter(panel, buf, 0, n);
-                    TransformAndSample(buf, padded, rows, scale, o + (long)first * m, m, lanes, width);
-                }
+                // Padding rows must be zero (the scratch memory holds anything); lanes beyond
+                // `lanes` never mix with the others and are not read.
+                if (n < padded) new Span<double>(buf, (int)slot).Clear();
+                Scatter(panel, buf, 0, n);
+                TransformAndSample(buf, padded, rows, scale, output + (long)first * m, m, lanes, width);
                 return worker;
             }, free.Push);
             return;
         }
         const int scatterChunk = 1 << 14;
-        fixed (double* o = output)
         {
-            double* bp = buffers, outp = o;
+            double* bp = buffers, outp = output;
             for (int panel = 0; panel < panels; panel++)
             {
                 BlockStarted.Value?.Invoke();

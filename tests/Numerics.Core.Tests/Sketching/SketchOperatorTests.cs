@@ -193,6 +193,54 @@ public class SketchOperatorTests
         }
     }
 
+    [Theory]
+    [InlineData(SketchKind.Srht, 3000, 64, 9)]      // parallel panels
+    [InlineData(SketchKind.Srht, 5000, 200, 2)]     // one panel, rows split over threads
+    [InlineData(SketchKind.Gaussian, 700, 40, 5)]
+    [InlineData(SketchKind.CountSketch, 700, 40, 5)]
+    public void Sketching_into_a_callers_buffer_gives_the_bits_of_the_allocating_apply(SketchKind kind, int n, int m, int columns)
+    {
+        var a = RandomMatrix(n, columns, n + columns);
+        var op = new SketchOperator(kind, m, n, seed: 21);
+        var expected = op.Apply(a).ToColumnMajorArray();
+        // A dirty, larger buffer: every value of S·A must be written, the rest left alone.
+        var destination = Enumerable.Repeat(double.NaN, m * columns + 3).ToArray();
+        op.Apply(a.ToColumnMajorArray(), columns, destination);
+        Assert.Equal(expected, destination[..(m * columns)]);
+        Assert.All(destination[(m * columns)..], v => Assert.True(double.IsNaN(v)));
+    }
+
+    [Theory]
+    [InlineData(SketchKind.Srht)]
+    [InlineData(SketchKind.Gaussian)]
+    [InlineData(SketchKind.CountSketch)]
+    public void A_non_finite_entry_spoils_only_its_own_column_of_the_sketch_into_a_buffer(SketchKind kind)
+    {
+        int n = 900, m = 30, columns = 5;
+        var values = RandomMatrix(n, columns, 4).ToColumnMajorArray();
+        values[2 * n + 17] = double.PositiveInfinity;
+        var destination = new double[m * columns];
+        new SketchOperator(kind, m, n, seed: 2).Apply(values, columns, destination);
+        for (int j = 0; j < columns; j++)
+        {
+            var column = destination.AsSpan(j * m, m).ToArray();
+            if (j == 2) Assert.Contains(column, v => !double.IsFinite(v));
+            else Assert.All(column, v => Assert.True(double.IsFinite(v)));
+        }
+    }
+
+    [Fact]
+    public void Sketching_into_a_buffer_rejects_mismatched_sizes_and_overlap()
+    {
+        var op = new SketchOperator(SketchKind.Srht, 4, 10, 0);
+        var a = new double[20];
+        Assert.Throws<ArgumentException>("columns", () => op.Apply(a, 0, new double[8]));
+        Assert.Throws<ArgumentException>("a", () => op.Apply(a.AsSpan(0, 19), 2, new double[8]));
+        Assert.Throws<ArgumentException>("destination", () => op.Apply(a, 2, new double[7]));
+        var shared = new double[28];
+        Assert.Throws<ArgumentException>("destination", () => op.Apply(shared.AsSpan(0, 20), 2, shared.AsSpan(12, 8)));
+    }
+
     [Fact]
     public void Bad_arguments_are_rejected_with_the_parameter_named()
     {

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Numerics.Distributed;
 
 namespace Numerics.Cli;
 
@@ -33,12 +34,19 @@ public static class CliApp
     private static string CommonOptions => $"common options: --out PATH  --seed N  --device {CliContext.Devices.Usage}  --quiet  {VerboseFlag}";
 
     /// <summary>Runs the tool with the given arguments and writers; returns the exit code. Never throws.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    public static int Run(string[] args, TextWriter output, TextWriter error) => Run(args, output, error, SingleProcessCommunicator.Instance);
+
+    /// <summary>
+    /// Runs one command as one rank of <paramref name="communicator"/> (the process launcher under
+    /// MPI passes its communicator; every other caller runs alone).
+    /// </summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, ICommunicator communicator)
     {
+        ArgumentNullException.ThrowIfNull(communicator);
         bool verbose = args.Contains(VerboseFlag);
         try
         {
-            return Dispatch(args.Where(a => a != VerboseFlag).ToArray(), output, error);
+            return Dispatch(args.Where(a => a != VerboseFlag).ToArray(), output, error, communicator);
         }
         catch (Exception e)
         {
@@ -82,7 +90,7 @@ public static class CliApp
         commands.FirstOrDefault(c => c.Name == word)
             ?? throw new CliUsageException($"unknown {what} '{word}' (try: {string.Join(", ", commands.Select(c => c.Name))})");
 
-    private static int Dispatch(string[] args, TextWriter output, TextWriter error)
+    private static int Dispatch(string[] args, TextWriter output, TextWriter error, ICommunicator communicator)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
@@ -101,7 +109,7 @@ public static class CliApp
         if (command is ICliCommandGroup group)
         {
             // Without a subcommand the group's own Run reports the usage error in one line.
-            if (args.Length < 2) return group.Run(new CliContext(new CliArguments([]), output, error));
+            if (args.Length < 2) return group.Run(new CliContext(new CliArguments([]), output, error, communicator));
             if (args[1] is "-h" or "--help")
             {
                 error.WriteLine($"usage: {group.Usage}");
@@ -118,6 +126,6 @@ public static class CliApp
             error.WriteLine(CommonOptions);
             return Success;
         }
-        return command.Run(new CliContext(new CliArguments(args.Skip(1)), output, error));
+        return command.Run(new CliContext(new CliArguments(args.Skip(1)), output, error, communicator));
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using MathNet.Numerics.LinearAlgebra;
 using Numerics.IO;
+using Numerics.Distributed;
 using Numerics.LinearAlgebra;
 
 namespace Numerics.Cli;
@@ -15,9 +16,15 @@ public sealed class CliContext
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-    /// <summary>Reads the shared options from <paramref name="args"/>.</summary>
+    /// <summary>Reads the shared options from <paramref name="args"/>; the command runs alone (one rank).</summary>
     public CliContext(CliArguments args, TextWriter output, TextWriter error)
+        : this(args, output, error, SingleProcessCommunicator.Instance) { }
+
+    /// <summary>Reads the shared options from <paramref name="args"/>; the command runs as one rank of <paramref name="communicator"/>.</summary>
+    public CliContext(CliArguments args, TextWriter output, TextWriter error, ICommunicator communicator)
     {
+        ArgumentNullException.ThrowIfNull(communicator);
+        Communicator = communicator;
         Arguments = args;
         Output = output;
         Error = error;
@@ -28,6 +35,9 @@ public sealed class CliContext
 
     /// <summary>The words of <c>--device</c>.</summary>
     public static WordTable<CliDevice> Devices { get; } = new(("cpu", CliDevice.Cpu), ("gpu", CliDevice.Gpu));
+
+    /// <summary>The ranks this command runs on (one process unless launched under MPI).</summary>
+    public ICommunicator Communicator { get; }
 
     /// <summary>The command's own options.</summary>
     public CliArguments Arguments { get; }

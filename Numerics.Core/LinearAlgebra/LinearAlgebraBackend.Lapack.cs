@@ -167,8 +167,9 @@ public abstract partial class LinearAlgebraBackend
     }
 
     /// <summary>
-    /// Negative LAPACK info names a rejected argument. Shapes are validated above, so in practice it
-    /// is LAPACKE's NaN check on an input matrix.
+    /// Negative LAPACK info names a rejected argument. Shapes are validated above and LAPACKE's NaN
+    /// scan is switched off where the library allows it, so this is a library that still scans
+    /// (its description in <c>numerics info</c> says so) or an argument the checks here missed.
     /// </summary>
     private static int Expect(int info, string routine) => info >= 0 ? info
         : throw new ArgumentException($"{routine} rejected its argument number {-info} (LAPACK numbering): the input contains NaN or is otherwise invalid.");

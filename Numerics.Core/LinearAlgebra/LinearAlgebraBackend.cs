@@ -10,7 +10,10 @@ namespace Numerics.LinearAlgebra;
 /// Public methods validate their arguments (throwing <see cref="ArgumentException"/> or
 /// <see cref="ArgumentOutOfRangeException"/> naming the parameter before anything is written)
 /// and then call the backend's unchecked implementation, so every backend shares one set of
-/// checks. Selection (see <see cref="Current"/>) happens on first use, never in a static
+/// checks. They validate shapes, not values: NaN and ∞ propagate through them as in reference
+/// LAPACK, on every backend (LAPACKE's own NaN scan is switched off); the matrix-level facades
+/// (<see cref="Lapack"/>, <see cref="DenseBaselines"/>) reject non-finite input by name.
+/// Selection (see <see cref="Current"/>) happens on first use, never in a static
 /// constructor, so a bad <c>NUMERICS_BLAS</c> surfaces as an <see cref="EnvironmentVariableException"/>
 /// from the property that needed it.
 /// </remarks>

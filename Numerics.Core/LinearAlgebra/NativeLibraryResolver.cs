@@ -68,8 +68,23 @@ internal static unsafe class NativeLibraryResolver
             why = $"{name}: an ILP64 build (it reads BLAS integers as 64-bit; the engine passes 32-bit ones): {description}";
             return null;
         }
+        if (!DisableNanCheck(new NativeExports(lapack, blas))) description += "; LAPACKE NaN checks on (no LAPACKE_set_nancheck)";
         why = "";
         return new NativeLibraryBinding(candidate.Kind, description, methods, setThreads, getThreads, strictReproducibility);
+    }
+
+    /// <summary>
+    /// Turns LAPACKE's NaN scan of every input matrix off (LAPACKE_set_nancheck(0), in LAPACKE since
+    /// 3.6): the span-level routines then behave like reference LAPACK and the managed backend (NaN
+    /// propagates, no error), and no call pays an extra pass over its matrix. The matrix-level
+    /// facades reject non-finite input themselves. False when the library lacks the switch.
+    /// </summary>
+    private static bool DisableNanCheck(NativeExports exports)
+    {
+        var setNanCheck = (delegate* unmanaged[Cdecl]<int, void>)exports.Require("LAPACKE_set_nancheck");
+        if (setNanCheck == null) return false;
+        setNanCheck(0);
+        return true;
     }
 
     /// <summary>

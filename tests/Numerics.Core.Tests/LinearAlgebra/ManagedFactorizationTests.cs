@@ -311,6 +311,22 @@ public class ManagedFactorizationTests
     }
 
     [Theory, MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public void Span_level_routines_let_NaN_propagate_on_every_backend(string backend)
+    {
+        // The span-level routines check shapes, not values (LAPACKE's NaN scan is off): a NaN in the
+        // input must come out in the factors, not as an exception on one backend and NaN on another.
+        var lapack = Backends.Get(backend);
+        var a = TestData.Random(5 * 3, 41);
+        a[4] = double.NaN;
+        var tau = new double[3];
+        lapack.Geqrf(5, 3, a, 5, tau);
+        Assert.True(double.IsNaN(a[0]) || double.IsNaN(tau[0]), "the first reflector must carry the NaN of column 0");
+        var spd = new double[] { 4, 1, 1, double.NaN };
+        int info = lapack.Potrf(TriangularPart.Lower, 2, spd, 2);
+        Assert.True(info == 2 || double.IsNaN(spd[3]), $"info = {info}, L[1,1] = {spd[3]}: a NaN pivot is either reported as the failing minor or propagated");
+    }
+
+    [Theory, MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public void Trsm_with_alpha_zero_writes_zeros_without_reading_B(string backend)
     {
         var a = new double[] { 2, 1, 0, 3 };

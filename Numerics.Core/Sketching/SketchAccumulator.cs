@@ -11,9 +11,11 @@ namespace Numerics.Sketching;
 /// <see cref="Merge"/>; <see cref="Complete"/> returns the m×c sketch.
 /// </summary>
 /// <remarks>
+/// <para>Every kind adds: a block added twice (or rows added by two merged accumulators) counts
+/// twice, as S·(X₁ + X₂) would.</para>
 /// <para>SRHT keeps the signed, permuted, zero-padded input (N×c, about the size of X) and runs the
-/// transform once in <see cref="Complete"/>. Adding a row only copies it, so the result is
-/// bit-identical for any block split, merge order or thread count.</para>
+/// transform once in <see cref="Complete"/>. Adding a row adds it into zeros (exact), so over
+/// disjoint blocks the result is bit-identical for any block split, merge order or thread count.</para>
 /// <para>Gaussian and CountSketch keep the m×c sum. CountSketch is bit-identical for any split when
 /// blocks are added in row order; a Gaussian sum over a different split agrees to rounding.</para>
 /// <para>Holds unmanaged memory for SRHT (a huge-page-backed scratch buffer): dispose it
@@ -58,7 +60,7 @@ public sealed unsafe class SketchAccumulator : IDisposable
     /// Adds S[:, rowOffset .. rowOffset+rowCount)·B into columns columnOffset .. columnOffset+columnCount
     /// of the sketch, for the column-major block B (rowCount × columnCount, leading dimension <paramref name="ld"/>).
     /// </summary>
-    /// <exception cref="ArgumentException">The block lies outside X, the span is too short, or it holds NaN/∞.</exception>
+    /// <exception cref="ArgumentException">The block lies outside X, the span is too short, or it holds NaN/∞ or an entry beyond <see cref="SketchOperator.MaxSafeMagnitude"/>.</exception>
     /// <exception cref="InvalidOperationException">The accumulator was completed or disposed.</exception>
     public void Add(int rowOffset, int rowCount, int columnOffset, int columnCount, ReadOnlySpan<double> block, int ld)
     {
@@ -70,7 +72,13 @@ public sealed unsafe class SketchAccumulator : IDisposable
         if (rowCount == 0 || columnCount == 0) return;
         ShapeCheck.Matrix(block.Length, rowCount, columnCount, ld, nameof(block), nameof(ld));
         for (int j = 0; j < columnCount; j++)
-            DenseStorage.RequireFinite(block.Slice(j * ld, rowCount), nameof(block));
+        {
+            var column = block.Slice(j * ld, rowCount);
+            DenseStorage.RequireFinite(column, nameof(block));
+            double largest = Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(column));
+            if (largest > _op.MaxSafeMagnitude)
+                throw new ArgumentException($"block has an entry of magnitude {largest:E3}; the sketch of entries beyond {_op.MaxSafeMagnitude:E3} can overflow. Scale the input down first.", nameof(block));
+        }
         AddValidated(rowOffset, rowCount, columnOffset, columnCount, block, ld);
     }
 
@@ -166,7 +174,7 @@ public sealed unsafe class SketchAccumulator : IDisposable
         {
             int c0 = Math.Max(columnOffset, panel * width), c1 = Math.Min(columnOffset + columnCount, (panel + 1) * width);
             SrhtTransform.ScatterPanel(src + (long)(c0 - columnOffset) * ld, ld, rowCount, c0 - panel * width, c1 - c0,
-                positions, signs, rowOffset, padded + (long)panel * n * width, width);
+                positions, signs, rowOffset, padded + (long)panel * n * width, width, accumulate: true);
         });
     }
 

@@ -87,25 +87,47 @@ public sealed class SketchOperator
     public SketchAccumulator CreateAccumulator(int columns) => new(this, columns);
 
     /// <summary>S·A for A of n rows (input unchanged).</summary>
-    /// <exception cref="ArgumentException">A is null, its row count is not n, or it holds NaN/∞.</exception>
+    /// <exception cref="ArgumentException">A is null, its row count is not n, or it holds NaN/∞ or an entry beyond <see cref="MaxSafeMagnitude"/>.</exception>
     public Matrix<double> Apply(Matrix<double> a)
     {
         ArgumentNullException.ThrowIfNull(a);
         if (a.RowCount != InputRows) throw new ArgumentException($"a has {a.RowCount} rows; the sketch takes {InputRows}.", nameof(a));
         var values = DenseStorage.ColumnMajor(a);
-        DenseStorage.RequireFinite<double>(values, nameof(a));
+        RequireSketchable(values, nameof(a));
         return Matrix<double>.Build.Dense(Rows, a.ColumnCount, ApplyColumns(values, a.ColumnCount, []));
     }
 
     /// <summary>S·x for x of length n.</summary>
-    /// <exception cref="ArgumentException">x is null, its length is not n, or it holds NaN/∞.</exception>
+    /// <exception cref="ArgumentException">x is null, its length is not n, or it holds NaN/∞ or an entry beyond <see cref="MaxSafeMagnitude"/>.</exception>
     public MathNet.Numerics.LinearAlgebra.Vector<double> Apply(MathNet.Numerics.LinearAlgebra.Vector<double> x)
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.Count != InputRows) throw new ArgumentException($"x has length {x.Count}; the sketch takes {InputRows}.", nameof(x));
         var values = DenseStorage.Values(x);
-        DenseStorage.RequireFinite<double>(values, nameof(x));
+        RequireSketchable(values, nameof(x));
         return MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(ApplyColumns(values, 1, []));
+    }
+
+    /// <summary>
+    /// The largest |entry| of an input whose sketch cannot overflow. The SRHT's unnormalised
+    /// transform sums up to N signed entries before its 1/√m scale (DBL_MAX/N); a CountSketch row
+    /// sums up to n of them (DBL_MAX/n); a Gaussian entry of S is a Box–Muller normal from 53-bit
+    /// uniforms, below 9 in magnitude, times 1/√m ≤ 1 (DBL_MAX/(16n), with margin).
+    /// </summary>
+    public double MaxSafeMagnitude => Kind switch
+    {
+        SketchKind.Srht => double.MaxValue / PaddedRows,
+        SketchKind.Gaussian => double.MaxValue / 16 / InputRows,
+        _ => double.MaxValue / InputRows,
+    };
+
+    /// <summary>Finite, and small enough that the sketch stays finite (see <see cref="MaxSafeMagnitude"/>).</summary>
+    private void RequireSketchable(ReadOnlySpan<double> values, string paramName)
+    {
+        DenseStorage.RequireFinite<double>(values, paramName);
+        double largest = values.IsEmpty ? 0 : System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(values);
+        if (Math.Abs(largest) > MaxSafeMagnitude)
+            throw new ArgumentException($"{paramName} has an entry of magnitude {Math.Abs(largest):E3}; the sketch of entries beyond {MaxSafeMagnitude:E3} can overflow. Scale the input down first.", paramName);
     }
 
     /// <summary>
@@ -113,8 +135,11 @@ public sealed class SketchOperator
     /// and b, with one S for both. Shapes and finiteness are the caller's to check.
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    internal double[] ApplyAugmented(ReadOnlySpan<double> a, int columns, ReadOnlySpan<double> b, CancellationToken cancellationToken = default) =>
-        ApplyColumns(a, columns, b, cancellationToken);
+    internal double[] ApplyAugmented(ReadOnlySpan<double> a, int columns, ReadOnlySpan<double> b, CancellationToken cancellationToken = default)
+    {
+        CheckAugmentedShape(a.Length, columns, b.Length);
+        return ApplyColumns(a, columns, b, cancellationToken);
+    }
 
     /// <summary>
     /// [S·A | S·b] for a float32 A: the SRHT reads A as float (half the traffic of a double copy);
@@ -122,8 +147,26 @@ public sealed class SketchOperator
     /// (bit for bit for SRHT and CountSketch).
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    internal double[] ApplyAugmented(ReadOnlySpan<float> a, int columns, ReadOnlySpan<double> b, CancellationToken cancellationToken = default) =>
-        ApplyColumns(a, columns, b, cancellationToken);
+    internal double[] ApplyAugmented(ReadOnlySpan<float> a, int columns, ReadOnlySpan<double> b, CancellationToken cancellationToken = default)
+    {
+        CheckAugmentedShape(a.Length, columns, b.Length);
+        return ApplyColumns(a, columns, b, cancellationToken);
+    }
+
+    /// <summary>
+    /// The shapes of [A | b]: c ≥ 0 columns of n rows, b empty or of length n, and at least one
+    /// column in all. The transforms read through raw pointers, so these checks stand between a
+    /// wrong length and a read past the caller's array.
+    /// </summary>
+    private void CheckAugmentedShape(int aLength, int columns, int bLength)
+    {
+        if (columns < 0) throw new ArgumentException($"columns must be at least 0 (got {columns}).", nameof(columns));
+        if (aLength != (long)InputRows * columns)
+            throw new ArgumentException($"a holds {aLength} values; a {InputRows}×{columns} matrix needs {(long)InputRows * columns}.", "a");
+        if (bLength != 0 && bLength != InputRows)
+            throw new ArgumentException($"b holds {bLength} values; it must be empty or hold {InputRows}.", "b");
+        if (columns == 0 && bLength == 0) throw new ArgumentException("Nothing to sketch: no columns of a and no b.", nameof(columns));
+    }
 
     /// <summary>Input rows per block of the Gaussian and CountSketch accumulation between cancellation checks (a multiple of the Gaussian's row chunk, so the bits do not change).</summary>
     private const int CancellationRowBlock = 1 << 16;
@@ -137,8 +180,9 @@ public sealed class SketchOperator
     /// <remarks>
     /// A is not scanned for NaN/∞ here (that would be a pass over A as long as the SRHT's own): a
     /// non-finite entry in column j of A makes column j of S·A non-finite and no other column, since
-    /// S acts on each column separately. If the call is cancelled, <paramref name="destination"/>
-    /// holds a partial result.
+    /// S acts on each column separately. Entries beyond <see cref="MaxSafeMagnitude"/> can overflow to
+    /// ∞ or NaN (the allocating <see cref="Apply(Matrix{double})"/> rejects them). If the call is
+    /// cancelled, <paramref name="destination"/> holds a partial result.
     /// </remarks>
     /// <param name="a">A, column-major, exactly n·columns values.</param>
     /// <param name="columns">c ≥ 1, the column count of A.</param>

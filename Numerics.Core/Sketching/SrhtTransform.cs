@@ -48,20 +48,21 @@ internal static unsafe class SrhtTransform
     /// <summary>
     /// buffer[positions[offset + i]·width + lane] = signs[offset + i]·column_lane[i] for i &lt; count, where
     /// column_lane = src + lane·ld for the <paramref name="lanes"/> lanes starting at <paramref name="firstLane"/>.
-    /// Other rows and lanes of the buffer are left as they are.
+    /// Other rows and lanes of the buffer are left as they are. With <paramref name="accumulate"/> the
+    /// values are added to the buffer's instead (an accumulator that receives a row twice sums it).
     /// </summary>
     /// <remarks>Float32 input is widened to double as it is read (exactly), so the sketch of a float
     /// matrix is the sketch of its double copy, bit for bit. Eight lanes go as one 8×8 transpose and
     /// one 64-byte store per row; groups of four lanes as a 4×4 transpose and a 32-byte store.</remarks>
     public static void ScatterPanel<T>(T* src, int ld, int count, int firstLane, int lanes,
-        int[] positions, double[] signs, int offset, double* buffer, int width) where T : unmanaged
+        int[] positions, double[] signs, int offset, double* buffer, int width, bool accumulate = false) where T : unmanaged
     {
         fixed (int* pos = &positions[offset])
         fixed (double* sgn = &signs[offset])
         {
             while (lanes > 0)
             {
-                int done = ScatterLanes(src, ld, count, firstLane, lanes, pos, sgn, buffer, width);
+                int done = ScatterLanes(src, ld, count, firstLane, lanes, pos, sgn, buffer, width, accumulate);
                 src += (long)done * ld;
                 firstLane += done;
                 lanes -= done;
@@ -71,7 +72,7 @@ internal static unsafe class SrhtTransform
 
     /// <summary>Scatters 8 or 4 of the lanes (as many as fit in one transpose) or all of them one value at a time; returns how many.</summary>
     private static int ScatterLanes<T>(T* src, int ld, int count, int firstLane, int lanes,
-        int* pos, double* sgn, double* buffer, int width) where T : unmanaged
+        int* pos, double* sgn, double* buffer, int width, bool accumulate) where T : unmanaged
     {
         int i = 0;
         if (lanes >= 8 && Wide)
@@ -85,14 +86,14 @@ internal static unsafe class SrhtTransform
                 Transpose8(LoadEight(c0 + i), LoadEight(c1 + i), LoadEight(c2 + i), LoadEight(c3 + i),
                     LoadEight(c4 + i), LoadEight(c5 + i), LoadEight(c6 + i), LoadEight(c7 + i),
                     out var r0, out var r1, out var r2, out var r3, out var r4, out var r5, out var r6, out var r7);
-                (r0 * sgn[i]).Store(dst + (long)pos[i] * width);
-                (r1 * sgn[i + 1]).Store(dst + (long)pos[i + 1] * width);
-                (r2 * sgn[i + 2]).Store(dst + (long)pos[i + 2] * width);
-                (r3 * sgn[i + 3]).Store(dst + (long)pos[i + 3] * width);
-                (r4 * sgn[i + 4]).Store(dst + (long)pos[i + 4] * width);
-                (r5 * sgn[i + 5]).Store(dst + (long)pos[i + 5] * width);
-                (r6 * sgn[i + 6]).Store(dst + (long)pos[i + 6] * width);
-                (r7 * sgn[i + 7]).Store(dst + (long)pos[i + 7] * width);
+                Put(r0 * sgn[i], dst + (long)pos[i] * width, accumulate);
+                Put(r1 * sgn[i + 1], dst + (long)pos[i + 1] * width, accumulate);
+                Put(r2 * sgn[i + 2], dst + (long)pos[i + 2] * width, accumulate);
+                Put(r3 * sgn[i + 3], dst + (long)pos[i + 3] * width, accumulate);
+                Put(r4 * sgn[i + 4], dst + (long)pos[i + 4] * width, accumulate);
+                Put(r5 * sgn[i + 5], dst + (long)pos[i + 5] * width, accumulate);
+                Put(r6 * sgn[i + 6], dst + (long)pos[i + 6] * width, accumulate);
+                Put(r7 * sgn[i + 7], dst + (long)pos[i + 7] * width, accumulate);
             }
             lanes = 8;
         }
@@ -105,20 +106,29 @@ internal static unsafe class SrhtTransform
                 // Rows i..i+3 of the four columns, transposed in registers into four rows.
                 Transpose4(LoadFour(c0 + i), LoadFour(c1 + i), LoadFour(c2 + i), LoadFour(c3 + i),
                     out var r0, out var r1, out var r2, out var r3);
-                (r0 * sgn[i]).Store(dst + (long)pos[i] * width);
-                (r1 * sgn[i + 1]).Store(dst + (long)pos[i + 1] * width);
-                (r2 * sgn[i + 2]).Store(dst + (long)pos[i + 2] * width);
-                (r3 * sgn[i + 3]).Store(dst + (long)pos[i + 3] * width);
+                Put(r0 * sgn[i], dst + (long)pos[i] * width, accumulate);
+                Put(r1 * sgn[i + 1], dst + (long)pos[i + 1] * width, accumulate);
+                Put(r2 * sgn[i + 2], dst + (long)pos[i + 2] * width, accumulate);
+                Put(r3 * sgn[i + 3], dst + (long)pos[i + 3] * width, accumulate);
             }
             lanes = 4;
         }
         for (; i < count; i++)
         {
             double* row = buffer + (long)pos[i] * width + firstLane;
-            for (int lane = 0; lane < lanes; lane++) row[lane] = sgn[i] * Widen(src[lane * (long)ld + i]);
+            if (accumulate) for (int lane = 0; lane < lanes; lane++) row[lane] += sgn[i] * Widen(src[lane * (long)ld + i]);
+            else for (int lane = 0; lane < lanes; lane++) row[lane] = sgn[i] * Widen(src[lane * (long)ld + i]);
         }
         return lanes;
     }
+
+    /// <summary>Stores v at p, or adds it to what p holds.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Put(Vector512<double> v, double* p, bool accumulate) => (accumulate ? v + Vector512.Load(p) : v).Store(p);
+
+    /// <summary>Stores v at p, or adds it to what p holds.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Put(Vector256<double> v, double* p, bool accumulate) => (accumulate ? v + Vector256.Load(p) : v).Store(p);
 
     /// <summary>Eight consecutive values as doubles.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -341,7 +351,7 @@ internal static unsafe class SrhtTransform
                 double* buf = buffers + worker * slot;
                 // Padding rows must be zero (the scratch memory holds anything); lanes beyond
                 // `lanes` never mix with the others and are not read.
-                if (n < padded) new Span<double>(buf, (int)slot).Clear();
+                if (n < padded) System.Runtime.InteropServices.NativeMemory.Clear(buf, (nuint)slot * sizeof(double));
                 Scatter(panel, buf, 0, n);
                 TransformAndSample(buf, padded, rows, scale, output + (long)first * m, m, lanes, width);
                 return worker;
@@ -356,10 +366,12 @@ internal static unsafe class SrhtTransform
                 BlockStarted.Value?.Invoke();
                 cancellationToken.ThrowIfCancellationRequested();
                 int first = panel * width, lanes = Math.Min(width, total - first);
-                if (n < padded) new Span<double>(bp, (int)slot).Clear();
+                if (n < padded) System.Runtime.InteropServices.NativeMemory.Clear(bp, (nuint)slot * sizeof(double));
                 // Π is injective, so the row chunks write disjoint rows of the buffer.
                 int p = panel;
                 For((n + scatterChunk - 1) / scatterChunk, true, c => Scatter(p, bp, c * scatterChunk, Math.Min(scatterChunk, n - c * scatterChunk)));
+                // One panel can be the whole job here (few columns): look again before the transform.
+                cancellationToken.ThrowIfCancellationRequested();
                 TransformAndSample(bp, padded, rows, scale, outp + (long)first * m, m, lanes, width, parallel: true);
             }
         }

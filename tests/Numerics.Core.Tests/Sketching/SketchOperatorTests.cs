@@ -229,6 +229,93 @@ public class SketchOperatorTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Srht_of_integer_data_equals_the_definition_bit_for_bit_for_every_panel_remainder(bool narrow)
+    {
+        // Integer entries make every sum exact, so the library's S·A must equal fl(1/√m)·Σ h·σ·a
+        // exactly; n mod 8 ≠ 0 leaves rows after the 8×8 and 4×4 transposes, and 1..17 columns
+        // leave every lane count in the last panel (with and without b sharing it).
+        SrhtTransform.ForceNarrowPanels.Value = narrow;
+        try
+        {
+        foreach (int n in new[] { 13, 29, 70 })
+        {
+            int m = 9;
+            var op = new SketchOperator(SketchKind.Srht, m, n, seed: 5);
+            var rows = op.SampledRows;
+            var pos = op.Positions;
+            double scale = 1.0 / Math.Sqrt(m);
+            for (int columns = 1; columns <= 17; columns++)
+            {
+                var a = Enumerable.Range(0, n * columns).Select(i => (double)((i * 7919 % 23) - 11)).ToArray();
+                var b = Enumerable.Range(0, n).Select(i => (double)((i * 31 % 17) - 8)).ToArray();
+                var sab = op.ApplyAugmented(a, columns, b);
+                for (int c = 0; c <= columns; c++)
+                    for (int k = 0; k < m; k++)
+                    {
+                        long sum = 0;
+                        for (int i = 0; i < n; i++)
+                        {
+                            int h = (BitOperations.PopCount((uint)(rows[k] & pos[i])) & 1) == 0 ? 1 : -1;
+                            double v = c < columns ? a[c * n + i] : b[i];
+                            sum += h * (long)op.Sign(i) * (long)v;
+                        }
+                        Assert.Equal(scale * sum, sab[c * m + k]);
+                    }
+            }
+        }
+        }
+        finally { SrhtTransform.ForceNarrowPanels.Value = false; }
+    }
+
+    [Theory]
+    [InlineData(SketchKind.Srht)]
+    [InlineData(SketchKind.Gaussian)]
+    [InlineData(SketchKind.CountSketch)]
+    public void An_accumulator_adds_a_block_given_twice_for_every_kind(SketchKind kind)
+    {
+        int n = 300, m = 16, columns = 6;
+        var x = RandomMatrix(n, columns, 17);
+        var op = new SketchOperator(kind, m, n, seed: 4);
+        var once = op.Apply(x);
+        using var acc = op.CreateAccumulator(columns);
+        acc.Add(0, x);
+        acc.Add(0, x.SubMatrix(0, 120, 0, columns));
+        var expected = once + op.Apply(Matrix<double>.Build.Dense(n, columns, (i, j) => i < 120 ? x[i, j] : 0));
+        Assert.True((acc.ToMatrix() - expected).InfinityNorm() <= 1e-12 * expected.InfinityNorm());
+    }
+
+    [Theory]
+    [InlineData(SketchKind.Srht)]
+    [InlineData(SketchKind.Gaussian)]
+    [InlineData(SketchKind.CountSketch)]
+    public void Entries_that_could_overflow_the_sketch_are_refused_and_those_below_the_limit_stay_finite(SketchKind kind)
+    {
+        int n = 64, m = 64, columns = 9;
+        var op = new SketchOperator(kind, m, n, seed: 1);
+        var big = Matrix<double>.Build.Dense(n, columns, (i, j) => ((i + j) % 2 == 0 ? 1 : -1) * 1e307);
+        Assert.Throws<ArgumentException>("a", () => op.Apply(big));
+        using (var acc = op.CreateAccumulator(columns))
+            Assert.Throws<ArgumentException>("block", () => acc.Add(0, big));
+        var limit = Matrix<double>.Build.Dense(n, columns, (i, j) => ((i * 3 + j) % 5 < 2 ? 1 : -1) * op.MaxSafeMagnitude);
+        Assert.All(op.Apply(limit).ToColumnMajorArray(), v => Assert.True(double.IsFinite(v)));
+    }
+
+    [Fact]
+    public void The_public_backend_rejects_augmented_shapes_that_do_not_match_the_sketch()
+    {
+        var op = new SketchOperator(SketchKind.Srht, 4, 10, 0);
+        var cpu = CpuSketchBackend.Instance;
+        Assert.Throws<ArgumentException>("a", () => cpu.SketchAugmented(op, new double[20], 3, []));
+        Assert.Throws<ArgumentException>("b", () => cpu.SketchAugmented(op, new double[20], 2, new double[3]));
+        Assert.Throws<ArgumentException>("columns", () => cpu.SketchAugmented(op, new double[20], -1, []));
+        Assert.Throws<ArgumentException>("columns", () => cpu.SketchAugmented(op, ReadOnlySpan<double>.Empty, 0, []));
+        Assert.Throws<ArgumentException>("a", () => cpu.SketchAugmented(op, new float[19], 2, []));
+        Assert.Equal(12, cpu.SketchAugmented(op, new double[20], 2, new double[10]).Length);
+    }
+
     [Fact]
     public void Sketching_into_a_buffer_rejects_mismatched_sizes_and_overlap()
     {

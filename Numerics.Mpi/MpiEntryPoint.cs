@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Numerics.Distributed;
 
@@ -48,6 +49,13 @@ public static class MpiEntryPoint
             case MpiLauncher.OpenMpi:
                 return Refuse(error, MpiLaunch.OpenMpiRefusal, refusedCode);
         }
+        return RunUnderMpich(command, output, error, refusedCode);
+    }
+
+    // Not inlined, so that a process alone never even compiles a method that names MPI.NET's types.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int RunUnderMpich(Func<ICommunicator, TextWriter, TextWriter, int> command, TextWriter output, TextWriter error, int refusedCode)
+    {
         MpiCommunicator communicator;
         try { communicator = MpiCommunicator.Start(); }
         catch (DllNotFoundException e) { return Refuse(error, e.Message, refusedCode); }

@@ -98,6 +98,32 @@ public class MpiCliTests : CliCommandTests
         Assert.True(elapsed2 < MpiEntryPoint.FailedRankPatience, $"took {elapsed2}: the agreement should not have waited for an abort");
     }
 
+    /// <summary>Rank 1 of 2 for a command that needs no collective: what a non-root rank sees.</summary>
+    private sealed class SecondRank : Numerics.Distributed.ICommunicator
+    {
+        public int Rank => 1;
+        public int Size => 2;
+        public long BytesCommunicated => 0;
+        public void AllreduceSum(Span<double> values) => throw new InvalidOperationException("no collective expected");
+        public void Broadcast(Span<double> values, int root) => throw new InvalidOperationException("no collective expected");
+        public bool AllAgree(bool ok) => throw new InvalidOperationException("no collective expected");
+    }
+
+    [Fact]
+    public void Only_rank_0_writes_the_out_file()
+    {
+        var x = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(4, 3, (i, j) => i + 2.0 * j - 1);
+        Npy.Write(File("x.npy"), x);
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = CliApp.Run(["clip", "--in", File("x.npy"), "--c", "1", "--out", File("y1.npy"), "--quiet"], o, e, new SecondRank());
+        Assert.True(code == 0, e.ToString());
+        Assert.False(System.IO.File.Exists(File("y1.npy")));
+        var (code0, _, err0) = Run("clip", "--in", File("x.npy"), "--c", "1", "--out", File("y0.npy"), "--quiet");
+        Assert.True(code0 == 0, err0);
+        Assert.True(System.IO.File.Exists(File("y0.npy")));
+    }
+
     [Fact]
     public void An_open_mpi_launch_is_refused_in_one_line()
     {

@@ -26,6 +26,8 @@ internal static class MpirunProcess
     {
         var start = new ProcessStartInfo(LauncherPath ?? throw new InvalidOperationException($"{Launcher} is not installed"))
         {
+            // Hydra forwards its stdin to rank 0; a closed pipe gives the ranks an empty stdin rather than the test host's.
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -44,6 +46,7 @@ internal static class MpirunProcess
         foreach (var name in new[] { "PMI_RANK", "PMI_SIZE", "PMI_FD", "PMI_PORT", "OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE" }) start.Environment.Remove(name);
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
+        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(2)))

@@ -29,6 +29,9 @@ public static class MpiEntryPoint
     /// <summary>How long a failed rank waits for its peers' exit codes before aborting the job: enough for peers that are only finishing local work, short enough for a person waiting.</summary>
     public static readonly TimeSpan FailedRankPatience = TimeSpan.FromSeconds(10);
 
+    /// <summary>The pause between a failed rank's last line and MPI_Abort (see <see cref="RunRank"/>).</summary>
+    private static readonly TimeSpan AbortGrace = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Runs <paramref name="command"/> (communicator, stdout, stderr → exit code) under the launch of this process and returns the process's exit code.</summary>
     /// <param name="command">The program's work; it must report its own failures on the stderr it is given and return a non-zero code.</param>
     /// <param name="output">The process's stdout.</param>
@@ -91,6 +94,9 @@ public static class MpiEntryPoint
             // Rank 0 has shown its line already; MPICH adds its own "application called MPI_Abort" line.
             if (rank != 0) WriteFailure(error, rank, recording);
             error.Flush();
+            // Hydra forwards a rank's stderr asynchronously and stops forwarding when an abort tears the
+            // job down; a pause lets the line just written reach the launcher's stderr first.
+            Thread.Sleep(AbortGrace);
             communicator.Abort(code);
             return code;
         }

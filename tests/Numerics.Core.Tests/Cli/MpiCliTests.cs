@@ -50,6 +50,20 @@ public class MpiCliTests : CliCommandTests
         // R·n·8 for the sum, n·8 for the broadcast, 8 for the agreement.
         int n = MpiDiagnostic.Length;
         Assert.Equal(ranks * n * 8 + n * 8 + 8, json.GetProperty("bytes_communicated").GetInt64());
+        // The column-split transport solve over MPI equals one process holding the same three blocks, bit for bit.
+        var problem = MpiDiagnostic.TransportProblem();
+        var serial = Numerics.Transport.DistributedSparseTransport.Solve(Numerics.Transport.TransportColumnBlock.Split(problem, ranks),
+            MpiDiagnostic.TransportK, Numerics.Distributed.SingleProcessCommunicator.Instance, MpiDiagnostic.TransportOptions);
+        var alpha = json.GetProperty("ot_alpha").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(serial.Alpha.Select(BitConverter.DoubleToInt64Bits), alpha.Select(BitConverter.DoubleToInt64Bits));
+        Assert.Equal(BitConverter.DoubleToInt64Bits(serial.DualValue), BitConverter.DoubleToInt64Bits(json.GetProperty("ot_dual_value").GetDouble()));
+        Assert.Equal(serial.Iterations, json.GetProperty("ot_iterations").GetInt32());
+        Assert.Equal(serial.Status.ToString(), json.GetProperty("ot_status").GetString());
+        Assert.True(serial.Iterations >= 5, $"{serial.Iterations} iterations: too few for the comparison to follow a real solve");
+        Assert.True(json.GetProperty("ot_bytes_communicated").GetInt64() > 0);
+        // And it solves the problem it was given: both stop at ‖∇f‖∞ ≤ 1e-9, where the dual value is within second order of that of the optimum; 1e-9 is loose.
+        var whole = Numerics.Transport.SparseTransport.Solve(problem, MpiDiagnostic.TransportK, MpiDiagnostic.TransportOptions);
+        Assert.Equal(whole.DualValue, serial.DualValue, 1e-9);
     }
 
     [MpiFact]

@@ -162,12 +162,17 @@ public class MpiCliTests : CliCommandTests
     [MpiFact(LstsqOption = "--row-blocks")]
     public void Lstsq_on_two_ranks_equals_row_blocks_2_in_one_process_bit_for_bit()
     {
-        var p = Numerics.Sketching.LeastSquaresTestProblem.Generate(800, 6, condition: 10, residualNorm: 0.1, seed: 11);
+        var p = Numerics.Sketching.LeastSquaresTestProblem.Generate(4000, 20, condition: 10, residualNorm: 0.1, seed: 11);
         Npy.Write(File("a.npy"), p.A);
         Npy.Write(File("b.npy"), p.B);
-        var (code1, out1, err1) = Run("lstsq", "--a", File("a.npy"), "--b", File("b.npy"), "--out", File("x1.npy"), "--row-blocks", "2", "--seed", "5", "--quiet");
+        // Same bits need the same BLAS thread count where the backend's GEMM depends on it (MKL without a
+        // strict CNR branch): a rank under Hydra gave the bits of MKL_NUM_THREADS=1 (measured), so both sides run so.
+        var environment = Numerics.LinearAlgebra.LinearAlgebraBackend.Current.GemmIsThreadCountInvariant
+            ? new Dictionary<string, string>()
+            : new Dictionary<string, string> { ["MKL_NUM_THREADS"] = "1" };
+        var (code1, out1, err1) = CliProcess.Run(environment, "lstsq", "--a", File("a.npy"), "--b", File("b.npy"), "--out", File("x1.npy"), "--row-blocks", "2", "--seed", "5", "--quiet");
         Assert.True(code1 == 0, err1);
-        var (code2, out2, err2, _) = MpirunProcess.Run(2, "lstsq", "--a", File("a.npy"), "--b", File("b.npy"), "--out", File("x2.npy"), "--seed", "5", "--quiet");
+        var (code2, out2, err2, _) = MpirunProcess.Run(environment, 2, "lstsq", "--a", File("a.npy"), "--b", File("b.npy"), "--out", File("x2.npy"), "--seed", "5", "--quiet");
         Assert.True(code2 == 0, err2);
         var single = Npy.ReadVector(File("x1.npy")).ToArray();
         var ranked = Npy.ReadVector(File("x2.npy")).ToArray();

@@ -18,11 +18,16 @@ internal static class MpirunProcess
     public static (int Code, string Out, string Err, TimeSpan Elapsed) Run(int ranks, params string[] args) =>
         RunPrograms([(ranks, args)]);
 
+    /// <summary>Runs <c>mpirun.mpich -np <paramref name="ranks"/> dotnet numerics.dll args…</c> with extra environment variables (Hydra passes them to every rank).</summary>
+    public static (int Code, string Out, string Err, TimeSpan Elapsed) Run(IReadOnlyDictionary<string, string> environment, int ranks, params string[] args) =>
+        RunPrograms([(ranks, args)], environment);
+
     /// <summary>
     /// Runs an MPMD launch (<c>-np n₁ numerics args₁ : -np n₂ numerics args₂ …</c>): ranks in the order
     /// given, each group with its own arguments, so that one rank can be made to fail alone.
     /// </summary>
-    public static (int Code, string Out, string Err, TimeSpan Elapsed) RunPrograms(IReadOnlyList<(int Ranks, string[] Args)> groups)
+    public static (int Code, string Out, string Err, TimeSpan Elapsed) RunPrograms(IReadOnlyList<(int Ranks, string[] Args)> groups,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(LauncherPath ?? throw new InvalidOperationException($"{Launcher} is not installed"))
         {
@@ -44,6 +49,7 @@ internal static class MpirunProcess
         }
         // This test process may itself have been started by a launcher; the children must see only mpirun's variables.
         foreach (var name in new[] { "PMI_RANK", "PMI_SIZE", "PMI_FD", "PMI_PORT", "OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE" }) start.Environment.Remove(name);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         process.StandardInput.Close();

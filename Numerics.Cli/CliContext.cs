@@ -130,6 +130,8 @@ public sealed class CliContext
     {
         string path = Arguments.Required("out");
         if (Directory.Exists(path)) throw new CliUsageException($"--out {path}: is a directory; give a file name");
+        // Under MPI every rank holds the result; rank 0 alone writes it, so ranks never race on one file.
+        if (Communicator.Rank != 0) return;
         try { write(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         { throw new CliUsageException($"--out {path}: {e.Message}"); }

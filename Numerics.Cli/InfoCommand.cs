@@ -18,7 +18,10 @@ public sealed class InfoCommand : ICliCommand
     /// <inheritdoc />
     public int Run(CliContext context)
     {
+        // --mpi (not in the usage: a launch check, see docs/mpi.md) tests the communicator instead.
+        bool mpi = context.Arguments.Flag("mpi");
         context.Arguments.EnsureAllUsed();
+        if (mpi) return MpiDiagnostic.Run(context);
         var blas = LinearAlgebraBackend.Current;
         var gpuRequest = GpuDevice.RequestedKind;
         var cuda = GpuDevice.ListCudaDevices();

@@ -3,7 +3,10 @@
 // never ends with a runtime stack trace.
 try
 {
-    return Numerics.Cli.CliApp.Run(args, Console.Out, Console.Error);
+    // Alone unless an MPI launcher started this process; MPICH is loaded only then (see Numerics.Mpi).
+    return Numerics.Mpi.MpiEntryPoint.Run(
+        (communicator, output, error) => Numerics.Cli.CliApp.Run(args, output, error, communicator),
+        Console.Out, Console.Error, Numerics.Cli.CliApp.UsageError);
 }
 catch (Exception e)
 {

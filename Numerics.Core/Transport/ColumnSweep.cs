@@ -43,11 +43,15 @@ internal sealed class ColumnSweep
 
     /// <summary>A sweep over <paramref name="problem"/>'s cost keeping at most <paramref name="k"/> entries per column.</summary>
     /// <exception cref="ArgumentOutOfRangeException">min(k, m)·n exceeds the largest array.</exception>
-    public ColumnSweep(TransportProblem problem, int k)
+    public ColumnSweep(TransportProblem problem, int k) : this(problem.CostArray, problem.Rows, problem.Columns, k) { }
+
+    /// <summary>A sweep over the m×n column-major <paramref name="cost"/> (n ≥ 1; a block of a larger C in a column-split solve).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">min(k, m)·n exceeds the largest array.</exception>
+    public ColumnSweep(double[] cost, int rows, int columns, int k)
     {
-        _cost = problem.CostArray;
-        _rows = problem.Rows;
-        _columns = problem.Columns;
+        _cost = cost;
+        _rows = rows;
+        _columns = columns;
         _slots = Math.Min(k, _rows);
         if ((long)_slots * _columns > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(k), k, $"min(k, m)·n = {(long)_slots * _columns} plan slots exceed the largest array; use a smaller k.");

@@ -53,7 +53,7 @@ public sealed class DualObjective : HostTransportObjective
     }
 
     /// <summary>δ_k(α + βⱼ − c_j) and its gradient from the top k entries of α − c_j above −βⱼ.</summary>
-    private sealed class Rule(double[] beta, double gamma) : IColumnRule
+    internal sealed class Rule(double[] beta, double gamma) : IColumnRule
     {
         public double[] Beta { get; } = beta;
 

@@ -38,8 +38,11 @@ internal sealed class PotentialScaledObjective<TVector> : IDifferentiableObjecti
     /// σ, the power of two at or just below max(γ, max C − min C): a power of two so that x → x/σ → σ·(x/σ)
     /// is exact, and a warm start at a solution is that solution to the bit (at least 2⁻¹⁰⁰⁰, so 1/σ is finite).
     /// </summary>
-    public static double UnitFor(TransportProblem problem, double gamma) =>
-        Math.ScaleB(1.0, Math.Max(-1000, Math.ILogB(Math.Max(gamma, Math.Min(problem.CostRange, double.MaxValue)))));
+    public static double UnitFor(TransportProblem problem, double gamma) => UnitFor(problem.CostRange, gamma);
+
+    /// <summary>σ for a cost whose max − min is <paramref name="costRange"/> (+∞ when it overflows): what a column-split solve knows of C.</summary>
+    public static double UnitFor(double costRange, double gamma) =>
+        Math.ScaleB(1.0, Math.Max(-1000, Math.ILogB(Math.Max(gamma, Math.Min(costRange, double.MaxValue)))));
 
     /// <inheritdoc />
     public int Dimension => _inner.Dimension;

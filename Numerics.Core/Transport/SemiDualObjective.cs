@@ -43,7 +43,7 @@ public sealed class SemiDualObjective : HostTransportObjective
     }
 
     /// <summary>max_{k,bⱼ}(s) and its maximiser from the top k entries of s.</summary>
-    private sealed class Rule(double[] b, double gamma) : IColumnRule
+    internal sealed class Rule(double[] b, double gamma) : IColumnRule
     {
         /// <summary>Relative margin on the band γ·bⱼ, so that rounding in max − band never drops an entry whose projection is positive.</summary>
         private const double BandMargin = 1e-9;

@@ -137,11 +137,14 @@ public static class SparseTransport
 
     /// <summary>The host starting point the options ask for: the warm starts (checked), zeros elsewhere; α then β for the dual.</summary>
     /// <exception cref="ArgumentException">A warm start has the wrong length or holds NaN/±∞.</exception>
-    internal static double[] StartingPoint(TransportProblem problem, SparseTransportOptions options)
+    internal static double[] StartingPoint(TransportProblem problem, SparseTransportOptions options) =>
+        StartingPoint(problem.Rows, problem.Columns, options);
+
+    /// <summary>The starting point for an m×n problem (a column-split solve holds no whole <see cref="TransportProblem"/>).</summary>
+    internal static double[] StartingPoint(int m, int n, SparseTransportOptions options)
     {
-        int m = problem.Rows;
         bool dual = options.Formulation == TransportFormulation.Dual;
-        var x0 = new double[dual ? m + problem.Columns : m];
+        var x0 = new double[dual ? m + n : m];
         CopyWarmStart(options.InitialAlpha, x0.AsSpan(0, m), "InitialAlpha");
         if (dual) CopyWarmStart(options.InitialBeta, x0.AsSpan(m), "InitialBeta");
         return x0;

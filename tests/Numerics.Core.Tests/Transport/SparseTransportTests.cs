@@ -56,10 +56,12 @@ public class SparseTransportTests
         var plan = result.Plan.ToDense();
         for (int i = 0; i < 5; i++)
             for (int j = 0; j < 6; j++) Assert.Equal(expected[i, j], plan[i, j], PlanAgreement);
-        // By Fenchel's equality per column, gap = Σ xᵢ·∇ᵢf over the potentials: |gap| ≤ ‖x‖₁·‖∇f‖∞.
-        double potentials = result.Alpha.L1Norm() + (result.Beta?.L1Norm() ?? 0);
-        Assert.True(Math.Abs(result.DualityGap) <= potentials * result.Residual + Tolerances.Reduction);
-        Assert.True(result.RowMarginalError <= 5 * tolerance);
+        // By Fenchel's equality per column, the estimate is Σ xᵢ·∇ᵢf over the potentials: at most ‖x‖∞ times the marginal error.
+        double potentials = Math.Max(result.Alpha.InfinityNorm(), result.Beta?.InfinityNorm() ?? 0);
+        Assert.True(Math.Abs(result.GapEstimate) <= potentials * result.MarginalError + Tolerances.Reduction);
+        // Converged means the total marginal error of the returned plan, recomputed here, is within the
+        // tolerance (up to the order of summation: 1e-15 on ≤ 11 terms of size ≤ 1e-8).
+        Assert.True((plan.RowSums() - a).L1Norm() + (plan.ColumnSums() - b).L1Norm() <= tolerance + 1e-15);
     }
 
     [Fact]
@@ -90,9 +92,9 @@ public class SparseTransportTests
             var result = SparseTransport.Solve(c, a, b, k, new SparseTransportOptions { Gamma = 0.1, Formulation = formulation });
             Assert.True(result.MaxNonZerosPerColumn <= k);
             for (int j = 0; j < 25; j++) Assert.True(result.Plan.NonZerosInColumn(j) <= k);
-            Assert.Equal(result.Status == SolverStatus.Converged, result.Residual <= SparseTransportOptions.DefaultTolerance);
+            Assert.Equal(result.Status == SolverStatus.Converged, result.MarginalError <= SparseTransportOptions.DefaultTolerance);
             Assert.Equal(result.Cost + 0.05 * result.Plan.SquaredNorm(), result.RegularizedCost, Tolerances.Reduction);
-            Assert.Equal(result.RegularizedCost - result.DualValue, result.DualityGap);
+            Assert.Equal(result.RegularizedCost - result.DualValue, result.GapEstimate);
             if (formulation == TransportFormulation.SemiDual)
             {
                 var columns = result.Plan.ColumnSums();
@@ -115,7 +117,7 @@ public class SparseTransportTests
         // S_1 = unregularised semi-dual + (γ/2)‖b‖², so weak duality bounds it by exact + (γ/2)‖b‖².
         Assert.True(result.DualValue <= exact + 0.5 * gamma / n + 1e-12);
         Assert.Equal(1, result.MaxNonZerosPerColumn);
-        Assert.Equal(result.Status == SolverStatus.Converged, result.Residual <= SparseTransportOptions.DefaultTolerance);
+        Assert.Equal(result.Status == SolverStatus.Converged, result.MarginalError <= SparseTransportOptions.DefaultTolerance);
         // The exact solver, the family's ground truth at k = 1, agrees with the enumeration.
         Assert.Equal(exact, ExactTransport.Solve(w.ToArray(), w.ToArray(), c).Cost, 1e-12);
         // A converged k = 1 solve has T·1 = a within the tolerance, so (the semi-dual being piecewise

@@ -61,10 +61,11 @@ public class OtCliTests : CliCommandTests
     public void Quadratic_reports_a_certified_gap_around_the_optimum()
     {
         var (c, a, b) = WriteProblem();
-        var (code, output, err) = Run(Problem("--method", "quadratic", "--gamma", "0.5"));
+        var (code, output, err) = Run(Problem("--method", "quadratic", "--gamma", "0.5", "--tol", "1e-9"));
         Assert.True(code == 0, err);
         using var json = JsonDocument.Parse(output.Trim());
         var root = json.RootElement;
+        Assert.Equal("Converged", root.GetProperty("status").GetString());
         Assert.Equal("rounded", root.GetProperty("feasible_plan").GetString());
         double dual = root.GetProperty("dual_objective").GetDouble();
         double upper = root.GetProperty("upper_bound").GetDouble();
@@ -74,7 +75,9 @@ public class OtCliTests : CliCommandTests
         var reference = TransportReference.QuadraticPlanByDykstra(c, a.ToArray(), b.ToArray(), 0.5, 5000);
         double optimum = reference.PointwiseMultiply(c).Enumerate().Sum() + 0.25 * reference.PointwiseMultiply(reference).Enumerate().Sum();
         Assert.True(dual <= optimum + 1e-10 && upper >= optimum - 1e-10, $"{dual} ≤ {optimum} ≤ {upper}");
-        Assert.True(gap >= 0 && gap <= 1e-7, $"gap {gap}");
+        // Tight too: gap ≤ τ·(‖α‖∞ + 2·max|C| + 4γ·max T) (see DualityGapTests), with potentials, costs and
+        // entries of order 1 here: 100τ leaves a factor 10 or more.
+        Assert.True(gap >= 0 && gap <= 100 * 1e-9, $"gap {gap}");
     }
 
     [Fact]

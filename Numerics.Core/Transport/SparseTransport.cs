@@ -20,8 +20,10 @@ namespace Numerics.Transport;
 /// Smoothness grows with k. For k ≥ m there is no sparsity constraint and this is
 /// quadratically-regularised transport (<see cref="QuadraticTransport"/>), whose dual has a
 /// (1/γ)-Lipschitz gradient. At k = 1 the semi-dual is the unregularised one plus (γ/2)‖b‖², piecewise
-/// linear near its maximum, and L-BFGS is expected to end <see cref="SolverStatus.Stalled"/> with the
-/// row marginals only approximately met; the result reports that status and the violations.
+/// linear near its maximum, and L-BFGS is expected to end <see cref="SolverStatus.MaxIterations"/> or
+/// <see cref="SolverStatus.Stalled"/> with the row marginals only approximately met; the result reports
+/// that status, the violations, the dual value (a lower bound on the optimum) and, when a feasible plan
+/// is found, a certified duality gap (see <see cref="SparseTransportResult"/>).
 /// </para>
 /// </remarks>
 public static class SparseTransport

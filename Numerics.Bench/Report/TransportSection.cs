@@ -79,7 +79,7 @@ internal sealed class TransportSection : IReportSection
                 solves.Add(n, $"k = 2, semi-dual, {cuda.Name}", t, r.Iterations, r.Evaluations, r.Status, r.Residual, r.RowMarginalError, r.MaxNonZerosPerColumn, Gap(r), r.GapEstimate);
             }
         }
-        w.WriteLine("Full solves from α = 0 to a total marginal error of 1e-6; a stall at small k is the expected outcome (the dual is not smooth there). "
+        w.WriteLine("Full solves from α = 0 to a total marginal error of 1e-6; non-convergence at small k (Stalled or MaxIterations) is the expected outcome (the dual is not smooth there). "
             + "The certified gap needs a feasible k-sparse plan (\"none\" without one); the estimate is the unrounded plan's value minus the dual value:");
         w.WriteLine();
         solves.Write(w);

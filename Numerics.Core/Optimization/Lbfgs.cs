@@ -28,7 +28,9 @@ namespace Numerics.Optimization;
 /// <see cref="SolverStatus.Stalled"/> at the current iterate. The solve also stops as Stalled after
 /// <see cref="LbfgsOptions.StallWindow"/> consecutive iterations whose decrease of f is at rounding
 /// level (<see cref="LbfgsOptions.StallDecrease"/>). Since every accepted step decreases f, the
-/// current iterate is always the best one, and it is what every status returns.
+/// current iterate is always the best one, and it is what every status returns; with a line search
+/// that judges steps in a flat band by their slopes (<see cref="StrongWolfeLineSearch.FlatTolerance"/>),
+/// "decreases" holds up to that band.
 /// </para>
 /// <para>
 /// Cancellation is checked after each iteration, so a solve returns within one iteration (at most

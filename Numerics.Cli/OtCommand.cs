@@ -12,8 +12,13 @@ namespace Numerics.Cli;
 /// <remarks>
 /// <c>--k</c> is required by <c>sparse</c> and does not apply to <c>quadratic</c> (which is k = m);
 /// <c>--gamma</c> defaults to 1 (the official code's default) and is the entropic ε for
-/// <c>sinkhorn</c>. <c>objective</c> in the summary is the regularised primal value of the plan,
-/// <c>dual_objective</c> the dual's, <c>duality_gap</c> their difference.
+/// <c>sinkhorn</c>. In the summary <c>objective</c> is the regularised primal value of the written plan,
+/// <c>dual_objective</c> the dual value at the returned potentials (a lower bound on the optimum),
+/// <c>upper_bound</c> the primal value of a feasible plan and <c>duality_gap</c> = upper_bound −
+/// dual_objective, a certificate; both are null when no feasible plan is available (a k-sparse plan
+/// that cannot be rounded without breaking the sparsity), and <c>gap_estimate</c> = objective −
+/// dual_objective is then the only, uncertified, indication. Marginal errors are ℓ₁ against the
+/// normalised a/Σa and b/Σb; <c>input_mass_rows</c> and <c>input_mass_cols</c> are Σa and Σb as passed.
 /// <c>--device gpu</c> solves <c>sparse</c> and <c>quadratic</c> through <see cref="GpuSparseTransport"/>
 /// (C and the potentials stored as float with <c>--float32</c>); the other methods run on the CPU.
 /// </remarks>
@@ -31,6 +36,9 @@ public sealed class OtCommand : ICliCommand
 
     /// <summary>The words of <c>--formulation</c>.</summary>
     public static WordTable<TransportFormulation> Formulations { get; } = new(("semi-dual", TransportFormulation.SemiDual), ("dual", TransportFormulation.Dual));
+
+    /// <summary>The words of <c>feasible_plan</c> in the summary.</summary>
+    public static WordTable<FeasiblePlanSource> FeasibleSources { get; } = new(("rounded", FeasiblePlanSource.Rounded), ("reconstructed", FeasiblePlanSource.Reconstructed));
 
     /// <inheritdoc />
     public string Usage =>
@@ -112,9 +120,14 @@ public sealed class OtCommand : ICliCommand
             ["objective"] = r.Cost,
             ["cost"] = r.Cost,
             ["dual_objective"] = r.DualObjective,
-            ["duality_gap"] = r.Cost - r.DualObjective,
+            // A converged basic plan is feasible and (u, v) dual feasible to the certificate's tolerance.
+            ["upper_bound"] = r.Converged ? r.Cost : null,
+            ["duality_gap"] = r.Converged ? r.Cost - r.DualObjective : null,
+            ["gap_estimate"] = r.Cost - r.DualObjective,
             ["marginal_error_rows"] = problem.RowMarginalError(plan),
             ["marginal_error_cols"] = problem.ColumnMarginalError(plan),
+            ["input_mass_rows"] = r.InputMass.Source,
+            ["input_mass_cols"] = r.InputMass.Target,
             ["dual_violation"] = r.Certificate.DualViolation,
             ["max_nnz_per_column"] = plan.MaxNonZerosPerColumn(),
             ["nnz"] = plan.EntryCount,
@@ -133,9 +146,13 @@ public sealed class OtCommand : ICliCommand
             ["objective"] = r.Objective,
             ["cost"] = r.Cost,
             ["dual_objective"] = r.DualObjective,
-            ["duality_gap"] = r.Objective - r.DualObjective,
+            ["upper_bound"] = r.FeasibleObjective,
+            ["duality_gap"] = r.DualityGap,
+            ["gap_estimate"] = r.GapEstimate,
             ["marginal_error_rows"] = problem.RowMarginalError(plan),
             ["marginal_error_cols"] = problem.ColumnMarginalError(plan),
+            ["input_mass_rows"] = r.InputMass.Source,
+            ["input_mass_cols"] = r.InputMass.Target,
             ["max_nnz_per_column"] = plan.MaxNonZerosPerColumn(),
             ["nnz"] = plan.EntryCount,
             ["iterations"] = r.Iterations,
@@ -152,9 +169,14 @@ public sealed class OtCommand : ICliCommand
         ["objective"] = r.RegularizedCost,
         ["cost"] = r.Cost,
         ["dual_objective"] = r.DualValue,
+        ["upper_bound"] = r.UpperBound,
         ["duality_gap"] = r.DualityGap,
+        ["gap_estimate"] = r.GapEstimate,
+        ["feasible_plan"] = r.FeasiblePlan is { } f ? FeasibleSources.WordOf(f.Source) : null,
         ["marginal_error_rows"] = r.RowMarginalError,
         ["marginal_error_cols"] = r.ColumnMarginalError,
+        ["input_mass_rows"] = r.InputMass.Source,
+        ["input_mass_cols"] = r.InputMass.Target,
         ["residual"] = r.Residual,
         ["max_nnz_per_column"] = r.MaxNonZerosPerColumn,
         ["nnz"] = r.Plan.EntryCount,

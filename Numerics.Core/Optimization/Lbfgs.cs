@@ -7,7 +7,7 @@ namespace Numerics.Optimization;
 /// x_{k+1} = x_k + α_k·d_k, d_k = −H_k·∇f(x_k), where H_k is the inverse-Hessian approximation
 /// built from the last h pairs s = x_{k+1} − x_k, y = ∇f(x_{k+1}) − ∇f(x_k) by the two-loop
 /// recursion with H⁰ = (sᵀy / yᵀy)·I, and α_k satisfies the strong-Wolfe conditions.
-/// Stops when ‖∇f(x_k)‖∞ ≤ tolerance.
+/// Stops when ‖∇f(x_k)‖ ≤ tolerance, in the norm <see cref="LbfgsOptions.GradientNorm"/> (default ‖·‖∞).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -28,7 +28,9 @@ namespace Numerics.Optimization;
 /// <see cref="SolverStatus.Stalled"/> at the current iterate. The solve also stops as Stalled after
 /// <see cref="LbfgsOptions.StallWindow"/> consecutive iterations whose decrease of f is at rounding
 /// level (<see cref="LbfgsOptions.StallDecrease"/>). Since every accepted step decreases f, the
-/// current iterate is always the best one, and it is what every status returns.
+/// current iterate is always the best one, and it is what every status returns; with a line search
+/// that judges steps in a flat band by their slopes (<see cref="StrongWolfeLineSearch.FlatTolerance"/>),
+/// "decreases" holds up to that band.
 /// </para>
 /// <para>
 /// Cancellation is checked after each iteration, so a solve returns within one iteration (at most
@@ -75,12 +77,13 @@ public sealed class Lbfgs<TVector>
         var g = _ops.Create(n);
         _ops.Copy(x0, x);
         double f = objective.Evaluate(x, g);
-        double residual = _ops.MaxAbs(g);
+        var norm = options.GradientNorm;
+        double residual = Measure(g, norm);
         if (!double.IsFinite(f) || !double.IsFinite(residual))
         {
             _ops.Release(x);
             _ops.Release(g);
-            throw new ArgumentException($"f(x0) = {f} and ‖∇f(x0)‖∞ = {residual}: both must be finite.", nameof(x0));
+            throw new ArgumentException($"f(x0) = {f} and ‖∇f(x0)‖ = {residual}: both must be finite.", nameof(x0));
         }
 
         // L-BFGS is invariant under f → f/s: when ‖∇f(x0)‖∞ lies beyond 2^±450, where gᵀd could overflow
@@ -130,7 +133,7 @@ public sealed class Lbfgs<TVector>
             (x, xt) = (xt, x);
             (g, gt) = (gt, g);
             f = step.Value;
-            residual = _ops.MaxAbs(g);
+            residual = Measure(g, norm);
             iterations++;
             monitor.Report(iterations, f * scale, residual * scale);
             status = monitor.Check(iterations, residual);
@@ -144,12 +147,20 @@ public sealed class Lbfgs<TVector>
             // f/s and ∇f/s lose bits where they go subnormal near the minimum: report what f says at X.
             f = unscaled.Evaluate(x, g);
             evaluations++;
-            residual = _ops.MaxAbs(g);
+            residual = Measure(g, norm);
             double tolerance = options.Tolerance ?? LbfgsOptions.DefaultTolerance;
             if (status == SolverStatus.Converged && !(residual <= tolerance)) status = SolverStatus.Stalled;
         }
         return new LbfgsResult<TVector>(x, f, residual, status.Value, iterations, evaluations, g, skipped, restarts);
     }
+
+    /// <summary>‖g‖ in <paramref name="norm"/>.</summary>
+    private double Measure(TVector g, VectorNorm norm) => norm switch
+    {
+        VectorNorm.One => _ops.SumOfMagnitudes(g),
+        VectorNorm.Two => _ops.Norm(g),
+        _ => _ops.MaxAbs(g),
+    };
 
     /// <summary>
     /// One line search along −H·∇f; if that direction is not a descent direction or its search

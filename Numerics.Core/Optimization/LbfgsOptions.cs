@@ -2,8 +2,8 @@ namespace Numerics.Optimization;
 
 /// <summary>
 /// Options of <see cref="Lbfgs{TVector}.Minimize"/>. <see cref="IterativeOptions.Tolerance"/> bounds
-/// the gradient's largest component: the solve converges when ‖∇f(x)‖∞ ≤ Tolerance, default 1e-5
-/// (SciPy L-BFGS-B's gtol). <see cref="IterativeOptions.MaxIterations"/> defaults to 15000 (SciPy's
+/// the gradient in the norm <see cref="GradientNorm"/>: the solve converges when ‖∇f(x)‖ ≤ Tolerance,
+/// default 1e-5 on the largest component (SciPy L-BFGS-B's gtol). <see cref="IterativeOptions.MaxIterations"/> defaults to 15000 (SciPy's
 /// maxiter).
 /// </summary>
 public sealed record LbfgsOptions : IterativeOptions
@@ -13,6 +13,15 @@ public sealed record LbfgsOptions : IterativeOptions
 
     /// <summary>The default iteration limit, SciPy L-BFGS-B's maxiter.</summary>
     public const int DefaultMaxIterations = 15000;
+
+    /// <summary>
+    /// The norm of ∇f that <see cref="IterativeOptions.Tolerance"/> bounds and
+    /// the result's Residual reports; default <see cref="VectorNorm.Infinity"/>
+    /// (SciPy's projected-gradient test). <see cref="VectorNorm.One"/> suits gradients that are a
+    /// total, such as the marginal violation of a transport dual, whose ∞-norm shrinks with the problem
+    /// size (entries of order 1/n) while its 1-norm, the mass misplaced, does not.
+    /// </summary>
+    public VectorNorm GradientNorm { get; init; } = VectorNorm.Infinity;
 
     /// <summary>
     /// The number of correction pairs (s, y) kept, h; default 10 (SciPy's maxcor). Memory is 2·h
@@ -52,6 +61,7 @@ public sealed record LbfgsOptions : IterativeOptions
     {
         base.Validate(paramName);
         if (History < 1) throw new ArgumentException($"LbfgsOptions.History must be at least 1, got {History}.", paramName);
+        if (!Enum.IsDefined(GradientNorm)) throw new ArgumentException($"LbfgsOptions.GradientNorm {GradientNorm} is not defined.", paramName);
         if (!(CurvatureThreshold >= 0) || !(CurvatureThreshold < 1))
             throw new ArgumentException($"LbfgsOptions.CurvatureThreshold must lie in [0, 1), got {CurvatureThreshold}.", paramName);
         if (StallWindow < 1) throw new ArgumentException($"LbfgsOptions.StallWindow must be at least 1, got {StallWindow}.", paramName);

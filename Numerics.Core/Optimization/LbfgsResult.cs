@@ -1,9 +1,9 @@
 namespace Numerics.Optimization;
 
 /// <summary>The outcome of <see cref="Lbfgs{TVector}.Minimize"/>.</summary>
-/// <param name="X">The returned iterate, the lowest point reached (f never rises between iterates). A new vector; the caller owns it.</param>
+/// <param name="X">The returned iterate, the lowest point reached (f never rises between iterates, up to a line search's flat band, <see cref="StrongWolfeLineSearch.FlatTolerance"/>). A new vector; the caller owns it.</param>
 /// <param name="Value">f(X).</param>
-/// <param name="Residual">‖∇f(X)‖∞ from a fresh evaluation at X.</param>
+/// <param name="Residual">‖∇f(X)‖ in <see cref="LbfgsOptions.GradientNorm"/> (default ‖·‖∞), from the evaluation at X.</param>
 /// <param name="Status">
 /// <see cref="SolverStatus.Converged"/> when Residual ≤ Tolerance; <see cref="SolverStatus.Stalled"/>
 /// when the line search failed even along −∇f with the history cleared, or f stopped decreasing

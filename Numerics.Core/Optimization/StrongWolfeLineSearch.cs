@@ -50,9 +50,19 @@ public sealed class StrongWolfeLineSearch : ILineSearch
     /// <param name="sufficientDecrease">c₁ ∈ (0, c₂); default 1e-4.</param>
     /// <param name="curvature">c₂ ∈ (c₁, 1); default 0.9.</param>
     /// <param name="maxEvaluations">Objective evaluations allowed per search (≥ 1); default 20.</param>
-    /// <exception cref="ArgumentException">0 &lt; c₁ &lt; c₂ &lt; 1 fails, or <paramref name="maxEvaluations"/> &lt; 1.</exception>
-    public StrongWolfeLineSearch(double sufficientDecrease = 1e-4, double curvature = 0.9, int maxEvaluations = 20)
+    /// <param name="flatTolerance">
+    /// ε ≥ 0 of the approximate-Wolfe test (Hager &amp; Zhang, SIAM J. Optim. 16, 2005, §4): a trial whose
+    /// value lies within ε·|φ(0)| of φ(0), where f no longer resolves the decrease, passes sufficient
+    /// decrease when φ′(α) ≤ (1 − 2c₁)·|φ′(0)| (the sufficient-decrease test of the quadratic through
+    /// φ(0), φ′(0) and φ′(α)), and values inside that band are not compared with each other. Default 0:
+    /// the exact strong-Wolfe search. See <see cref="FlatTolerance"/>.
+    /// </param>
+    /// <exception cref="ArgumentException">0 &lt; c₁ &lt; c₂ &lt; 1 fails, <paramref name="maxEvaluations"/> &lt; 1, or ε is negative or not finite.</exception>
+    public StrongWolfeLineSearch(double sufficientDecrease = 1e-4, double curvature = 0.9, int maxEvaluations = 20, double flatTolerance = 0)
     {
+        if (!(flatTolerance >= 0) || !double.IsFinite(flatTolerance))
+            throw new ArgumentException($"flatTolerance must be non-negative and finite, got {flatTolerance}.", nameof(flatTolerance));
+        FlatTolerance = flatTolerance;
         if (!(sufficientDecrease > 0) || !(sufficientDecrease < 1))
             throw new ArgumentException($"c1 must lie in (0, 1), got {sufficientDecrease}.", nameof(sufficientDecrease));
         if (!(curvature > sufficientDecrease) || !(curvature < 1))
@@ -73,6 +83,17 @@ public sealed class StrongWolfeLineSearch : ILineSearch
     /// <summary>Objective evaluations allowed per search.</summary>
     public int MaxEvaluations { get; }
 
+    /// <summary>
+    /// ε of the approximate-Wolfe test (0: off). Near a minimum the decrease a step can make,
+    /// about ‖∇f‖²/L, falls below the rounding of f itself (u·|f| and more for a long sum), and a
+    /// search that compares values can only fail there, although the slope φ′, computed from the
+    /// gradient, still tells where the minimum along d lies. With ε &gt; 0 such trials are judged by
+    /// their slope, which lets a minimiser drive ‖∇f‖ well below the f-resolution floor; the price is
+    /// that an accepted step may raise f by up to ε·|f|. For convex f a step with φ′(α) ≤ 0 cannot
+    /// raise f at all, whatever the rounding of the computed values.
+    /// </summary>
+    public double FlatTolerance { get; }
+
     /// <inheritdoc />
     public LineSearchResult Search<TVector>(IDifferentiableObjective<TVector> objective, IVectorArithmetic<TVector> arithmetic,
         TVector x, double value, TVector gradient, TVector direction, double initialStep, TVector trialPoint, TVector trialGradient)
@@ -87,7 +108,7 @@ public sealed class StrongWolfeLineSearch : ILineSearch
             throw new ArgumentException($"The direction is not a descent direction: ∇f(x)ᵀd = {slope0}.", nameof(direction));
 
         var phi = new Phi<TVector>(objective, arithmetic, x, direction, trialPoint, trialGradient, value, slope0,
-            SufficientDecrease, Curvature, MaxEvaluations);
+            SufficientDecrease, Curvature, MaxEvaluations, FlatTolerance);
         return Bracket(ref phi, Math.Min(initialStep, MaxStep));
     }
 
@@ -108,7 +129,7 @@ public sealed class StrongWolfeLineSearch : ILineSearch
             }
             // A trial above the previous one closes the bracket too (NW 3.5). NW write ≥; a tie means f
             // cannot tell the two apart at rounding level, and the slope decides instead.
-            if (!phi.SufficientDecrease(step, f) || (prev > 0 && f > prevValue))
+            if (!phi.SufficientDecrease(step, f, s) || (prev > 0 && phi.Above(f, prevValue)))
                 return Zoom(ref phi, prev, prevValue, prevSlope, step, f, s);
             phi.Remember(step, f, s);
             if (phi.Curvature(s)) return new LineSearchResult(step, f, s, phi.Evaluations, true);
@@ -151,7 +172,7 @@ public sealed class StrongWolfeLineSearch : ILineSearch
                 (hi, hiValue, hiSlope, hiFinite) = (step, f, s, false);
                 continue;
             }
-            if (!phi.SufficientDecrease(step, f) || f > loValue)
+            if (!phi.SufficientDecrease(step, f, s) || phi.Above(f, loValue))
             {
                 (hi, hiValue, hiSlope, hiFinite) = (step, f, s, true);
                 continue;
@@ -188,12 +209,20 @@ public sealed class StrongWolfeLineSearch : ILineSearch
         private double _bestStep, _bestValue, _bestSlope;
 
         public Phi(IDifferentiableObjective<TVector> objective, IVectorArithmetic<TVector> ops, TVector x, TVector d,
-            TVector trial, TVector trialGradient, double value0, double slope0, double c1, double c2, int maxEvaluations)
+            TVector trial, TVector trialGradient, double value0, double slope0, double c1, double c2, int maxEvaluations, double flat)
         {
             (_objective, _ops, _x, _d, _trial, _trialGradient) = (objective, ops, x, d, trial, trialGradient);
             (Value0, Slope0, _c1, _c2, MaxEvaluations) = (value0, slope0, c1, c2, maxEvaluations);
             (_bestStep, _bestValue, _bestSlope) = (0, value0, slope0);
+            _band = flat * Math.Abs(value0);
+            _flat = flat > 0;
         }
+
+        private readonly double _band;
+        private readonly bool _flat;
+
+        /// <summary>True when the approximate-Wolfe test is on and f lies within ε·|φ(0)| of φ(0).</summary>
+        private readonly bool Flat(double f) => _flat && Math.Abs(f - Value0) <= _band;
 
         public double Value0 { get; }
 
@@ -212,7 +241,12 @@ public sealed class StrongWolfeLineSearch : ILineSearch
             return (f, _ops.Dot(_trialGradient, _d));
         }
 
-        public readonly bool SufficientDecrease(double step, double f) => f <= Value0 + _c1 * step * Slope0;
+        /// <summary>Armijo on the values; inside the flat band, its quadratic-model form on the slope (Hager–Zhang's approximate Wolfe).</summary>
+        public readonly bool SufficientDecrease(double step, double f, double slope) =>
+            f <= Value0 + _c1 * step * Slope0 || (Flat(f) && slope <= (2 * _c1 - 1) * Slope0);
+
+        /// <summary>f above <paramref name="other"/>, unless both lie in the flat band, where their order is rounding noise.</summary>
+        public readonly bool Above(double f, double other) => f > other && !(Flat(f) && Flat(other));
 
         public readonly bool Curvature(double slope) => Math.Abs(slope) <= -_c2 * Slope0;
 

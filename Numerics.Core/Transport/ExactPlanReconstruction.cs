@@ -45,7 +45,14 @@ public static class ExactPlanReconstruction
         if (alpha.Length != rows) throw new ArgumentException($"alpha has length {alpha.Length}, the cost has {rows} rows.", nameof(alpha));
         LinearAlgebra.DenseStorage.RequireFinite(alpha, nameof(alpha));
         TransportInput.RequireProblem(a, b, cost, rows, columns);
+        var (an, bn, mass) = TransportInput.Normalize(a, b);
+        return ReconstructValidated(alpha, an, bn, mass, cost, rows, columns, options);
+    }
 
+    /// <summary>The reconstruction on validated input: α finite of length rows, a and b normalised, options checked.</summary>
+    internal static PlanReconstructionResult ReconstructValidated(ReadOnlySpan<double> alpha, ReadOnlySpan<double> a, ReadOnlySpan<double> b, InputMass mass,
+        ReadOnlySpan<double> cost, int rows, int columns, PlanReconstructionOptions options)
+    {
         var beta = new double[columns];
         var support = new bool[cost.Length];
         double scale = TransportInput.MaxAbs(cost);
@@ -68,13 +75,13 @@ public static class ExactPlanReconstruction
             CancellationToken = options.CancellationToken,
             Progress = options.Progress,
         };
-        var solved = ExactTransport.SolveValidated(a, b, cost, rows, columns, support, solveOptions);
+        var solved = ExactTransport.SolveValidated(a, b, mass, cost, rows, columns, support, solveOptions);
         var certificate = solved.Certificate;
         SolverStatus status = certificate.MarginalViolation <= tolerance ? SolverStatus.Converged
             : solved.Status is SolverStatus.MaxIterations or SolverStatus.Cancelled ? solved.Status
             : SolverStatus.Stalled;
         double dual = SpanArithmetic.Dot(alpha, a) + SpanArithmetic.Dot<double>(beta, b);
         return new PlanReconstructionResult(solved.Plan, beta, supportSize, solved.Cost, dual,
-            certificate.RowMarginalViolation, certificate.ColumnMarginalViolation, status, solved.Iterations);
+            certificate.RowMarginalViolation, certificate.ColumnMarginalViolation, mass, status, solved.Iterations);
     }
 }

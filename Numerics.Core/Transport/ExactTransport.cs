@@ -48,15 +48,21 @@ public static class ExactTransport
         options ??= new ExactTransportOptions();
         options.Validate(nameof(options));
         TransportInput.RequireProblem(a, b, cost, rows, columns);
-        return SolveValidated(a, b, cost, rows, columns, null, options);
+        var (an, bn, mass) = TransportInput.Normalize(a, b);
+        return SolveValidated(an, bn, mass, cost, rows, columns, null, options);
     }
 
-    /// <summary>The solve on validated input; <paramref name="allowed"/> (null: all) keeps cells out of the network.</summary>
-    internal static ExactTransportResult SolveValidated(ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> cost, int m, int n,
+    /// <summary>
+    /// The solve on validated, normalised marginals (<see cref="TransportInput.Normalize"/>);
+    /// <paramref name="mass"/> is the input's totals, reported as they are; <paramref name="allowed"/>
+    /// (null: all) keeps cells out of the network.
+    /// </summary>
+    internal static ExactTransportResult SolveValidated(ReadOnlySpan<double> a, ReadOnlySpan<double> b, InputMass mass, ReadOnlySpan<double> cost, int m, int n,
         bool[]? allowed, ExactTransportOptions options)
     {
         double sumA = Sum(a), sumB = Sum(b);
-        // b is rescaled to a's total, as POT does, so the network is balanced up to one rounding.
+        // Both marginals sum to 1 up to rounding; b is rescaled to a's computed total so that the
+        // network is balanced up to one rounding (the change is at rounding level).
         var bSolved = new double[n];
         for (int j = 0; j < n; j++) bSolved[j] = b[j] * (sumA / sumB);
 
@@ -114,7 +120,7 @@ public static class ExactTransport
                 NetworkSimplexOutcome.Cancelled => SolverStatus.Cancelled,
                 _ => SolverStatus.Stalled,
             };
-        return new ExactTransportResult(plan, u, v, plan.Cost(cost), dual, status, pivots, certificate, sumB - sumA);
+        return new ExactTransportResult(plan, u, v, plan.Cost(cost), dual, status, pivots, certificate, mass);
     }
 
     /// <summary>cᵢⱼ·2⁻ᵉ on the kept rows and columns, column-major; the power of two makes each product exact (or rounded as ScaleB rounds a subnormal).</summary>

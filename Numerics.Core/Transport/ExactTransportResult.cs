@@ -21,9 +21,12 @@ namespace Numerics.Transport;
 /// </param>
 /// <param name="Iterations">Pivots made.</param>
 /// <param name="Certificate">The marginal, dual-feasibility and complementary-slackness violations, recomputed.</param>
-/// <param name="MassImbalance">Σbⱼ − Σaᵢ of the input. b is rescaled to Σaᵢ before the solve (as POT does); the marginal violations are measured against that rescaled b.</param>
+/// <param name="InputMass">
+/// Σa and Σb as passed. The solve works with a/Σa and b/Σb, like every transport solver
+/// (<see cref="TransportInput"/>), and the certificate's marginal violations are measured against them.
+/// </param>
 public sealed record ExactTransportResult(CoordinatePlan Plan, double[] U, double[] V, double Cost, double DualObjective,
-    SolverStatus Status, int Iterations, TransportCertificate Certificate, double MassImbalance)
+    SolverStatus Status, int Iterations, TransportCertificate Certificate, InputMass InputMass)
 {
     /// <summary>True when <see cref="Status"/> is <see cref="SolverStatus.Converged"/>.</summary>
     public bool Converged => Status == SolverStatus.Converged;

@@ -8,11 +8,12 @@ namespace Numerics.Transport;
 /// <param name="SupportSize">The number of cells in the support.</param>
 /// <param name="Cost">⟨T, C⟩.</param>
 /// <param name="DualObjective">
-/// Σaᵢαᵢ + Σbⱼβⱼ. (α, β) is dual feasible by construction, so this is a lower bound on the exact cost,
+/// Σaᵢαᵢ + Σbⱼβⱼ (normalised a, b). (α, β) is dual feasible by construction, so this is a lower bound on the exact cost,
 /// and <paramref name="Cost"/> − DualObjective bounds the plan's suboptimality whenever the marginals hold.
 /// </param>
-/// <param name="RowMarginalViolation">maxᵢ |Σⱼ Tᵢⱼ − aᵢ|.</param>
-/// <param name="ColumnMarginalViolation">maxⱼ |Σᵢ Tᵢⱼ − bⱼ| (b rescaled to Σa as in <see cref="ExactTransport"/>).</param>
+/// <param name="RowMarginalViolation">maxᵢ |Σⱼ Tᵢⱼ − aᵢ| against the normalised a/Σa.</param>
+/// <param name="ColumnMarginalViolation">maxⱼ |Σᵢ Tᵢⱼ − bⱼ| against b/Σb.</param>
+/// <param name="InputMass">Σa and Σb as passed (see <see cref="Transport.InputMass"/>).</param>
 /// <param name="Status">
 /// <see cref="SolverStatus.Converged"/> when the recomputed marginal violations are within the
 /// tolerance; <see cref="SolverStatus.Stalled"/> when the support admits no plan with these marginals
@@ -21,7 +22,7 @@ namespace Numerics.Transport;
 /// </param>
 /// <param name="Iterations">Pivots of the solve on the support.</param>
 public sealed record PlanReconstructionResult(CoordinatePlan Plan, double[] Beta, int SupportSize, double Cost, double DualObjective,
-    double RowMarginalViolation, double ColumnMarginalViolation, SolverStatus Status, int Iterations)
+    double RowMarginalViolation, double ColumnMarginalViolation, InputMass InputMass, SolverStatus Status, int Iterations)
 {
     /// <summary>True when <see cref="Status"/> is <see cref="SolverStatus.Converged"/>.</summary>
     public bool Converged => Status == SolverStatus.Converged;

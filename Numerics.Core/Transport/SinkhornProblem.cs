@@ -21,10 +21,10 @@ internal sealed unsafe class SinkhornProblem
     private readonly int _m, _n;
     private readonly double _epsilon;
 
-    public SinkhornProblem(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double* cost, int m, int n, double epsilon)
+    public SinkhornProblem(double[] a, double[] b, double* cost, int m, int n, double epsilon)
     {
-        _a = a.ToArray();
-        _b = b.ToArray();
+        _a = a;
+        _b = b;
         _cost = cost;
         _m = m;
         _n = n;
@@ -85,7 +85,7 @@ internal sealed unsafe class SinkhornProblem
     public double DualValue() => SpanArithmetic.Dot<double>(_a, _f) + SpanArithmetic.Dot<double>(_b, _g);
 
     /// <summary>The result: the potentials, the plan and every error recomputed from it.</summary>
-    public SinkhornResult Result(SolverStatus loopStatus, int iterations, double tolerance)
+    public SinkhornResult Result(SolverStatus loopStatus, int iterations, double tolerance, InputMass inputMass)
     {
         var plan = GC.AllocateUninitializedArray<double>(checked(_m * _n));
         var rowSums = new double[_m];
@@ -118,8 +118,37 @@ internal sealed unsafe class SinkhornProblem
             : Math.Max(rowError, columnError) <= tolerance ? SolverStatus.Converged
             : loopStatus == SolverStatus.Converged ? SolverStatus.Stalled
             : loopStatus;
-        return new SinkhornResult(Matrix<double>.Build.Dense(_m, _n, plan), (double[])_f.Clone(), (double[])_g.Clone(), _epsilon, cost, objective, dual,
-            rowError, columnError, status, iterations);
+        var matrix = Matrix<double>.Build.Dense(_m, _n, plan);
+        double feasible = status == SolverStatus.Breakdown ? double.NaN : FeasibleObjective(TransportPlan.FromDense(matrix));
+        return new SinkhornResult(matrix, (double[])_f.Clone(), (double[])_g.Clone(), _epsilon, cost, objective, dual, feasible,
+            rowError, columnError, inputMass, status, iterations);
+    }
+
+    /// <summary>
+    /// ⟨T̂, C⟩ + ε·KL(T̂ ‖ a⊗b) of the plan rounded onto U(a, b) (<see cref="PlanRounding"/>): the entropic
+    /// objective of a feasible plan, so an upper bound on the optimum. The rounding only moves mass
+    /// between cells with aᵢ·bⱼ &gt; 0, so every logarithm is finite.
+    /// </summary>
+    private double FeasibleObjective(TransportPlan plan)
+    {
+        var rounded = PlanRounding.Round(plan, _a, _b);
+        var pointers = rounded.ColumnPointers;
+        var rows = rounded.RowIndices;
+        var values = rounded.Values;
+        double cost = 0, entropy = 0, mass = 0;
+        for (int j = 0; j < _n; j++)
+        {
+            double* c = _cost + (long)j * _m;
+            for (int p = pointers[j]; p < pointers[j + 1]; p++)
+            {
+                int i = rows[p];
+                double t = values[p];
+                cost += t * c[i];
+                entropy += t * Math.Log(t / (_a[i] * _b[j]));
+                mass += t;
+            }
+        }
+        return cost + _epsilon * (entropy - mass + 1);
     }
 
     private static double Distance(double[] x, double[] y)

@@ -35,8 +35,8 @@ public static class SinkhornTransport
     }
 
     /// <summary>Solves entropic OT for a column-major rows×columns cost held in a span.</summary>
-    /// <param name="a">Source masses (length rows): non-negative, finite, summing to 1 within <see cref="TransportInput.MassTolerance"/>.</param>
-    /// <param name="b">Target masses (length columns), likewise.</param>
+    /// <param name="a">Source masses (length rows): non-negative, finite, summing to 1 within <see cref="TransportInput.MassTolerance"/>; the solve uses a/Σa.</param>
+    /// <param name="b">Target masses (length columns), likewise (b/Σb).</param>
     /// <param name="cost">cᵢⱼ at index i + j·rows; finite.</param>
     /// <param name="rows">m.</param>
     /// <param name="columns">n.</param>
@@ -51,6 +51,9 @@ public static class SinkhornTransport
         if (!(epsilon > 0) || !double.IsFinite(epsilon))
             throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "ε must be positive and finite.");
         TransportInput.RequireProblem(a, b, cost, rows, columns);
+        // The marginals every transport solver uses (a/Σa, b/Σb): with Σa ≠ Σb no plan meets both, and
+        // the column error could never fall below the imbalance.
+        var (an, bn, mass) = TransportInput.Normalize(a, b);
 
         int threads = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount;
         var monitor = new IterationMonitor(options, options.Tolerance ?? SinkhornOptions.DefaultTolerance, options.MaxIterations ?? SinkhornOptions.DefaultMaxIterations);
@@ -59,7 +62,7 @@ public static class SinkhornTransport
             fixed (double* c = cost)
             {
                 // The problem reads the cost through this pointer only inside this block.
-                var problem = new SinkhornProblem(a, b, c, rows, columns, epsilon);
+                var problem = new SinkhornProblem(an, bn, c, rows, columns, epsilon);
                 int iterations = 0;
                 SolverStatus? status = monitor.MaxIterations == 0 ? SolverStatus.MaxIterations : null;
                 problem.ColumnPass(threads);
@@ -73,7 +76,7 @@ public static class SinkhornTransport
                     status = monitor.Check(iterations, error);
                     monitor.Report(iterations, problem.DualValue(), error);
                 }
-                return problem.Result(status.Value, iterations, monitor.Tolerance);
+                return problem.Result(status.Value, iterations, monitor.Tolerance, mass);
             }
         }
     }

@@ -20,8 +20,10 @@ namespace Numerics.Transport;
 /// Smoothness grows with k. For k ≥ m there is no sparsity constraint and this is
 /// quadratically-regularised transport (<see cref="QuadraticTransport"/>), whose dual has a
 /// (1/γ)-Lipschitz gradient. At k = 1 the semi-dual is the unregularised one plus (γ/2)‖b‖², piecewise
-/// linear near its maximum, and L-BFGS is expected to end <see cref="SolverStatus.Stalled"/> with the
-/// row marginals only approximately met; the result reports that status and the violations.
+/// linear near its maximum, and L-BFGS is expected to end <see cref="SolverStatus.MaxIterations"/> or
+/// <see cref="SolverStatus.Stalled"/> with the row marginals only approximately met; the result reports
+/// that status, the violations, the dual value (a lower bound on the optimum) and, when a feasible plan
+/// is found, a certified duality gap (see <see cref="SparseTransportResult"/>).
 /// </para>
 /// </remarks>
 public static class SparseTransport
@@ -82,6 +84,7 @@ public static class SparseTransport
         double unit = PotentialScaledObjective<TVector>.UnitFor(objective.Problem, objective.Gamma);
         var scaled = new PotentialScaledObjective<TVector>(objective, arithmetic, unit);
         var u0 = arithmetic.Create(objective.Dimension);
+        var lbfgs = options.ToLbfgs();
         LbfgsResult<TVector> run;
         try
         {
@@ -90,7 +93,7 @@ public static class SparseTransport
             arithmetic.Copy(x0, u0);
             arithmetic.Scale(1 / unit, u0);
             var progress = options.Progress is { } p ? new ObjectiveScaledProgress(p, unit) : null;
-            run = new Lbfgs<TVector>(arithmetic).Minimize(scaled, u0, options.ToLbfgs() with { Progress = progress });
+            run = new Lbfgs<TVector>(arithmetic).Minimize(scaled, u0, lbfgs with { Progress = progress });
         }
         finally
         {
@@ -108,6 +111,11 @@ public static class SparseTransport
         double cost = plan.Cost(problem.Cost);
         double regularized = cost + 0.5 * objective.Gamma * plan.SquaredNorm();
         double dualValue = -run.Value * unit;
+        double rowError = problem.RowMarginalError(plan), columnError = problem.ColumnMarginalError(plan);
+        // The status is earned on the returned plan: L-BFGS tested ‖∇f‖₁ of the same evaluation, which
+        // differs from these sums only by the order of summation.
+        var status = run.Status == SolverStatus.Converged && !(rowError + columnError <= options.ResolvedTolerance) ? SolverStatus.Stalled : run.Status;
+        var feasible = FeasiblePlan(objective, plan, x.AsSpan(0, m));
         bool dual = objective.Formulation == TransportFormulation.Dual;
         return new SparseTransportResult(
             plan,
@@ -120,13 +128,49 @@ public static class SparseTransport
             regularized,
             dualValue,
             regularized - dualValue,
-            problem.RowMarginalError(plan),
-            problem.ColumnMarginalError(plan),
+            feasible is null ? null : feasible.RegularizedCost - dualValue,
+            feasible,
+            rowError,
+            columnError,
+            problem.InputMass,
             run.Residual,
             plan.MaxNonZerosPerColumn(),
-            run.Status,
+            status,
             run.Iterations,
             run.Evaluations);
+    }
+
+    /// <summary>
+    /// The best plan feasible for the k-sparse primal that is cheap to find: <paramref name="plan"/>
+    /// rounded onto U(a, b) when that keeps ≤ k non-zeros per column (always for k ≥ m), and at k = 1 the
+    /// exact-LP plan rebuilt from α when it meets the marginals with one non-zero per column; null when
+    /// neither is (see <see cref="SparseTransportResult"/>'s remarks).
+    /// </summary>
+    private static FeasibleTransportPlan? FeasiblePlan<TVector>(ISparseTransportObjective<TVector> objective, TransportPlan plan, ReadOnlySpan<double> alpha)
+    {
+        var problem = objective.Problem;
+        int k = objective.MaxNonZerosPerColumn;
+        var best = Feasible(problem, PlanRounding.Round(plan, problem), FeasiblePlanSource.Rounded, k, objective.Gamma);
+        if (k == 1 && problem.Rows > 1)
+        {
+            var reconstruction = ExactPlanReconstruction.ReconstructValidated(alpha, problem.SourceWeights, problem.TargetWeights, problem.InputMass,
+                problem.Cost, problem.Rows, problem.Columns, new PlanReconstructionOptions());
+            if (reconstruction.Status == SolverStatus.Converged
+                && Feasible(problem, reconstruction.Plan.ToTransportPlan(), FeasiblePlanSource.Reconstructed, k, objective.Gamma) is { } rebuilt
+                && (best is null || rebuilt.RegularizedCost < best.RegularizedCost))
+                best = rebuilt;
+        }
+        return best;
+    }
+
+    /// <summary>The candidate as a <see cref="FeasibleTransportPlan"/> when it has ≤ k non-zeros per column and meets the marginals to rounding; else null.</summary>
+    private static FeasibleTransportPlan? Feasible(TransportProblem problem, TransportPlan candidate, FeasiblePlanSource source, int k, double gamma)
+    {
+        if (candidate.MaxNonZerosPerColumn() > k) return null;
+        double rows = problem.RowMarginalError(candidate), columns = problem.ColumnMarginalError(candidate);
+        if (!(rows + columns <= FeasibleTransportPlan.FeasibilityTolerance(problem.Rows, problem.Columns))) return null;
+        double cost = candidate.Cost(problem.Cost);
+        return new FeasibleTransportPlan(candidate, source, cost, cost + 0.5 * gamma * candidate.SquaredNorm(), rows, columns);
     }
 
     /// <summary>Reports f = σ·f̃ where L-BFGS sees f̃, so progress shows the dual's own value.</summary>

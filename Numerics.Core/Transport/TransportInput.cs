@@ -55,6 +55,28 @@ public static class TransportInput
         RequireCost(cost, rows, columns, nameof(cost));
     }
 
+    /// <summary>
+    /// The marginals every transport solver works with, from marginals already checked by
+    /// <see cref="RequireMarginal"/>: a/Σa and b/Σb (new arrays, summing to 1 to rounding), and the
+    /// totals of the input. This is the one place where the library normalises marginals.
+    /// </summary>
+    internal static (double[] A, double[] B, InputMass Mass) Normalize(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        var an = Normalized(a, out double sumA);
+        var bn = Normalized(b, out double sumB);
+        return (an, bn, new InputMass(sumA, sumB));
+    }
+
+    /// <summary>w/Σw (a new array) and Σw, summed in index order.</summary>
+    private static double[] Normalized(ReadOnlySpan<double> w, out double sum)
+    {
+        sum = 0;
+        for (int i = 0; i < w.Length; i++) sum += w[i];
+        var result = new double[w.Length];
+        for (int i = 0; i < w.Length; i++) result[i] = w[i] / sum;
+        return result;
+    }
+
     /// <summary>The column-major values of a cost matrix whose shape must be a.Length × b.Length (no copy when dense).</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">A marginal's length does not match the cost (names a or b).</exception>

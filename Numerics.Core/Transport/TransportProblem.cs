@@ -10,8 +10,10 @@ namespace Numerics.Transport;
 /// <remarks>
 /// Marginals must be non-negative and sum to 1 within <see cref="TransportInput.MassTolerance"/>, which
 /// admits weights rounded to float32 or written with a few significant digits. The problem keeps
-/// a/Σa and b/Σb, so both sum to 1 to rounding: otherwise the gradient a − T·1 of a semi-dual (whose
-/// plan carries Σb) could not fall below |Σa − Σb| and a tight tolerance could never be met.
+/// a/Σa and b/Σb (<see cref="TransportInput"/>'s one normalisation, shared by every transport solver),
+/// so both sum to 1 to rounding: otherwise U(a, b) would be empty, the gradient a − T·1 of a
+/// semi-dual (whose plan carries Σb) could not fall below |Σa − Σb| and a tight tolerance could never
+/// be met. The input's totals are kept in <see cref="InputMass"/>, and results report them.
 /// </remarks>
 public sealed class TransportProblem
 {
@@ -19,8 +21,9 @@ public sealed class TransportProblem
     private readonly double[] _a;
     private readonly double[] _b;
 
-    private TransportProblem(Matrix<double> costMatrix, double[] cost, double[] a, double[] b)
+    private TransportProblem(Matrix<double> costMatrix, double[] cost, double[] a, double[] b, InputMass inputMass)
     {
+        InputMass = inputMass;
         CostMatrix = costMatrix;
         CostRange = System.Numerics.Tensors.TensorPrimitives.Max<double>(cost) - System.Numerics.Tensors.TensorPrimitives.Min<double>(cost);
         _cost = cost;
@@ -45,9 +48,8 @@ public sealed class TransportProblem
         var av = DenseStorage.Values(a);
         var bv = DenseStorage.Values(b);
         TransportInput.RequireProblem(av, bv, values, cost.RowCount, cost.ColumnCount);
-        var an = Normalized(av);
-        var bn = Normalized(bv);
-        return new TransportProblem(cost, values, an, bn);
+        var (an, bn, mass) = TransportInput.Normalize(av, bv);
+        return new TransportProblem(cost, values, an, bn, mass);
     }
 
     /// <summary>m, the number of sources.</summary>
@@ -68,16 +70,22 @@ public sealed class TransportProblem
     /// <summary>b/Σb.</summary>
     public ReadOnlySpan<double> TargetWeights => _b;
 
+    /// <summary>Σa and Σb as the caller passed them (the problem keeps a/Σa and b/Σb).</summary>
+    public InputMass InputMass { get; }
+
     /// <summary>max C − min C (+∞ when the difference overflows).</summary>
     public double CostRange { get; }
 
     /// <summary>C's column-major array, for kernels that read it in place.</summary>
     internal double[] CostArray => _cost;
 
-    /// <summary>Σᵢ |(T·1)ᵢ − aᵢ|, the mass the plan moves away from (or too much out of) the sources.</summary>
+    /// <summary>
+    /// Σᵢ |(T·1)ᵢ − aᵢ| against the normalised a/Σa, the mass the plan moves away from (or too much out
+    /// of) the sources; against the caller's a it is larger by at most <see cref="InputMass.SourceOffset"/>.
+    /// </summary>
     public double RowMarginalError(TransportPlan plan) => L1Distance(CheckShape(plan).RowSums(), _a);
 
-    /// <summary>Σⱼ |(Tᵀ·1)ⱼ − bⱼ|, the mass the plan delivers wrongly to the targets.</summary>
+    /// <summary>Σⱼ |(Tᵀ·1)ⱼ − bⱼ| against the normalised b/Σb, the mass the plan delivers wrongly to the targets (see <see cref="RowMarginalError"/>).</summary>
     public double ColumnMarginalError(TransportPlan plan) => L1Distance(CheckShape(plan).ColumnSums(), _b);
 
     private TransportPlan CheckShape(TransportPlan plan)
@@ -93,15 +101,5 @@ public sealed class TransportProblem
         double s = 0;
         for (int i = 0; i < x.Length; i++) s += Math.Abs(x[i] - y[i]);
         return s;
-    }
-
-    /// <summary>w/Σw: a checked marginal rescaled to sum to 1 exactly up to rounding (a new array).</summary>
-    private static double[] Normalized(double[] w)
-    {
-        double sum = 0;
-        for (int i = 0; i < w.Length; i++) sum += w[i];
-        var result = new double[w.Length];
-        for (int i = 0; i < w.Length; i++) result[i] = w[i] / sum;
-        return result;
     }
 }

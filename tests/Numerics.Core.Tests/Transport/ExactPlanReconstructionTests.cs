@@ -63,6 +63,29 @@ public class ExactPlanReconstructionTests
         Assert.InRange(r.DualObjective, exact.Cost - 2 * PlanReconstructionOptions.DefaultSupportTolerance, exact.Cost + CostAgreement);
     }
 
+    [Theory]
+    [InlineData(6, 17, TransportFormulation.SemiDual)]
+    [InlineData(7, 18, TransportFormulation.SemiDual)]
+    [InlineData(6, 19, TransportFormulation.Dual)]
+    public void RebuildsTheExactOptimumFromTheSparseSolversPotentials(int n, int seed, TransportFormulation formulation)
+    {
+        // Potentials from the k = 1 L-BFGS solve, not from the exact solver: the reconstruction must
+        // recover the exact optimum, whose cost ExactTransport computes independently.
+        var w = Uniform(n);
+        var cost = Cost(n, n, seed);
+        var c = Matrix<double>.Build.Dense(n, n, cost);
+        var vw = Vector<double>.Build.Dense(w);
+        var tolerance = formulation == TransportFormulation.Dual ? 1e-8 : SparseTransportOptions.DefaultTolerance;
+        var solved = SparseTransport.Solve(c, vw, vw, 1, new SparseTransportOptions { Formulation = formulation, Tolerance = tolerance });
+        var exact = ExactTransport.Solve(w, w, cost, n, n);
+        var r = ExactPlanReconstruction.Reconstruct(solved.Alpha.ToArray(), w, w, cost, n, n);
+        Assert.Equal(SolverStatus.Converged, r.Status);
+        Assert.Equal(exact.Cost, r.Cost, CostAgreement);
+        // (α, β = c-transform of α) is dual feasible, so its value bounds the exact cost from below.
+        Assert.True(r.DualObjective <= exact.Cost + CostAgreement);
+        Assert.True(r.RowMarginalViolation <= ExactTransportOptions.DefaultTolerance && r.ColumnMarginalViolation <= ExactTransportOptions.DefaultTolerance);
+    }
+
     [Fact]
     public void ReportsASupportThatCannotCarryTheMarginals()
     {

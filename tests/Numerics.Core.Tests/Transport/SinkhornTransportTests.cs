@@ -47,6 +47,94 @@ public class SinkhornTransportTests
             }
     }
 
+    [Theory]
+    [InlineData(3, 4, 0.3, 1)]
+    [InlineData(4, 3, 0.05, 2)]
+    public void MatchesTheEntropicOptimumFoundByNewtonsMethod(int m, int n, double epsilon, int seed)
+    {
+        // An independent solver: T = a·bᵀ + Σ xᵢⱼ·Eᵢⱼ over the (m − 1)(n − 1) cycles
+        // Eᵢⱼ = eᵢeⱼᵀ − eᵢeₙᵀ − eₘeⱼᵀ + eₘeₙᵀ spans U(a, b), and ⟨T, C⟩ + ε·KL(T ‖ a⊗b) is strictly convex
+        // in x: Newton's method with the exact Hessian ε·Σ EE/T and a step kept inside T > 0.
+        var (a, b, cost) = Problem(m, n, seed);
+        var (reference, optimum) = EntropicByNewton(a, b, cost, epsilon);
+        const double Tight = 1e-13;
+        var r = SinkhornTransport.Solve(a, b, cost, m, n, epsilon, new SinkhornOptions { Tolerance = Tight, MaxIterations = 100_000 });
+        Assert.Equal(SolverStatus.Converged, r.Status);
+        // Newton ends at a gradient of rounding level, so the reference is optimal to ~1e-15; Sinkhorn's
+        // plan is within about its tolerance of the optimum.
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < m; i++) Assert.Equal(reference[i + j * m], r.Plan[i, j], SinkhornAgreement(Tight));
+        Assert.Equal(optimum, r.Objective, SinkhornAgreement(Tight));
+        // The certificate brackets the optimum: dual below, the rounded plan's objective above.
+        Assert.True(r.DualObjective <= optimum + CostAgreement && r.FeasibleObjective >= optimum - CostAgreement);
+        Assert.True(r.DualityGap >= (r.FeasibleObjective - optimum) - CostAgreement && r.DualityGap >= (optimum - r.DualObjective) - CostAgreement);
+        Assert.True(r.DualityGap >= -CostAgreement);
+    }
+
+    /// <summary>The entropic optimum (column-major plan and objective) by Newton's method over the cycle coordinates.</summary>
+    private static (double[] Plan, double Objective) EntropicByNewton(double[] a, double[] b, double[] cost, double epsilon)
+    {
+        int m = a.Length, n = b.Length, d = (m - 1) * (n - 1);
+        var x = new double[d];
+        double[] Plan(double[] y)
+        {
+            var t = new double[m * n];
+            for (int j = 0; j < n; j++) for (int i = 0; i < m; i++) t[i + j * m] = a[i] * b[j];
+            for (int i = 0; i < m - 1; i++)
+                for (int j = 0; j < n - 1; j++)
+                {
+                    double v = y[i + j * (m - 1)];
+                    t[i + j * m] += v; t[i + (n - 1) * m] -= v; t[m - 1 + j * m] -= v; t[m - 1 + (n - 1) * m] += v;
+                }
+            return t;
+        }
+        double Objective(double[] t)
+        {
+            double f = 0;
+            for (int j = 0; j < n; j++)
+                for (int i = 0; i < m; i++)
+                {
+                    double v = t[i + j * m];
+                    f += v * cost[i + j * m] + epsilon * (v * Math.Log(v / (a[i] * b[j])) - v);
+                }
+            return f + epsilon;
+        }
+        // The coordinate k = i + j(m − 1) touches the cells (i, j), (i, n−1), (m−1, j), (m−1, n−1) with signs +, −, −, +.
+        (int Cell, int Sign)[] Cells(int k)
+        {
+            int i = k % (m - 1), j = k / (m - 1);
+            return [(i + j * m, 1), (i + (n - 1) * m, -1), (m - 1 + j * m, -1), (m - 1 + (n - 1) * m, 1)];
+        }
+        for (int iteration = 0; iteration < 100; iteration++)
+        {
+            var t = Plan(x);
+            var gradient = Vector<double>.Build.Dense(d);
+            var hessian = Matrix<double>.Build.Dense(d, d);
+            for (int k = 0; k < d; k++)
+            {
+                foreach (var (cell, sign) in Cells(k))
+                    gradient[k] += sign * (cost[cell] + epsilon * Math.Log(t[cell] / (a[cell % m] * b[cell / m])));
+                for (int l = 0; l < d; l++)
+                    foreach (var (cell, sign) in Cells(k))
+                        foreach (var (other, otherSign) in Cells(l))
+                            if (cell == other) hessian[k, l] += epsilon * sign * otherSign / t[cell];
+            }
+            if (gradient.InfinityNorm() <= 1e-15) break;
+            var step = hessian.Solve(-gradient);
+            double length = 1, current = Objective(t);
+            while (true)
+            {
+                var trial = x.Zip(step, (p, q) => p + length * q).ToArray();
+                var tt = Plan(trial);
+                if (tt.All(v => v > 0) && Objective(tt) <= current) { x = trial; break; }
+                length /= 2;
+                if (length < 1e-20) return (t, current);
+            }
+        }
+        var plan = Plan(x);
+        return (plan, Objective(plan));
+    }
+
     [Fact]
     public void ApproachesTheExactCostAsEpsilonShrinks()
     {

@@ -25,16 +25,15 @@ public class SparseTransportTests
     private const double PlanAgreement = 1e-8;
 
     /// <summary>
-    /// Optimal values of two solves that each meet the 1e-9 marginal tolerance: the dual's value is
-    /// Lipschitz in the potentials with constant ‖∇‖, so its error is about 1e-9·‖α − α*‖₁ ≈ 1e-9;
-    /// measured 5e-17 between the formulations.
+    /// Optimal values of two solves that each meet a total marginal tolerance of 1e-9 (set explicitly:
+    /// the default is 1e-6): the dual's value is Lipschitz in the potentials with constant ‖∇‖₁, so its
+    /// error is about 1e-9·‖α − α*‖∞ ≈ 1e-9; measured 5e-17 between the formulations.
     /// </summary>
     private const double ValueAgreement = 1e-9;
 
     /// <summary>
-    /// Tolerance of the dual solves: with m + n variables its line search stops resolving f between
-    /// 1e-10 and 3e-9 on these problems (measured), so the default 1e-9 would end some of them
-    /// Stalled; 1e-8 is reached by all.
+    /// Total marginal tolerance of the dual solves compared with 1e-9-accurate semi-dual ones: 1e-8,
+    /// which every dual solve here reaches (the dual has m + n variables and converges more slowly).
     /// </summary>
     private const double DualTolerance = 1e-8;
 
@@ -56,10 +55,12 @@ public class SparseTransportTests
         var plan = result.Plan.ToDense();
         for (int i = 0; i < 5; i++)
             for (int j = 0; j < 6; j++) Assert.Equal(expected[i, j], plan[i, j], PlanAgreement);
-        // By Fenchel's equality per column, gap = Σ xᵢ·∇ᵢf over the potentials: |gap| ≤ ‖x‖₁·‖∇f‖∞.
-        double potentials = result.Alpha.L1Norm() + (result.Beta?.L1Norm() ?? 0);
-        Assert.True(Math.Abs(result.DualityGap) <= potentials * result.Residual + Tolerances.Reduction);
-        Assert.True(result.RowMarginalError <= 5 * tolerance);
+        // By Fenchel's equality per column, the estimate is Σ xᵢ·∇ᵢf over the potentials: at most ‖x‖∞ times the marginal error.
+        double potentials = Math.Max(result.Alpha.InfinityNorm(), result.Beta?.InfinityNorm() ?? 0);
+        Assert.True(Math.Abs(result.GapEstimate) <= potentials * result.MarginalError + Tolerances.Reduction);
+        // Converged means the total marginal error of the returned plan, recomputed here, is within the
+        // tolerance (up to the order of summation: 1e-15 on ≤ 11 terms of size ≤ 1e-8).
+        Assert.True((plan.RowSums() - a).L1Norm() + (plan.ColumnSums() - b).L1Norm() <= tolerance + 1e-15);
     }
 
     [Fact]
@@ -68,7 +69,7 @@ public class SparseTransportTests
         var (c, a, b) = TransportReference.RandomProblem(8, 7, 4);
         foreach (int k in new[] { 3, 8 })
         {
-            var semi = SparseTransport.Solve(c, a, b, k, new SparseTransportOptions { Gamma = 0.5 });
+            var semi = SparseTransport.Solve(c, a, b, k, new SparseTransportOptions { Gamma = 0.5, Tolerance = 1e-9 });
             var dual = SparseTransport.Solve(c, a, b, k, new SparseTransportOptions { Gamma = 0.5, Formulation = TransportFormulation.Dual, Tolerance = DualTolerance });
             Assert.Equal(SolverStatus.Converged, semi.Status);
             Assert.Equal(SolverStatus.Converged, dual.Status);
@@ -90,9 +91,9 @@ public class SparseTransportTests
             var result = SparseTransport.Solve(c, a, b, k, new SparseTransportOptions { Gamma = 0.1, Formulation = formulation });
             Assert.True(result.MaxNonZerosPerColumn <= k);
             for (int j = 0; j < 25; j++) Assert.True(result.Plan.NonZerosInColumn(j) <= k);
-            Assert.Equal(result.Status == SolverStatus.Converged, result.Residual <= SparseTransportOptions.DefaultTolerance);
+            Assert.Equal(result.Status == SolverStatus.Converged, result.MarginalError <= SparseTransportOptions.DefaultTolerance);
             Assert.Equal(result.Cost + 0.05 * result.Plan.SquaredNorm(), result.RegularizedCost, Tolerances.Reduction);
-            Assert.Equal(result.RegularizedCost - result.DualValue, result.DualityGap);
+            Assert.Equal(result.RegularizedCost - result.DualValue, result.GapEstimate);
             if (formulation == TransportFormulation.SemiDual)
             {
                 var columns = result.Plan.ColumnSums();
@@ -115,7 +116,7 @@ public class SparseTransportTests
         // S_1 = unregularised semi-dual + (γ/2)‖b‖², so weak duality bounds it by exact + (γ/2)‖b‖².
         Assert.True(result.DualValue <= exact + 0.5 * gamma / n + 1e-12);
         Assert.Equal(1, result.MaxNonZerosPerColumn);
-        Assert.Equal(result.Status == SolverStatus.Converged, result.Residual <= SparseTransportOptions.DefaultTolerance);
+        Assert.Equal(result.Status == SolverStatus.Converged, result.MarginalError <= SparseTransportOptions.DefaultTolerance);
         // The exact solver, the family's ground truth at k = 1, agrees with the enumeration.
         Assert.Equal(exact, ExactTransport.Solve(w.ToArray(), w.ToArray(), c).Cost, 1e-12);
         // A converged k = 1 solve has T·1 = a within the tolerance, so (the semi-dual being piecewise
@@ -132,7 +133,7 @@ public class SparseTransportTests
         double previous = double.PositiveInfinity;
         for (int k = 3; k <= 8; k++)
         {
-            var result = SparseTransport.Solve(c, a, b, k, new SparseTransportOptions { Gamma = 0.5 });
+            var result = SparseTransport.Solve(c, a, b, k, new SparseTransportOptions { Gamma = 0.5, Tolerance = 1e-9 });
             Assert.Equal(SolverStatus.Converged, result.Status);
             Assert.True(result.DualValue <= previous + ValueAgreement, $"S*_{k} = {result.DualValue} > S*_{k - 1} = {previous}");
             previous = result.DualValue;
@@ -190,10 +191,11 @@ public class SparseTransportTests
     {
         // T(s·C, s·γ) = T(C, γ) and α scales by s: checked at s = 1e150 and 1e-150.
         var (c, a, b) = TransportReference.RandomProblem(7, 6, 30);
-        var reference = QuadraticTransport.Solve(c, a, b, new SparseTransportOptions { Gamma = 0.3 }).Plan.ToDense();
+        // PlanAgreement holds for plans whose marginals are within 1e-9; the default tolerance is looser.
+        var reference = QuadraticTransport.Solve(c, a, b, new SparseTransportOptions { Gamma = 0.3, Tolerance = 1e-9 }).Plan.ToDense();
         foreach (double s in new[] { 1e150, 1e-150 })
         {
-            var result = QuadraticTransport.Solve(c * s, a, b, new SparseTransportOptions { Gamma = 0.3 * s });
+            var result = QuadraticTransport.Solve(c * s, a, b, new SparseTransportOptions { Gamma = 0.3 * s, Tolerance = 1e-9 });
             Assert.Equal(SolverStatus.Converged, result.Status);
             var plan = result.Plan.ToDense();
             for (int i = 0; i < 7; i++)

@@ -68,6 +68,76 @@ public class TransportObjectiveTests
         Assert.True(plan.MaxNonZerosPerColumn() <= k);
     }
 
+    /// <summary>
+    /// Harder inputs: exact ties (integer costs and potentials), γ = 1e-4 (curvature 1e4), and costs and
+    /// potentials of size 1e6 (with γ on that scale, and with γ = 1 where only the largest entry of a
+    /// column survives).
+    /// </summary>
+    public static TheoryData<int, double, double, bool> HardCases => new()
+    {
+        { 1, 1.0, 1, true }, { 2, 0.5, 1, true }, { 3, 1.0, 1, true }, { 6, 0.3, 1, true },
+        { 1, 1e-4, 1, false }, { 3, 1e-4, 1, false }, { 9, 1e-4, 1, false },
+        { 2, 1.0, 1e6, false }, { 3, 0.3e6, 1e6, false }, { 2, 1e-4, 1e6, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(HardCases))]
+    public void ObjectivesMatchBruteForceWithTiesSmallGammaAndLargeCosts(int k, double gamma, double scale, bool ties)
+    {
+        const int m = 6, n = 4;
+        var rng = new System.Random(k + (int)Math.Log10(scale) * 10 + (ties ? 100 : 0));
+        // Integer costs 0..2 and potentials 0..1 make s = α − c integer-valued: many exact ties.
+        var c = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(m, n, (_, _) => ties ? rng.Next(3) : scale * rng.NextDouble());
+        var (_, a0, b0) = TransportReference.RandomProblem(m, n, k);
+        var problem = TransportProblem.Create(c, a0, b0);
+        var a = problem.SourceWeights.ToArray();
+        var b = problem.TargetWeights.ToArray();
+        var alpha = Enumerable.Range(0, m).Select(_ => ties ? rng.Next(2) : scale * rng.NextDouble()).ToArray();
+        var beta = Enumerable.Range(0, n).Select(_ => ties ? -rng.Next(2) : scale * (rng.NextDouble() - 1)).ToArray();
+
+        foreach (var formulation in new[] { TransportFormulation.SemiDual, TransportFormulation.Dual })
+        {
+            HostTransportObjective f = formulation == TransportFormulation.Dual ? new DualObjective(problem, k, gamma) : new SemiDualObjective(problem, k, gamma);
+            double[] x = formulation == TransportFormulation.Dual ? [.. alpha, .. beta] : alpha;
+            var g = new double[x.Length];
+            double value = f.Evaluate(x, g);
+            double expected = formulation == TransportFormulation.Dual
+                ? TransportReference.Dual(c, a, b, alpha, beta, k, gamma)
+                : TransportReference.SemiDual(c, a, b, alpha, k, gamma);
+            // Relative: sums of ≤ 24 terms, each rounded relative to its size (at most |value|·n·k·u ≈ 5e-15 relative).
+            Assert.Equal(expected, -value, BruteForce * Math.Max(1, Math.Abs(expected)));
+            var plan = f.Plan(x);
+            Assert.True(plan.MaxNonZerosPerColumn() <= k);
+            var rows = plan.RowSums();
+            for (int i = 0; i < m; i++) Assert.Equal(rows[i] - a[i], g[i]);
+            CheckSubgradient(f, x, g, value, scale, rng);
+        }
+    }
+
+    /// <summary>
+    /// −S_k and −D_k are convex (suprema of functions affine in the potentials), and the plan's marginal
+    /// violation is a subgradient (Danskin), at ties too: f(y) ≥ f(x) + ⟨g, y − x⟩ for every y. Checked
+    /// along ± random directions at radii from 1e-9 to 1 (relative to the scale), up to the rounding of
+    /// the two values (1e-13·max(1, |f|)).
+    /// </summary>
+    private static void CheckSubgradient(HostTransportObjective f, double[] x, double[] g, double value, double scale, System.Random rng)
+    {
+        var scratch = new double[x.Length];
+        for (int trial = 0; trial < 20; trial++)
+        {
+            var d = Enumerable.Range(0, x.Length).Select(_ => rng.NextDouble() - 0.5).ToArray();
+            foreach (double radius in new[] { 1e-9, 1e-6, 1e-3, 1.0 })
+                foreach (double sign in new[] { 1.0, -1.0 })
+                {
+                    double r = sign * radius * scale;
+                    var y = x.Select((xi, i) => xi + r * d[i]).ToArray();
+                    double fy = f.Evaluate(y, scratch);
+                    double linear = value + r * d.Select((di, i) => di * g[i]).Sum();
+                    Assert.True(fy >= linear - 1e-13 * Math.Max(1, Math.Max(Math.Abs(fy), Math.Abs(value))), $"f(y) = {fy} < {linear} at radius {r}");
+                }
+        }
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]

@@ -41,6 +41,8 @@ public class TransportPropertyTests
                 for (int i = 0; i < m; i++) Assert.Equal(a[i], r.Plan.Row(i).Sum(), SinkhornAgreement(tol));
                 for (int j = 0; j < n; j++) Assert.Equal(b[j], r.Plan.Column(j).Sum(), SinkhornAgreement(tol));
                 Assert.All(r.Plan.Enumerate(), x => Assert.True(x >= 0));
+                // The rounded plan is feasible and the dual value a lower bound: the certificate is never negative.
+                Assert.True(r.DualityGap >= -CostAgreement, $"gap {r.DualityGap}");
             }, iter: 60);
     }
 }

@@ -56,7 +56,10 @@ internal static class TransportReference
         for (int size = 1; size <= Math.Min(k, s.Length); size++)
             foreach (var support in Subsets(s.Length, size))
             {
-                var t = SimplexByBisection(support.Select(i => s[i] / gamma).ToArray(), z);
+                // Differences before the division by γ: the projection is shift-invariant, and (sᵢ − s_max)/γ
+                // stays of the order of z for the entries that matter, however large s or small γ.
+                double top = support.Max(i => s[i]);
+                var t = SimplexByBisection(support.Select(i => (s[i] - top) / gamma).ToArray(), z);
                 double v = support.Select((i, r) => s[i] * t[r] - 0.5 * gamma * t[r] * t[r]).Sum();
                 best = Math.Max(best, v);
             }

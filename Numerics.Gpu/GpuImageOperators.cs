@@ -120,6 +120,7 @@ public sealed class GpuImageOperators<T> : IImageOperators<DeviceMatrix<T>>, IDi
     /// <summary>Frees the filter slots and the scratch buffers.</summary>
     public void Dispose()
     {
+        if (_filters is not null || _partials is not null) Device.Synchronize();
         _filters?.Dispose();
         _partials?.Dispose();
         _gradient?.Dispose();
@@ -132,7 +133,8 @@ public sealed class GpuImageOperators<T> : IImageOperators<DeviceMatrix<T>>, IDi
     {
         if (_filters is null || filter.Length != _slotLength)
         {
-            // A new filter size: the slots are resized and forgotten.
+            // A new filter size: the slots are resized and forgotten, once no queued kernel reads them.
+            if (_filters is not null) Device.Synchronize();
             _filters?.Dispose();
             _filters = Device.Accelerator.Allocate1D<double>((long)FilterSlots * filter.Length);
             _slotLength = filter.Length;

@@ -126,7 +126,7 @@ public sealed class GpuImageOperatorTests(GpuFixture gpu) : IDisposable
     }
 
     [Fact]
-    public void Filters_are_found_again_after_the_slots_wrap_around()
+    public void Filters_are_found_again_after_the_slots_wrap_around_and_after_a_resize()
     {
         // More distinct filters than slots, then the first ones again: a stale slot would give another filter's response.
         const int k = 3;
@@ -142,6 +142,17 @@ public sealed class GpuImageOperatorTests(GpuFixture gpu) : IDisposable
             _images.Correlate(Shape, filters[f], k, gx, gkx);
             FusedRounding(expected, Download(gkx), SpanArithmetic.SumOfMagnitudes<double>(filters[f]) * SpanArithmetic.MaxAbs<double>(x));
         }
+        // A filter of another size resizes the slots; the old size then has to be uploaded again.
+        var large = Data.Random(K * K, 99);
+        var largeOutput = HostImageOperators.ResponseShape(Shape, large, K);
+        var largeExpected = new double[largeOutput.Pixels];
+        HostImageOperators.Instance.Correlate(Shape, large, K, x, largeExpected);
+        using var largeResult = new DeviceMatrix<double>(gpu.Device, largeOutput.Pixels, 1);
+        _images.Correlate(Shape, large, K, gx, largeResult);
+        FusedRounding(largeExpected, Download(largeResult), SpanArithmetic.SumOfMagnitudes<double>(large) * SpanArithmetic.MaxAbs<double>(x));
+        HostImageOperators.Instance.Correlate(Shape, filters[0], k, x, expected);
+        _images.Correlate(Shape, filters[0], k, gx, gkx);
+        FusedRounding(expected, Download(gkx), SpanArithmetic.SumOfMagnitudes<double>(filters[0]) * SpanArithmetic.MaxAbs<double>(x));
     }
 
     [Fact]

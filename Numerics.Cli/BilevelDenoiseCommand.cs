@@ -1,4 +1,6 @@
+using Numerics.Arithmetic;
 using Numerics.Bilevel;
+using Numerics.Gpu;
 using Numerics.IO;
 
 namespace Numerics.Cli;
@@ -8,6 +10,12 @@ namespace Numerics.Cli;
 /// images or 3-D stacks of the same shape), the solver options, the denoised output and the PSNR
 /// before and after (peak = max of the clean image). Each model supplies its problem and fields.
 /// </summary>
+/// <remarks>
+/// <c>--device gpu</c> runs the same problem and solver on device stacks: <see cref="GpuArithmetic{T}"/>
+/// and <see cref="GpuImageOperators{T}"/> in float64 on the device <see cref="GpuDevice.Create"/> picks
+/// (CUDA, else the ILGPU CPU simulator; <c>NUMERICS_GPU</c> forces one). The stacks are uploaded once
+/// and the denoised stack comes back at the end.
+/// </remarks>
 public abstract class BilevelDenoiseCommand : ICliCommand
 {
     /// <inheritdoc />
@@ -22,11 +30,8 @@ public abstract class BilevelDenoiseCommand : ICliCommand
     /// <inheritdoc />
     public string Usage => $"numerics bilevel {Name} --clean X.npy --noisy Y.npy [--out D.npy] {ModelUsage} {BilevelSolverOptions.Usage}";
 
-    /// <summary>Reads the model's options; returns what builds the problem and its θ₀ once the images are loaded.</summary>
-    protected abstract Func<ImageShape, double[], double[], (IBilevelProblem<double[]> Problem, double[] Theta0)> ReadModel(CliContext context);
-
-    /// <summary>Adds the learned parameters of <paramref name="problem"/>, named, to the summary.</summary>
-    protected abstract void AddFields(Dictionary<string, object?> fields, IBilevelProblem<double[]> problem, double[] theta);
+    /// <summary>Reads the model's options; the model builds the problem and its θ₀ once the images are loaded.</summary>
+    protected abstract DenoisingModel ReadModel(CliContext context);
 
     /// <inheritdoc />
     public int Run(CliContext context)
@@ -43,32 +48,71 @@ public abstract class BilevelDenoiseCommand : ICliCommand
         var (noisy, noisyShape) = LoadImages(context, "noisy");
         if (noisyShape != shape)
             throw new CliUsageException($"--noisy is {noisyShape.Count}×{noisyShape.Height}×{noisyShape.Width}; --clean is {shape.Count}×{shape.Height}×{shape.Width}");
-        var (problem, theta0) = model(shape, clean, noisy);
         double started = context.Elapsed;
-        BilevelResult<double[]> result;
+        Dictionary<string, object?> fields;
+        double[] theta, denoised;
+        if (context.Device == CliDevice.Gpu)
+        {
+            using var gpu = GpuDevice.Create();
+            using var images = new GpuImageOperators<double>(gpu);
+            (fields, theta, denoised) = Solve(context, started, new GpuArithmetic<double>(gpu), images, model, solver, shape, clean, noisy,
+                host => DeviceMatrix<double>.Upload(gpu, host.Length, 1, host),
+                device =>
+                {
+                    var host = new double[device.Length];
+                    device.CopyTo(host);
+                    return host;
+                });
+            fields["device"] = gpu.ToString();
+        }
+        else
+        {
+            (fields, theta, denoised) = Solve(context, started, HostVectorArithmetic.Instance, HostImageOperators.Instance, model, solver, shape, clean, noisy, host => host, host => host);
+        }
+        if (save)
+        {
+            int[] dims = single ? [shape.Height, shape.Width] : [shape.Count, shape.Height, shape.Width];
+            context.Save(new NpyArray(dims, false, denoised));
+        }
+        model.AddFields(fields, theta);
+        fields["images"] = shape.Count;
+        fields["height"] = shape.Height;
+        fields["width"] = shape.Width;
+        fields["psnr_noisy"] = DenoisingImages.PeakSignalToNoiseRatio(clean, noisy);
+        fields["psnr_denoised"] = DenoisingImages.PeakSignalToNoiseRatio(clean, denoised);
+        context.Summary(fields);
+        return CliApp.Success;
+    }
+
+    /// <summary>Builds the problem on <typeparamref name="TVector"/> storage, solves it, and returns the summary fields (seconds counted from <paramref name="started"/>), θ and the denoised stack on the host.</summary>
+    private static (Dictionary<string, object?> Fields, double[] Theta, double[] Denoised) Solve<TVector>(CliContext context, double started,
+        IVectorArithmetic<TVector> arithmetic, IImageOperators<TVector> images, DenoisingModel model, BilevelSolverOptions solver,
+        ImageShape shape, double[] clean, double[] noisy, Func<double[], TVector> upload, Func<TVector, double[]> download)
+    {
+        IBilevelProblem<TVector> problem;
+        double[] theta0;
+        var cleanStack = upload(clean);
         try
         {
-            result = solver.Solve(problem, theta0);
+            var noisyStack = upload(noisy);
+            try
+            {
+                (problem, theta0) = model.Create(arithmetic, images, shape, cleanStack, noisyStack);
+            }
+            finally { arithmetic.Release(noisyStack); }
+        }
+        finally { arithmetic.Release(cleanStack); }
+        try
+        {
+            var result = solver.Solve(arithmetic, problem, theta0);
+            var denoised = download(result.LowerSolution);
+            arithmetic.Release(result.LowerSolution);
+            return (solver.Fields(result, context.Elapsed - started), result.Theta, denoised);
         }
         finally
         {
             (problem as IDisposable)?.Dispose();
         }
-        double seconds = context.Elapsed - started;
-        if (save)
-        {
-            int[] dims = single ? [shape.Height, shape.Width] : [shape.Count, shape.Height, shape.Width];
-            context.Save(new NpyArray(dims, false, result.LowerSolution));
-        }
-        var fields = solver.Fields(result, seconds);
-        AddFields(fields, problem, result.Theta);
-        fields["images"] = shape.Count;
-        fields["height"] = shape.Height;
-        fields["width"] = shape.Width;
-        fields["psnr_noisy"] = DenoisingImages.PeakSignalToNoiseRatio(clean, noisy);
-        fields["psnr_denoised"] = DenoisingImages.PeakSignalToNoiseRatio(clean, result.LowerSolution);
-        context.Summary(fields);
-        return CliApp.Success;
     }
 
     private static (double[] Pixels, ImageShape Shape) LoadImages(CliContext context, string option)

@@ -20,28 +20,31 @@ public sealed class BilevelFoeCommand : BilevelDenoiseCommand
     protected override string ModelUsage => "[--filters K] [--filter-size k]";
 
     /// <inheritdoc />
-    protected override Func<ImageShape, double[], double[], (IBilevelProblem<double[]> Problem, double[] Theta0)> ReadModel(CliContext context)
+    protected override DenoisingModel ReadModel(CliContext context)
     {
         // 30 filters of 7×7: the MAID talk's setting.
         int filters = context.Arguments.Int("filters", 30, min: 1);
         int size = context.Arguments.Int("filter-size", 7, min: 1);
-        return (shape, clean, noisy) =>
+        return new FieldOfExpertsModel(filters, size, context.Seed);
+    }
+
+    private sealed class FieldOfExpertsModel(int filters, int size, ulong seed) : DenoisingModel
+    {
+        public override (IBilevelProblem<TVector> Problem, double[] Theta0) Create<TVector>(
+            IVectorArithmetic<TVector> arithmetic, IImageOperators<TVector> images, ImageShape shape, TVector clean, TVector noisy)
         {
             if (size > shape.Height || size > shape.Width)
                 throw new CliUsageException($"--filter-size {size} does not fit {shape.Height}×{shape.Width} images");
-            var problem = new FieldOfExpertsProblem<double[]>(HostVectorArithmetic.Instance, HostImageOperators.Instance, shape, clean, noisy, filters, size);
-            return (problem, problem.InitialParameters(context.Seed));
-        };
-    }
+            var problem = new FieldOfExpertsProblem<TVector>(arithmetic, images, shape, clean, noisy, filters, size);
+            return (problem, problem.InitialParameters(seed));
+        }
 
-    /// <inheritdoc />
-    protected override void AddFields(Dictionary<string, object?> fields, IBilevelProblem<double[]> problem, double[] theta)
-    {
-        var foe = (FieldOfExpertsProblem<double[]>)problem;
-        int k = foe.Filters;
-        fields["filters"] = k;
-        fields["filter_size"] = foe.FilterSize;
-        fields["weights"] = theta[..k].Select(Math.Exp).ToArray();
-        fields["smoothings"] = theta[k..(2 * k)].Select(Math.Exp).ToArray();
+        public override void AddFields(Dictionary<string, object?> fields, double[] theta)
+        {
+            fields["filters"] = filters;
+            fields["filter_size"] = size;
+            fields["weights"] = theta[..filters].Select(Math.Exp).ToArray();
+            fields["smoothings"] = theta[filters..(2 * filters)].Select(Math.Exp).ToArray();
+        }
     }
 }

@@ -27,6 +27,8 @@ public sealed class BilevelRidgeCommand : ICliCommand
         var solver = new BilevelSolverOptions(context);
         bool save = args.Optional("out") is not null;
         foreach (var input in new[] { "a", "b", "target" }) args.Required(input);
+        // The ridge problem's constants come from host SVDs; only the image problems have device kernels.
+        if (context.Device == CliDevice.Gpu) throw new CliUsageException("numerics bilevel ridge runs on the CPU; use --device cpu");
         args.EnsureAllUsed();
         var a = context.LoadMatrix("a");
         var b = context.LoadVector("b");
@@ -35,7 +37,7 @@ public sealed class BilevelRidgeCommand : ICliCommand
         if (target.Count != a.ColumnCount) throw new CliUsageException($"--target has {target.Count} entries; --a has {a.ColumnCount} columns");
         var problem = new RidgeProblem(a, b, Matrix<double>.Build.DenseIdentity(a.ColumnCount), target);
         double started = context.Elapsed;
-        var result = solver.Solve(problem, [Math.Log(lambda0)]);
+        var result = solver.Solve(Numerics.Arithmetic.HostVectorArithmetic.Instance, problem, [Math.Log(lambda0)]);
         double seconds = context.Elapsed - started;
         if (save) context.Save(Vector<double>.Build.Dense(result.LowerSolution));
         var fields = solver.Fields(result, seconds);

@@ -28,7 +28,7 @@ public sealed class BilevelSolverOptions
     private readonly Method _method;
     private readonly BilevelOptions _options;
 
-    /// <summary>Reads the options from the command line (<c>--device gpu</c> is refused: the bilevel solvers run on the CPU).</summary>
+    /// <summary>Reads the options from the command line (where the solve runs is the subcommand's choice).</summary>
     public BilevelSolverOptions(CliContext context)
     {
         var progress = new ImmediateProgress(p => context.Progress(p.Iteration, p.Objective, p.Residual));
@@ -40,23 +40,23 @@ public sealed class BilevelSolverOptions
         double epsilon = args.Double("epsilon0", 0.1, positive: true);
         double delta = args.Double("delta0", epsilon, positive: true);
         double? step = args.Optional("step0") is null ? null : args.Double("step0", 0, positive: true);
-        if (context.Device == CliDevice.Gpu) throw new CliUsageException("numerics bilevel runs on the CPU; use --device cpu");
         if (_method == Method.Maid && args.Optional("schedule") is not null) throw new CliUsageException("--schedule applies to --method fixed");
         _options = _method == Method.Maid
             ? new MaidOptions { MaxIterations = maxIterations, Tolerance = tol, InitialAccuracy = epsilon, InitialAdjointAccuracy = delta, InitialStep = step ?? new MaidOptions().InitialStep, Progress = progress }
             : new FixedScheduleOptions { MaxIterations = maxIterations, Tolerance = tol, InitialAccuracy = epsilon, InitialAdjointAccuracy = delta, InitialStep = step, Schedule = schedule, Progress = progress };
     }
 
-    /// <summary>Runs the selected solver.</summary>
-    public BilevelResult<double[]> Solve(IBilevelProblem<double[]> problem, double[] theta0)
+    /// <summary>Runs the selected solver on lower-level vectors handled by <paramref name="arithmetic"/>.</summary>
+    public BilevelResult<TVector> Solve<TVector>(Numerics.Arithmetic.IVectorArithmetic<TVector> arithmetic, IBilevelProblem<TVector> problem, double[] theta0)
     {
-        var ops = Numerics.Arithmetic.HostVectorArithmetic.Instance;
-        IBilevelSolver<double[]> solver = _options is MaidOptions maid ? new MaidSolver<double[]>(ops, maid) : new FixedScheduleSolver<double[]>(ops, (FixedScheduleOptions)_options);
+        IBilevelSolver<TVector> solver = _options is MaidOptions maid
+            ? new MaidSolver<TVector>(arithmetic, maid)
+            : new FixedScheduleSolver<TVector>(arithmetic, (FixedScheduleOptions)_options);
         return solver.Solve(problem, theta0);
     }
 
     /// <summary>The summary fields every subcommand prints.</summary>
-    public Dictionary<string, object?> Fields(BilevelResult<double[]> result, double seconds) => new()
+    public Dictionary<string, object?> Fields<TVector>(BilevelResult<TVector> result, double seconds) => new()
     {
         ["method"] = Methods.WordOf(_method),
         ["theta"] = result.Theta,

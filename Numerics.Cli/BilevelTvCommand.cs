@@ -19,18 +19,20 @@ public sealed class BilevelTvCommand : BilevelDenoiseCommand
     protected override string ModelUsage => "[--log-weight0 W] [--log-smoothing0 S]";
 
     /// <inheritdoc />
-    protected override Func<ImageShape, double[], double[], (IBilevelProblem<double[]> Problem, double[] Theta0)> ReadModel(CliContext context)
-    {
+    protected override DenoisingModel ReadModel(CliContext context) =>
         // θ₀ = (−5, −5): MAID's TV experiment.
-        double[] theta0 = [context.Arguments.Double("log-weight0", -5), context.Arguments.Double("log-smoothing0", -5)];
-        return (shape, clean, noisy) =>
-            (new TotalVariationDenoisingProblem<double[]>(HostVectorArithmetic.Instance, HostImageOperators.Instance, shape, clean, noisy), theta0);
-    }
+        new TotalVariationModel([context.Arguments.Double("log-weight0", -5), context.Arguments.Double("log-smoothing0", -5)]);
 
-    /// <inheritdoc />
-    protected override void AddFields(Dictionary<string, object?> fields, IBilevelProblem<double[]> problem, double[] theta)
+    private sealed class TotalVariationModel(double[] theta0) : DenoisingModel
     {
-        fields["weight"] = Math.Exp(theta[0]);
-        fields["smoothing"] = Math.Exp(theta[1]);
+        public override (IBilevelProblem<TVector> Problem, double[] Theta0) Create<TVector>(
+            IVectorArithmetic<TVector> arithmetic, IImageOperators<TVector> images, ImageShape shape, TVector clean, TVector noisy) =>
+            (new TotalVariationDenoisingProblem<TVector>(arithmetic, images, shape, clean, noisy), theta0);
+
+        public override void AddFields(Dictionary<string, object?> fields, double[] theta)
+        {
+            fields["weight"] = Math.Exp(theta[0]);
+            fields["smoothing"] = Math.Exp(theta[1]);
+        }
     }
 }

@@ -28,4 +28,9 @@ public sealed partial class GpuDevice
     internal TransportKernels<T> TransportKernels<T>() where T : unmanaged => typeof(T) == typeof(double)
         ? (TransportKernels<T>)(object)Kernels(acc => new TransportKernelSet<double, DoubleOps>(acc))
         : (TransportKernels<T>)(object)Kernels(acc => new TransportKernelSet<float, SingleOps>(acc));
+
+    /// <summary>The image-operator kernels of T on this device (the denoising problems' D, K and their adjoints).</summary>
+    internal ImageKernels<T> ImageKernels<T>() where T : unmanaged => typeof(T) == typeof(double)
+        ? (ImageKernels<T>)(object)Kernels(acc => new ImageKernelSet<double, DoubleOps>(acc))
+        : (ImageKernels<T>)(object)Kernels(acc => new ImageKernelSet<float, SingleOps>(acc));
 }

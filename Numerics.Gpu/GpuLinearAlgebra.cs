@@ -155,9 +155,10 @@ public sealed class GpuLinearAlgebra
         if (x.Length == 0) return 0;
         if (x.Length > int.MaxValue) throw new ArgumentException("Reductions support up to 2³¹−1 elements.", nameof(x));
         int n = (int)x.Length;
-        int groups = Math.Min(MaxReductionGroups, (n + ReductionKernels.GroupSize - 1) / ReductionKernels.GroupSize);
+        int groupSize = ReductionKernels.GroupSize(Device.Kind);
+        int groups = Math.Min(MaxReductionGroups, (n + groupSize - 1) / groupSize);
         using var partials = Device.Accelerator.Allocate1D<double>(groups);
-        var config = new KernelConfig(groups, ReductionKernels.GroupSize);
+        var config = ReductionKernels.Launch(Device.Kind, groups);
         Device.DenseKernels<T>().Reduce(config, x.View, y.View, partials.View, n, (int)kind, scale);
         var host = partials.GetAsArray1D();
         double acc = 0;
@@ -172,7 +173,7 @@ public sealed class GpuLinearAlgebra
         if (a.Cols == 0) return [];
         using var output = Device.Accelerator.Allocate1D<double>(a.Cols);
         using var scaleBuffer = Device.Accelerator.Allocate1D(scales ?? new double[a.Cols]);
-        var config = new KernelConfig(a.Cols, ReductionKernels.GroupSize);
+        var config = ReductionKernels.Launch(Device.Kind, a.Cols);
         Device.DenseKernels<T>().Columns(config, a.View, a.Rows, Math.Max(1, a.Rows), output.View, (int)kind, scaleBuffer.View);
         return output.GetAsArray1D();
     }

@@ -1,4 +1,5 @@
 using ILGPU;
+using ILGPU.Runtime;
 
 namespace Numerics.Gpu.Kernels;
 
@@ -15,11 +16,21 @@ internal enum ReductionKind
 /// <summary>
 /// Two-stage, fixed-order reductions in float64: each group reduces a grid-stride slice through a
 /// shared-memory tree and writes one partial; the host adds the partials in index order. No
-/// atomics, so the result is the same on every run.
+/// atomics, so the result is the same on every run of one device.
 /// </summary>
+/// <remarks>
+/// The group size is the launch's (a power of two, <see cref="GroupSize"/>), with as much dynamic
+/// shared memory: a GPU wants 256 threads per group, while the CPU simulator runs every thread of a
+/// group as a thread that meets the others at each barrier, so it uses one warp.
+/// </remarks>
 internal static class ReductionKernels
 {
-    public const int GroupSize = 256;
+    /// <summary>Threads per reduction group on a device of this kind.</summary>
+    public static int GroupSize(GpuKind kind) => kind == GpuKind.Cuda ? 256 : 32;
+
+    /// <summary>The launch of <paramref name="groups"/> reduction groups on a device of this kind, with their shared memory.</summary>
+    public static KernelConfig Launch(GpuKind kind, int groups) =>
+        new(groups, GroupSize(kind), SharedMemoryConfig.RequestDynamic<double>(GroupSize(kind)));
 
     /// <summary>
     /// One partial per group over x (and y for <see cref="ReductionKind.Dot"/>); with
@@ -29,7 +40,7 @@ internal static class ReductionKernels
         where T : unmanaged where TOps : struct, IScalarOps<T>
     {
         var o = default(TOps);
-        var shared = SharedMemory.Allocate<double>(GroupSize);
+        var shared = SharedMemory.GetDynamic<double>();
         double acc = 0;
         int stride = Grid.DimX * Group.DimX;
         for (int i = Grid.GlobalIndex.X; i < n; i += stride)
@@ -46,7 +57,7 @@ internal static class ReductionKernels
         where T : unmanaged where TOps : struct, IScalarOps<T>
     {
         var o = default(TOps);
-        var shared = SharedMemory.Allocate<double>(GroupSize);
+        var shared = SharedMemory.GetDynamic<double>();
         int j = Grid.IdxX;
         double scale = scales[j];
         bool scaled = kind == (int)ReductionKind.SumOfSquares && scale > 0 && scale < double.PositiveInfinity;
@@ -80,7 +91,7 @@ internal static class ReductionKernels
     {
         shared[Group.IdxX] = value;
         Group.Barrier();
-        for (int s = GroupSize / 2; s > 0; s >>= 1)
+        for (int s = Group.DimX / 2; s > 0; s >>= 1)
         {
             if (Group.IdxX < s) shared[Group.IdxX] = Combine(shared[Group.IdxX], shared[Group.IdxX + s], kind);
             Group.Barrier();

@@ -11,11 +11,12 @@ public class ImageDenoisingExampleTests
 
     /// <summary>
     /// PSNR gain of the learned prox on the held-out 32×32 camera crop at σ = 0.1 over the noisy
-    /// image (20.0 dB): measured GAIN_MEASURED for seed 0. The bound fails an untrained network
-    /// (UNTRAINED) and any construction error at the patch borders, which shows as a grid of
-    /// artefacts every four pixels.
+    /// image (13.21 dB: the PSNR's peak is the crop's brightest pixel, 0.47): measured 18.94 dB
+    /// (+5.73) for seed 0, after 13 s of training on one loaded core. The untrained network gives
+    /// 8.54 dB (−4.7), so the bound fails a model that did not learn; 1.2 dB of margin covers the
+    /// rounding differences of other vector widths along the 400 steps.
     /// </summary>
-    private const double MinimumGain = 0;
+    private const double MinimumGain = 4.5;
 
     [Fact]
     public void ATinyTrainedModelDenoisesAHeldOutCropOfARealImage()

@@ -14,9 +14,11 @@ public class LaplaceExampleTests
 
     /// <summary>
     /// The example's default schedule, at its default model and batch, from seed 0: trained here on
-    /// every run (CI_TIME), then f must be within the notes' tolerance of soft-thresholding on a fine
-    /// grid of [−4, 4], and R, evaluated independently by inverting f, within the notes' tolerance of
-    /// |x| on [−3, 3]. Measured for seed 0: MEASURED_VALUES.
+    /// every run (4,800 steps at batch 2000 on the 32-wide, four-layer model; this class took 2 min
+    /// 34 s on two cores under a load average of 260), then f must be within the notes' tolerance of
+    /// soft-thresholding on a fine grid of [−4, 4], and R, evaluated independently by inverting f,
+    /// within the notes' tolerance of |x| on [−3, 3]. Measured for seed 0: max |f − soft| = 0.214 and
+    /// max |R(x) − R(0) − |x|| = 0.134, the same bits at any thread count.
     /// </summary>
     [Fact]
     public void TheDefaultScheduleLearnsSoftThresholdingAndTheAbsoluteValue()

@@ -182,6 +182,27 @@ public class PatchedProximalNetworkTests
     }
 
     [Fact]
+    public void TheTrainingPathEqualsTheProxAndTheParameterGradient()
+    {
+        // The trainer's two calls (prox keeping its passes, then the gradient reusing them and the
+        // gathered buffer) against the public prox and gradient on the same batch.
+        var net = Patched(8);
+        int n = Height * Width;
+        var y = Gaussian(3 * n, 80, 2);
+        var r = Gaussian(3 * n, 81);
+        var x = new double[3 * n];
+        var g = new double[net.ParameterCount];
+        net.TrainingProx(y, x);
+        net.TrainingParameterGradient(r, g);
+        var expectedX = new double[3 * n];
+        var expectedG = new double[net.ParameterCount];
+        net.Clone().Prox(y, expectedX);
+        net.Clone().ParameterGradient(y, r, expectedG);
+        for (int i = 0; i < x.Length; i++) Assert.True(Math.Abs(x[i] - expectedX[i]) <= BatchConsistency * (1 + Math.Abs(x[i])));
+        for (int i = 0; i < g.Length; i++) Assert.True(Math.Abs(g[i] - expectedG[i]) <= BatchConsistency * (1 + Math.Abs(g[i])), $"parameter {i}");
+    }
+
+    [Fact]
     public void BadShapesAreRejected()
     {
         var net = new ConvolutionalProximalNetwork(Patch, 6);

@@ -77,12 +77,15 @@ public class PlugAndPlayTests
         Assert.All(Stationarity(net, a, b, r.X, rho), g => Assert.True(Math.Abs(g) <= bound, $"{g} > {bound}"));
     }
 
-    [Fact]
-    public void AdmmWithAnInexactInnerSolveConvergesOnlyAtACriticalPoint()
+    [Theory]
+    [InlineData(1e-14, 1, true)] // one CG step per x-update: slow, but every step moves x
+    [InlineData(1e-3, 30, false)] // a loose inner tolerance: CG returns at once and x freezes
+    public void AdmmWithAnInexactInnerSolveIsConvergedOnlyAtACriticalPoint(double innerTolerance, int innerIterations, bool mustConverge)
     {
-        // One CG step per x-update on an operator with singular values from 1 down to 1e-2: x moves
-        // slowly, so ‖x − z‖ and ρ‖z − z_prev‖ fall long before the x-step's system is solved. The
-        // status must wait for the recomputed inner residual, and then stationarity must hold.
+        // On an operator with singular values from 1 down to 1e-2, ‖x − z‖ and ρ‖z − z_prev‖ can
+        // fall to zero while the x-step's system is still unsolved (with a loose inner tolerance
+        // x stops moving altogether). Converged must then wait for the recomputed inner residual:
+        // whatever the status, Converged implies stationarity.
         var net = new LearnedProximalNetwork(Blocks, 12);
         var (_, a0) = Operator(13);
         var svd = a0.Svd(true);
@@ -92,9 +95,10 @@ public class PlugAndPlayTests
         var op = new DenseOperator(a.ToColumnMajorArray(), 15, 12, 15);
         var b = Gaussian(15, 14);
         const double rho = 0.05;
-        var options = new PlugAndPlayOptions { Penalty = rho, Tolerance = SolveTolerance, MaxIterations = 20000, InnerTolerance = 1e-14, InnerMaxIterations = 1 };
+        var options = new PlugAndPlayOptions { Penalty = rho, Tolerance = SolveTolerance, MaxIterations = 20000, InnerTolerance = innerTolerance, InnerMaxIterations = innerIterations };
         var r = PlugAndPlay.Admm(net, op, b, default, options);
-        Assert.Equal(SolverStatus.Converged, r.Status);
+        if (mustConverge) Assert.Equal(SolverStatus.Converged, r.Status);
+        if (r.Status != SolverStatus.Converged) return;
         double norm = Math.Sqrt(r.X.Sum(v => v * v));
         double bound = SolveTolerance * (1 + norm) * 2 * 4;
         Assert.All(Stationarity(net, a, b, r.X, rho), g => Assert.True(Math.Abs(g) <= bound, $"{g} > {bound} after {r.Iterations} iterations"));

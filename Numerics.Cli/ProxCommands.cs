@@ -11,7 +11,7 @@ public static class ProxCommands
         new ProxTrainCommand(), new ProxApplyCommand(), new ProxRegularizerCommand());
 
     /// <summary>Loads <c>--model</c>; a missing, foreign, truncated or corrupt file is a usage error naming it.</summary>
-    internal static LearnedProximalNetwork LoadModel(CliContext context) =>
+    internal static InputConvexNetwork LoadModel(CliContext context) =>
         context.Load("model", path =>
         {
             try { return ProximalNetworkFile.Load(path); }
@@ -19,7 +19,7 @@ public static class ProxCommands
         }).Value;
 
     /// <summary>Loads <c>--in</c> as a 1-D array whose length is a multiple of the model's input dimension.</summary>
-    internal static double[] LoadPoints(CliContext context, LearnedProximalNetwork network)
+    internal static double[] LoadPoints(CliContext context, InputConvexNetwork network)
     {
         var v = context.LoadVector("in").ToArray();
         if (v.Length == 0 || v.Length % network.InputDimension != 0)

@@ -6,7 +6,7 @@ namespace Numerics.Proximal;
 /// F(u) = ψ(u) − ⟨x, u⟩ for one target x: convex (2α-strongly when α &gt; 0), with ∇F(u) = f(u) − x,
 /// so its minimiser ŷ is the preimage f⁻¹(x) and ∇F is the inversion residual.
 /// </summary>
-internal sealed class InversionObjective(LearnedProximalNetwork network, double[] target) : ITwiceDifferentiableObjective<double[]>
+internal sealed class InversionObjective(InputConvexNetwork network, double[] target) : ITwiceDifferentiableObjective<double[]>
 {
     private readonly double[] _psi = new double[1];
 

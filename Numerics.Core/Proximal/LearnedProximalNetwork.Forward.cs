@@ -11,7 +11,7 @@ public sealed partial class LearnedProximalNetwork
     /// <param name="y">The inputs, n×m column-major.</param>
     /// <param name="potential">Receives the m values.</param>
     /// <exception cref="ArgumentException">y's length is not a positive multiple of n, y holds NaN/∞, or potential's length is not m.</exception>
-    public void Potential(ReadOnlySpan<double> y, Span<double> potential)
+    public override void Potential(ReadOnlySpan<double> y, Span<double> potential)
     {
         int m = CheckBatch(y, nameof(y));
         CheckOutput(potential.Length, m, nameof(potential));
@@ -28,7 +28,7 @@ public sealed partial class LearnedProximalNetwork
     /// <param name="y">The inputs, n×m column-major.</param>
     /// <param name="x">Receives f(y), n×m.</param>
     /// <exception cref="ArgumentException">y's length is not a positive multiple of n, y holds NaN/∞, or x's length differs from y's.</exception>
-    public void Prox(ReadOnlySpan<double> y, Span<double> x)
+    public override void Prox(ReadOnlySpan<double> y, Span<double> x)
     {
         int m = CheckBatch(y, nameof(y));
         CheckOutput(x.Length, y.Length, nameof(x));
@@ -40,7 +40,7 @@ public sealed partial class LearnedProximalNetwork
 
     /// <summary>ψ and f together: one forward pass serves both.</summary>
     /// <exception cref="ArgumentException">As <see cref="Prox"/> and <see cref="Potential"/>.</exception>
-    public void PotentialAndProx(ReadOnlySpan<double> y, Span<double> potential, Span<double> x)
+    public override void PotentialAndProx(ReadOnlySpan<double> y, Span<double> potential, Span<double> x)
     {
         int m = CheckBatch(y, nameof(y));
         CheckOutput(potential.Length, m, nameof(potential));

@@ -13,7 +13,7 @@ public sealed partial class LearnedProximalNetwork
     /// <param name="v">The directions, n×m.</param>
     /// <param name="result">Receives ∇²ψ(y_j)·v_j, n×m.</param>
     /// <exception cref="ArgumentException">A length is not n·m, or y or v holds NaN/∞.</exception>
-    public void HessianVectorProduct(ReadOnlySpan<double> y, ReadOnlySpan<double> v, Span<double> result)
+    public override void HessianVectorProduct(ReadOnlySpan<double> y, ReadOnlySpan<double> v, Span<double> result)
     {
         int m = CheckBatch(y, nameof(y));
         CheckOutput(v.Length, y.Length, nameof(v));
@@ -38,9 +38,9 @@ public sealed partial class LearnedProximalNetwork
     /// </remarks>
     /// <param name="y">The inputs, n×m column-major.</param>
     /// <param name="r">The cotangents, n×m.</param>
-    /// <param name="gradient">Receives the gradient, in the layout of <see cref="Parameters"/>.</param>
+    /// <param name="gradient">Receives the gradient, in the layout of <see cref="InputConvexNetwork.Parameters"/>.</param>
     /// <exception cref="ArgumentException">A length is wrong, or y or r holds NaN/∞.</exception>
-    public void ParameterGradient(ReadOnlySpan<double> y, ReadOnlySpan<double> r, Span<double> gradient)
+    public override void ParameterGradient(ReadOnlySpan<double> y, ReadOnlySpan<double> r, Span<double> gradient)
     {
         int m = CheckBatch(y, nameof(y));
         CheckOutput(r.Length, y.Length, nameof(r));

@@ -22,7 +22,7 @@ namespace Numerics.Proximal;
 /// for the layers. An instance caches the activations of its last batch and is not safe for
 /// concurrent calls; give each thread its own copy (<see cref="Clone"/>).
 /// </remarks>
-public sealed partial class LearnedProximalNetwork
+public sealed partial class LearnedProximalNetwork : InputConvexNetwork
 {
     private readonly double[] _parameters;
     private ProximalNetworkWorkspace? _workspace;
@@ -49,7 +49,7 @@ public sealed partial class LearnedProximalNetwork
 
     /// <summary>A network of the given shape with the given parameters (checked, not projected).</summary>
     /// <param name="architecture">The shape.</param>
-    /// <param name="parameters">θ in the layout of <see cref="Parameters"/>.</param>
+    /// <param name="parameters">θ in the layout of <see cref="InputConvexNetwork.Parameters"/>.</param>
     /// <exception cref="ArgumentException">The architecture is out of range, θ has the wrong length, holds NaN/∞ or a negative hidden-path weight.</exception>
     public LearnedProximalNetwork(ProximalNetworkArchitecture architecture, ReadOnlySpan<double> parameters)
     {
@@ -66,49 +66,38 @@ public sealed partial class LearnedProximalNetwork
 
     internal ProximalNetworkLayout Layout { get; }
 
-    /// <summary>n, the length of each input.</summary>
-    public int InputDimension => Layout.N;
+    /// <inheritdoc />
+    public override int InputDimension => Layout.N;
 
-    /// <summary>The number of parameters.</summary>
-    public int ParameterCount => _parameters.Length;
+    /// <inheritdoc />
+    public override double StrongConvexity => Architecture.Alpha;
 
     /// <summary>
     /// θ, flat: A₀ (h×n), b₀ (h); for k = 2..K: W_k (h×h), B_k (h×n), c_k (h); then w (h) and a (n).
-    /// Matrices are column-major. Read-only: change θ through <see cref="SetParameters"/>.
+    /// Matrices are column-major. The hidden path is W₂…W_K and w.
     /// </summary>
-    public ReadOnlySpan<double> Parameters => _parameters;
+    internal override double[] ParameterArray => _parameters;
 
-    internal double[] ParameterArray => _parameters;
+    /// <inheritdoc />
+    public override LearnedProximalNetwork Clone() => new(Architecture, _parameters);
 
-    /// <summary>Replaces θ.</summary>
-    /// <exception cref="ArgumentException">Wrong length, NaN/∞, or a negative hidden-path weight (W_k or w); θ is then unchanged.</exception>
-    public void SetParameters(ReadOnlySpan<double> parameters)
+    /// <inheritdoc />
+    internal override long MaxBatch => Array.MaxLength / (2L * Math.Max(Layout.H, Layout.N));
+
+    /// <inheritdoc />
+    internal override void TrainingProx(ReadOnlySpan<double> y, Span<double> x)
     {
-        if (parameters.Length != _parameters.Length)
-            throw new ArgumentException($"parameters has length {parameters.Length}; the network has {_parameters.Length}.", nameof(parameters));
-        DenseStorage.RequireFinite(parameters, nameof(parameters));
-        foreach (var (start, length) in ConstrainedRanges())
-            foreach (double p in parameters.Slice(start, length))
-                if (p < 0) throw new ArgumentException("parameters has a negative hidden-path weight (W_k or w); ψ would not be convex.", nameof(parameters));
-        parameters.CopyTo(_parameters);
+        var ws = Workspace(y.Length / Layout.N);
+        y.CopyTo(ws.InputAndDirection);
+        Forward(ws);
+        Gradient(ws, x);
     }
 
-    /// <summary>An independent copy with the same parameters (for use on another thread).</summary>
-    public LearnedProximalNetwork Clone() => new(Architecture, _parameters);
-
-    /// <summary>
-    /// Projects θ onto the constraint set: every hidden-path weight (W₂…W_K and w) below 0 becomes
-    /// 0. Training calls this after every optimizer step, as the official code's <c>wclip</c> does.
-    /// </summary>
-    public void ProjectConstraints()
-    {
-        foreach (var (start, length) in ConstrainedRanges())
-            foreach (ref double p in _parameters.AsSpan(start, length))
-                if (p < 0) p = 0;
-    }
+    /// <inheritdoc />
+    internal override void TrainingParameterGradient(ReadOnlySpan<double> r, double[] gradient) => ParameterGradient(_workspace!, r, gradient);
 
     /// <summary>The (offset, length) ranges of θ that must stay non-negative.</summary>
-    internal IEnumerable<(int Start, int Length)> ConstrainedRanges()
+    internal override IEnumerable<(int Start, int Length)> ConstrainedRanges()
     {
         for (int k = 2; k <= Layout.K; k++) yield return (Layout.W(k), Layout.H * Layout.H);
         yield return (Layout.OutputWeights, Layout.H);
@@ -149,9 +138,9 @@ public sealed partial class LearnedProximalNetwork
             throw new ArgumentException($"{name} has length {batch.Length}, not a positive multiple of the input dimension {Layout.N}.", name);
         DenseStorage.RequireFinite(batch, name);
         int m = batch.Length / Layout.N;
-        // The workspace holds h×2m per layer; refuse a batch whose buffers no array can hold.
-        if (2L * Layout.H * m > Array.MaxLength)
-            throw new ArgumentException($"{name} holds {m} points; at width {Layout.H} a batch is limited to {Array.MaxLength / (2L * Layout.H)}.", name);
+        // The workspace holds h×2m per layer and n×2m of inputs; refuse a batch whose buffers no array can hold.
+        if (m > MaxBatch)
+            throw new ArgumentException($"{name} holds {m} points; at width {Layout.H} and dimension {Layout.N} a batch is limited to {MaxBatch}.", name);
         return m;
     }
 

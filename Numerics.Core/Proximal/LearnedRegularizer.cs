@@ -23,7 +23,7 @@ public static class LearnedRegularizer
     /// <param name="x">The points, n×m column-major.</param>
     /// <param name="options">Null: the defaults of <see cref="RegularizerOptions"/>.</param>
     /// <exception cref="ArgumentException">x is empty, not a multiple of n or not finite, or options are out of range.</exception>
-    public static RegularizerEvaluation Evaluate(LearnedProximalNetwork network, ReadOnlySpan<double> x, RegularizerOptions? options = null)
+    public static RegularizerEvaluation Evaluate(InputConvexNetwork network, ReadOnlySpan<double> x, RegularizerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         int n = network.InputDimension;
@@ -40,6 +40,7 @@ public static class LearnedRegularizer
         var statuses = new SolverStatus[m];
         var iterations = new int[m];
         var psi = new double[1];
+        var fStart = new double[n];
         for (int j = 0; j < m; j++)
         {
             if (options.CancellationToken.IsCancellationRequested)
@@ -51,6 +52,15 @@ public static class LearnedRegularizer
             }
             double[] target = x.Slice(j * n, n).ToArray();
             double bound = tolerance * (1 + Norm(target));
+            network.PotentialAndProx(target, psi, fStart);
+            if (!double.IsFinite(psi[0]) || !fStart.All(double.IsFinite))
+            {
+                // ψ overflows at the start u₀ = x (α‖x‖² beyond the largest double): no solve can
+                // begin, and the point is reported as a breakdown rather than an exception.
+                (values[j], residuals[j], statuses[j]) = (double.NaN, double.NaN, SolverStatus.Breakdown);
+                target.CopyTo(preimages, j * n);
+                continue;
+            }
             var lbfgs = new LbfgsOptions
             {
                 // ‖g‖₂ ≤ √n·‖g‖∞, so the L-BFGS test on ‖·‖∞ implies the documented one on ‖·‖₂.

@@ -25,7 +25,7 @@ public static class PlugAndPlay
     /// <param name="x0">The start, length N; null: Aᵀb.</param>
     /// <param name="options">Null: the defaults of <see cref="PlugAndPlayOptions"/>.</param>
     /// <exception cref="ArgumentException">Shapes do not conform (N must be a multiple of n), NaN/∞ in b or x₀, or bad options.</exception>
-    public static PlugAndPlayResult ProximalGradient(LearnedProximalNetwork network, ILinearOperator a, ReadOnlySpan<double> b, ReadOnlySpan<double> x0 = default, PlugAndPlayOptions? options = null)
+    public static PlugAndPlayResult ProximalGradient(InputConvexNetwork network, ILinearOperator a, ReadOnlySpan<double> b, ReadOnlySpan<double> x0 = default, PlugAndPlayOptions? options = null)
     {
         options = Check(network, a, b, x0, options);
         var monitor = Monitor(options);
@@ -39,7 +39,10 @@ public static class PlugAndPlay
         {
             double data = DataGradient(a, b, x, residualVector, gradient);
             for (int i = 0; i < size; i++) next[i] = x[i] - eta * gradient[i];
-            network.Prox(next, next);
+            // A diverging run (η beyond the decrease condition) overflows here; that is a Breakdown
+            // status with the last finite x, not the network's argument exception.
+            if (next.All(double.IsFinite)) network.Prox(next, next);
+            else next[0] = double.NaN;
             double residual = Distance(next, x) / eta;
             monitor.Report(k, data, residual);
             // The residual just computed certifies x (the point it was evaluated at), so x is returned.
@@ -53,10 +56,12 @@ public static class PlugAndPlay
     /// <inheritdoc cref="ProximalGradient" path="/param"/>
     /// <remarks>
     /// Each iteration: x ← (AᵀA + ρI)⁻¹(Aᵀb + ρ(z − u)) by the shared conjugate gradients (warm
-    /// started), z ← f(x + u), u ← u + x − z.
+    /// started), z ← f(x + u), u ← u + x − z. The residual is the largest of the primal ‖x − z‖, the
+    /// dual ρ‖z − z_prev‖ and the recomputed residual of the x-step's linear system, so an inexact
+    /// inner solve cannot pass for convergence.
     /// </remarks>
     /// <exception cref="ArgumentException">As <see cref="ProximalGradient"/>.</exception>
-    public static PlugAndPlayResult Admm(LearnedProximalNetwork network, ILinearOperator a, ReadOnlySpan<double> b, ReadOnlySpan<double> x0 = default, PlugAndPlayOptions? options = null)
+    public static PlugAndPlayResult Admm(InputConvexNetwork network, ILinearOperator a, ReadOnlySpan<double> b, ReadOnlySpan<double> x0 = default, PlugAndPlayOptions? options = null)
     {
         options = Check(network, a, b, x0, options);
         var monitor = Monitor(options);
@@ -75,12 +80,19 @@ public static class PlugAndPlay
         {
             for (int i = 0; i < size; i++) rhs[i] = atb[i] + rho * (z[i] - u[i]);
             x = ConjugateGradient.Solve(normal, rhs, x, cgOptions).X;
+            // The inner solve is inexact (30 CG steps by default): its residual e enters the
+            // stationarity of the returned z, Aᵀ(Az − b) + ρ·∇R(z) = AᵀA(z − x) + ρ(z_prev − z) + e,
+            // so it is recomputed here and is part of the convergence test.
+            normal.Apply(x, v);
+            double inner = 0;
+            for (int i = 0; i < size; i++) inner += (v[i] - rhs[i]) * (v[i] - rhs[i]);
+            inner = Math.Sqrt(inner);
             for (int i = 0; i < size; i++) v[i] = x[i] + u[i];
             var zNext = new double[size];
             if (v.All(double.IsFinite)) network.Prox(v, zNext);
             else zNext[0] = double.NaN;
             double primal = Distance(x, zNext), dual = rho * Distance(zNext, z);
-            double residual = Math.Max(primal, dual);
+            double residual = Math.Max(Math.Max(primal, dual), inner);
             if (!double.IsFinite(residual)) return new(z, SolverStatus.Breakdown, k - 1, residual);
             for (int i = 0; i < size; i++) u[i] += x[i] - zNext[i];
             z = zNext;
@@ -89,7 +101,7 @@ public static class PlugAndPlay
         }
     }
 
-    private static PlugAndPlayOptions Check(LearnedProximalNetwork network, ILinearOperator a, ReadOnlySpan<double> b, ReadOnlySpan<double> x0, PlugAndPlayOptions? options)
+    private static PlugAndPlayOptions Check(InputConvexNetwork network, ILinearOperator a, ReadOnlySpan<double> b, ReadOnlySpan<double> x0, PlugAndPlayOptions? options)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(a);

@@ -12,7 +12,7 @@ namespace Numerics.Proximal;
 /// <param name="Iterations">Iterations done.</param>
 /// <param name="Residual">
 /// Proximal gradient: the gradient mapping ‖f(X − η∇h(X)) − X‖₂/η at the returned X, zero exactly at
-/// a critical point of h + R/η. ADMM: max(‖x − z‖₂, ρ‖z − z_prev‖₂) of the last iteration (primal and
-/// dual residuals), with X = z.
+/// a critical point of h + R/η. ADMM: max(‖x − z‖₂, ρ‖z − z_prev‖₂, ‖(AᵀA + ρI)x − Aᵀb − ρ(z_prev − u)‖₂)
+/// of the last iteration (primal, dual and inner-solve residuals), with X = z.
 /// </param>
 public sealed record PlugAndPlayResult(double[] X, SolverStatus Status, int Iterations, double Residual);

@@ -22,7 +22,7 @@ internal static class PreimageRefinement
     private const double SystemTolerance = 1e-12;
 
     /// <summary>Refines <paramref name="u"/> in place; returns the residual ‖f(u) − x‖₂ at the returned u.</summary>
-    public static double Refine(LearnedProximalNetwork network, double[] target, double[] u, double bound)
+    public static double Refine(InputConvexNetwork network, double[] target, double[] u, double bound)
     {
         int n = target.Length;
         var g = new double[n];
@@ -44,7 +44,7 @@ internal static class PreimageRefinement
         return residual;
     }
 
-    private static double Residual(LearnedProximalNetwork network, double[] target, double[] u, double[] g)
+    private static double Residual(InputConvexNetwork network, double[] target, double[] u, double[] g)
     {
         network.Prox(u, g);
         double s = 0;
@@ -57,7 +57,7 @@ internal static class PreimageRefinement
     }
 
     /// <summary>∇²ψ(u) as a symmetric operator, u read at each product.</summary>
-    private sealed class InversionHessian(LearnedProximalNetwork network, double[] u) : ISymmetricOperator<double[]>
+    private sealed class InversionHessian(InputConvexNetwork network, double[] u) : ISymmetricOperator<double[]>
     {
         public int Dimension => u.Length;
 

@@ -7,13 +7,13 @@ using Numerics.Random;
 namespace Numerics.Proximal;
 
 /// <summary>
-/// Trains a <see cref="LearnedProximalNetwork"/> as a denoiser: each step draws clean samples x,
+/// Trains an <see cref="InputConvexNetwork"/> (dense, convolutional or patched) as a denoiser: each step draws clean samples x,
 /// noisy inputs y = x + σ·v, evaluates x̂ = f_θ(y), and takes an Adam step on the stage's loss
 /// L(x̂, x), followed by the projection of the hidden-path weights onto [0, ∞).
 /// </summary>
 /// <remarks>
 /// The gradient of L(f_θ(y)) with respect to θ passes through f = ∇_yψ, a derivative of the network
-/// (see <see cref="LearnedProximalNetwork.ParameterGradient(ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double})"/>).
+/// (see <see cref="InputConvexNetwork.ParameterGradient(ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double})"/>).
 /// Clean samples come from stream 1 and noise from stream 2 of a counter-based generator of the
 /// seed, indexed by step, so a seed reproduces training bit for bit. The elementwise passes split a
 /// batch into column blocks whose results do not depend on the split; when the backend's GEMM is not
@@ -26,7 +26,7 @@ public static class ProximalTrainer
     /// <param name="data">The clean samples; its dimension must equal the network's input dimension.</param>
     /// <param name="options">The schedule and settings.</param>
     /// <exception cref="ArgumentException">Bad options or a dimension mismatch; the network is then unchanged.</exception>
-    public static ProximalTrainingResult Train(LearnedProximalNetwork network, IProximalTrainingData data, ProximalTrainingOptions options)
+    public static ProximalTrainingResult Train(InputConvexNetwork network, IProximalTrainingData data, ProximalTrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(data);
@@ -34,7 +34,7 @@ public static class ProximalTrainer
         options.Validate(nameof(options));
         if (data.Dimension != network.InputDimension)
             throw new ArgumentException($"data has dimension {data.Dimension}; the network takes {network.InputDimension}.", nameof(data));
-        if (2L * Math.Max(network.Layout.H, network.InputDimension) * options.BatchSize > Array.MaxLength)
+        if (options.BatchSize > network.MaxBatch)
             throw new ArgumentException($"BatchSize {options.BatchSize} is too large: the workspace would exceed an array's capacity.", nameof(options));
 
         var backend = LinearAlgebraBackend.Current;
@@ -42,15 +42,14 @@ public static class ProximalTrainer
         return Run(network, data, options);
     }
 
-    private static ProximalTrainingResult Run(LearnedProximalNetwork network, IProximalTrainingData data, ProximalTrainingOptions options)
+    private static ProximalTrainingResult Run(InputConvexNetwork network, IProximalTrainingData data, ProximalTrainingOptions options)
     {
         var clock = Stopwatch.StartNew();
         int n = network.InputDimension, m = options.BatchSize, size = n * m;
         var rng = new CounterRng(options.Seed);
         CounterRng cleanStream = rng.WithStream(1), noiseStream = rng.WithStream(2);
         var adam = new Adam(network.ParameterCount, options.Adam);
-        var ws = new ProximalNetworkWorkspace(n, network.Layout.H, network.Layout.K, m);
-        double[] clean = new double[size], estimate = new double[size], r = new double[size], gradient = new double[network.ParameterCount];
+        double[] y = new double[size], clean = new double[size], estimate = new double[size], r = new double[size], gradient = new double[network.ParameterCount];
         double[] theta = network.ParameterArray;
         var stageLosses = new double[options.Stages.Count];
         Array.Fill(stageLosses, double.NaN);
@@ -65,13 +64,11 @@ public static class ProximalTrainer
                 if (options.CancellationToken.IsCancellationRequested)
                     return new(SolverStatus.Cancelled, step, stageLosses, clock.Elapsed.TotalSeconds);
                 data.Sample(cleanStream, step, clean);
-                var y = ws.InputAndDirection.AsSpan(0, size);
                 noiseStream.FillNormal(y, (long)step * size);
                 for (int i = 0; i < size; i++) y[i] = clean[i] + options.NoiseLevel * y[i];
-                network.Forward(ws);
-                network.Gradient(ws, estimate);
+                network.TrainingProx(y, estimate);
                 double loss = ProximalLossGradient.Evaluate(stage.Loss, stage.Gamma, estimate, clean, n, r);
-                network.ParameterGradient(ws, r, gradient);
+                network.TrainingParameterGradient(r, gradient);
                 double largest = SpanArithmetic.MaxAbs<double>(gradient);
                 if (!double.IsFinite(loss) || !(largest <= Adam.MaxGradient))
                     return new(SolverStatus.Breakdown, step, stageLosses, clock.Elapsed.TotalSeconds);

@@ -10,6 +10,8 @@ namespace Numerics.Proximal;
 /// Per point: <see cref="SolverStatus.Converged"/> when the residual meets the tolerance; otherwise
 /// L-BFGS's status. A point outside the range of f (possible when α = 0, where R = +∞) cannot converge:
 /// F(u) = ψ(u) − ⟨x, u⟩ is then unbounded below and the solve ends without <c>Converged</c>.
+/// <see cref="SolverStatus.Breakdown"/> (NaN value and residual) when ψ or f is not finite at the
+/// start u₀ = x, which happens only when α‖x‖² overflows.
 /// </param>
 /// <param name="Iterations">L-BFGS iterations per point.</param>
 /// <remarks>When the token fires, the points not yet evaluated have NaN value and residual and <see cref="SolverStatus.Cancelled"/>.</remarks>

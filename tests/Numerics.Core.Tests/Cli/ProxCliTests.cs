@@ -45,11 +45,38 @@ public class ProxCliTests : CliCommandTests
         }
     }
 
+    [Fact]
+    public void An_image_model_trains_on_patches_and_applies_to_a_whole_image_through_padded_patches()
+    {
+        string images = Path.Combine(AppContext.BaseDirectory, "Bilevel", "Data", "coins_crop.npy");
+        string model = File("img.lpn");
+        var (code, output, err) = Run("prox", "train", "--example", "image-patches", "--images", images, "--out", model, "--steps", "4", "--batch", "8", "--seed", "2", "--quiet");
+        Assert.True(code == CliApp.Success, err);
+        using (var json = JsonDocument.Parse(output.Trim())) Assert.Equal(4, json.RootElement.GetProperty("steps").GetInt32());
+        var net = Assert.IsType<ConvolutionalProximalNetwork>(ProximalNetworkFile.Load(model));
+
+        // A 13×10 image: the model's 8×8 input fits neither side.
+        var image = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(13, 10, (i, j) => Math.Sin(i + 2.0 * j));
+        Npy.Write(File("noisy.npy"), image);
+        (code, output, err) = Run("prox", "apply", "--model", model, "--in", File("noisy.npy"), "--out", File("clean.npy"));
+        Assert.True(code == CliApp.Success, err);
+        var y = new double[130];
+        for (int i = 0; i < 13; i++)
+            for (int j = 0; j < 10; j++) y[i * 10 + j] = image[i, j];
+        var expected = new double[130];
+        new PatchedProximalNetwork(net, 13, 10).Prox(y, expected);
+        var written = Npy.ReadMatrix(File("clean.npy"));
+        Assert.Equal(13, written.RowCount);
+        for (int i = 0; i < 13; i++)
+            for (int j = 0; j < 10; j++) Assert.Equal(expected[i * 10 + j], written[i, j]);
+    }
+
     [Theory]
     [InlineData("numerics prox needs a subcommand", "prox")]
     [InlineData("unknown prox subcommand 'fit'", "prox", "fit")]
     [InlineData("--example is required", "prox", "train", "--out", "m.lpn")]
     [InlineData("--example must be one of laplace-1d", "prox", "train", "--example", "mnist", "--out", "m.lpn")]
+    [InlineData("--images is required", "prox", "train", "--example", "image-patches", "--out", "m.lpn")]
     [InlineData("--steps must be at least 1", "prox", "train", "--example", "laplace-1d", "--steps", "0", "--out", "m.lpn")]
     [InlineData("--model is required", "prox", "apply", "--in", "y.npy", "--out", "x.npy")]
     public void Bad_arguments_exit_2_with_one_line(string message, params string[] args)

@@ -89,6 +89,21 @@ public class LearnedRegularizerTests
     }
 
     [Fact]
+    public void APointWhereThePotentialOverflowsIsABreakdownNotAnException()
+    {
+        // α‖x‖² = 0.1·1e400 overflows: the solve cannot start at u₀ = x. The other point is unaffected.
+        var net = new LearnedProximalNetwork(Plane, 6);
+        var v = Gaussian(2, 90);
+        var fv = new double[2];
+        net.Prox(v, fv);
+        var r = LearnedRegularizer.Evaluate(net, [1e200, 0, fv[0], fv[1]], Tight);
+        Assert.Equal(SolverStatus.Breakdown, r.Statuses[0]);
+        Assert.True(double.IsNaN(r.Values[0]));
+        Assert.Equal(SolverStatus.Converged, r.Statuses[1]);
+        Assert.False(r.AllConverged);
+    }
+
+    [Fact]
     public void BadInputAndCancellation()
     {
         var net = new LearnedProximalNetwork(Plane, 5);

@@ -77,6 +77,47 @@ public class PlugAndPlayTests
         Assert.All(Stationarity(net, a, b, r.X, rho), g => Assert.True(Math.Abs(g) <= bound, $"{g} > {bound}"));
     }
 
+    [Theory]
+    [InlineData(1e-14, 1, true)] // one CG step per x-update: slow, but every step moves x
+    [InlineData(1e-3, 30, false)] // a loose inner tolerance: CG returns at once and x freezes
+    public void AdmmWithAnInexactInnerSolveIsConvergedOnlyAtACriticalPoint(double innerTolerance, int innerIterations, bool mustConverge)
+    {
+        // On an operator with singular values from 1 down to 1e-2, ‖x − z‖ and ρ‖z − z_prev‖ can
+        // fall to zero while the x-step's system is still unsolved (with a loose inner tolerance
+        // x stops moving altogether). Converged must then wait for the recomputed inner residual:
+        // whatever the status, Converged implies stationarity.
+        var net = new LearnedProximalNetwork(Blocks, 12);
+        var (_, a0) = Operator(13);
+        var svd = a0.Svd(true);
+        var sigma = Matrix<double>.Build.Dense(15, 12);
+        for (int i = 0; i < 12; i++) sigma[i, i] = Math.Pow(1e-2, i / 11.0);
+        var a = svd.U * sigma * svd.VT;
+        var op = new DenseOperator(a.ToColumnMajorArray(), 15, 12, 15);
+        var b = Gaussian(15, 14);
+        const double rho = 0.05;
+        var options = new PlugAndPlayOptions { Penalty = rho, Tolerance = SolveTolerance, MaxIterations = 20000, InnerTolerance = innerTolerance, InnerMaxIterations = innerIterations };
+        var r = PlugAndPlay.Admm(net, op, b, default, options);
+        if (mustConverge) Assert.Equal(SolverStatus.Converged, r.Status);
+        if (r.Status != SolverStatus.Converged) return;
+        double norm = Math.Sqrt(r.X.Sum(v => v * v));
+        double bound = SolveTolerance * (1 + norm) * 2 * 4;
+        Assert.All(Stationarity(net, a, b, r.X, rho), g => Assert.True(Math.Abs(g) <= bound, $"{g} > {bound} after {r.Iterations} iterations"));
+    }
+
+    [Fact]
+    public void ADivergingProximalGradientRunIsABreakdownWithTheLastFiniteIterate()
+    {
+        // A = 3I and η = 10: the gradient step multiplies the error by 1 − 90 while f shrinks it by
+        // no more than 2α = 0.4 far out, so the iterates grow ~36-fold per step until they overflow.
+        var net = new LearnedProximalNetwork(Blocks, 15);
+        var op = new DenseOperator(Matrix<double>.Build.DenseIdentity(12).Multiply(3).ToColumnMajorArray(), 12, 12, 12);
+        var b = Gaussian(12, 16);
+        var r = PlugAndPlay.ProximalGradient(net, op, b, default, new PlugAndPlayOptions { StepSize = 10, MaxIterations = 5000 });
+        Assert.Equal(SolverStatus.Breakdown, r.Status);
+        Assert.All(r.X, v => Assert.True(double.IsFinite(v)));
+        Assert.True(r.Iterations < 5000);
+    }
+
     [Fact]
     public void BadInputIsRejectedAndLimitsAreStatuses()
     {

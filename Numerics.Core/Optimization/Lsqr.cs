@@ -34,7 +34,7 @@ public static class Lsqr
         options.Validate(nameof(options));
         int maxIterations = options.MaxIterations ?? Math.Max(100, 4 * n);
         double atol = options.Tolerance ?? LsqrOptions.DefaultToleranceFor(a.Rows);
-        var rules = new StoppingRules(atol, options.Btol ?? atol, options.Conlim, GolubKahan.Norm(b));
+        var rules = new StoppingRules(atol, options.Btol ?? atol, options.Conlim, a.RowSpaceNorm(b));
 
         ILinearOperator op = options.Damp > 0 ? new DampedOperator(a, options.Damp) : a;
         var bBar = new double[op.Rows];
@@ -149,7 +149,7 @@ public static class Lsqr
             var z = new double[op.Columns];
             op.MultiplyThenTransposed(x, 1.0, y, z);
             for (int i = 0; i < y.Length; i++) y[i] = -y[i];
-            return new Checkpoint((double[])x.Clone(), y, GolubKahan.Norm(y.AsSpan(0, rows)), GolubKahan.Norm(y), GolubKahan.Norm(z));
+            return new Checkpoint((double[])x.Clone(), y, op.RowSpaceNorm(y.AsSpan(0, rows)), op.RowSpaceNorm(y), GolubKahan.Norm(z));
         }
     }
 }

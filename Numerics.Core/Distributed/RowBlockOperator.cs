@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using Numerics.LinearAlgebra;
 using Numerics.Optimization;
 
 namespace Numerics.Distributed;
@@ -78,7 +79,8 @@ internal sealed class RowBlockOperator : ILinearOperator
                 {
                     int k = Math.Min(_chunkRows, block.Count - r0);
                     block.CopyRows(r0, k, _chunk, k, _scale);
-                    new DenseOperator(_chunk, k, Columns, k).Multiply(x, y.Slice(row, k));
+                    // The thread-count-invariant backend: the same bits on every rank whatever its thread count.
+                    LinearAlgebraBackend.ThreadCountInvariant.Gemv(Transpose.NoTranspose, k, Columns, 1.0, _chunk, k, x, 1, 0.0, y.Slice(row, k), 1);
                     row += k;
                 }
         }
@@ -107,7 +109,7 @@ internal sealed class RowBlockOperator : ILinearOperator
                 {
                     int k = Math.Min(_chunkRows, block.Count - r0);
                     block.CopyRows(r0, k, _chunk, k, _scale);
-                    new DenseOperator(_chunk, k, Columns, k).MultiplyTransposed(y.Slice(row, k), part);
+                    LinearAlgebraBackend.ThreadCountInvariant.Gemv(Transpose.Transpose, k, Columns, 1.0, _chunk, k, y.Slice(row, k), 1, 0.0, part, 1);
                     for (int j = 0; j < Columns; j++) share[j] += part[j];
                     row += k;
                 }

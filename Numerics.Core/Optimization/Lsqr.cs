@@ -154,7 +154,11 @@ public static class Lsqr
     }
 }
 
-/// <summary>Ā = [A; damp·I]: the ridge problem as plain least squares.</summary>
+/// <summary>
+/// Ā = [A; damp·I]: the ridge problem as plain least squares. Its row-space norm is the default
+/// (the 2-norm of the local stacked vector): a row-distributed A is never damped
+/// (<see cref="Distributed.DistributedLeastSquares"/> refuses Damp), since every rank would count the damping rows.
+/// </summary>
 internal sealed class DampedOperator(ILinearOperator a, double damp) : ILinearOperator
 {
     public int Rows => a.Rows + a.Columns;

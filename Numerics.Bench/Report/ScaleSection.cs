@@ -52,8 +52,8 @@ internal sealed class ScaleSection : IReportSection
 
             double readSeconds = SequentialRead(aPath);
             double bandwidth = bytes / readSeconds;
-            var table = new ReportTable("run", "passes over A", "s", "GB/s (passes·size/s)", "fraction of read bandwidth", "peak anon RSS (MB)", "status", "‖r‖");
-            table.Add("sequential read (FileStream, 16 MB buffer)", 1, readSeconds, bandwidth / 1e9, 1.0, "-", "-", "-");
+            var table = new ReportTable("run", "passes over A", "s", "GB/s (passes·size/s)", "fraction of read bandwidth", "peak anon RSS (MB)", "status", "‖r‖", "relative ‖Aᵀr‖");
+            table.Add("sequential read (FileStream, 16 MB buffer)", 1, readSeconds, bandwidth / 1e9, 1.0, "-", "-", "-", "-");
 
             using var file = NpyMappedMatrix.Open(aPath);
             var block = new[] { RowBlock.Mapped(file, 0, n, b) };
@@ -69,7 +69,8 @@ internal sealed class ScaleSection : IReportSection
                 // Sketch-and-solve: the sketch and the residual; precondition adds one pass per LSQR
                 // iteration and its checkpoints (LSQR's recomputations and the status's two).
                 int counted = method == LeastSquaresMethod.SketchAndSolve ? 2 : 2 + result.Iterations + 2 + 2;
-                table.Add(label, counted, seconds, counted * bytes / seconds / 1e9, counted * bytes / seconds / bandwidth, peak / 1e6, result.Status, result.ResidualNorm);
+                table.Add(label, counted, seconds, counted * bytes / seconds / 1e9, counted * bytes / seconds / bandwidth, peak / 1e6, result.Status, result.ResidualNorm,
+                    result.RelativeNormalResidual is { } relative ? relative.ToString("E2", System.Globalization.CultureInfo.InvariantCulture) : "-");
                 if (method == LeastSquaresMethod.SketchAndSolve) sketched = result; else preconditioned = result;
             }
             table.Write(w);

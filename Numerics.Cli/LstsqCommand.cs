@@ -7,8 +7,9 @@ namespace Numerics.Cli;
 /// <summary>
 /// <c>numerics lstsq --a A.npy --b b.npy --out x.npy [--method sketch|precondition|qr|svd]
 /// [--sketch srht|gaussian|countsketch] [--rows M] [--epsilon E] [--delta D] [--tol T]
-/// [--max-iterations K] [--rcond R] [--damp L] [--certificate] [--singular-values] [--float32]</c>: tall least squares min ‖A·x − b‖
-/// (plus L²·‖x‖² with <c>--damp</c>).
+/// [--max-iterations K] [--rcond R] [--damp L] [--certificate] [--singular-values] [--float32] [--row-blocks B] [--stream]</c>:
+/// tall least squares min ‖A·x − b‖ (plus L²·‖x‖² with <c>--damp</c>). Under several ranks, or with
+/// <c>--row-blocks</c> or <c>--stream</c>, the sketch methods run over row blocks (see <see cref="DistributedLstsq"/>).
 /// <c>--tol</c> absent means the solver's default rule (1e-14 or the rounding floor).
 /// </summary>
 public sealed class LstsqCommand : ICliCommand
@@ -29,7 +30,7 @@ public sealed class LstsqCommand : ICliCommand
     /// <inheritdoc />
     public string Usage =>
         $"numerics lstsq --a A.npy --b b.npy --out x.npy [--method {Methods.Usage}] [--sketch {Sketches.Usage}] "
-        + "[--rows M] [--epsilon E] [--delta D] [--tol T] [--max-iterations K] [--rcond R] [--damp L] [--certificate] [--singular-values] [--float32]";
+        + "[--rows M] [--epsilon E] [--delta D] [--tol T] [--max-iterations K] [--rcond R] [--damp L] [--certificate] [--singular-values] [--float32] [--row-blocks B] [--stream]";
 
     /// <inheritdoc />
     public int Run(CliContext context)
@@ -48,6 +49,8 @@ public sealed class LstsqCommand : ICliCommand
         bool certificate = args.Flag("certificate");
         bool singularValues = args.Flag("singular-values");
         bool single = args.Flag("float32");
+        int? rowBlocks = args.Optional("row-blocks") is null ? null : args.Int("row-blocks", 1, min: 1);
+        bool stream = args.Flag("stream");
         args.Required("a");
         args.Required("b");
         args.Required("out");
@@ -60,6 +63,17 @@ public sealed class LstsqCommand : ICliCommand
         if (context.Device == CliDevice.Gpu && sketchRequested && kind == SketchKind.CountSketch)
             throw new CliUsageException("--sketch countsketch has no GPU kernel; use --device cpu or --sketch srht|gaussian");
         args.EnsureAllUsed();
+        if (rowBlocks is not null || stream || context.Communicator.Size > 1)
+        {
+            if (!sketchRequested) throw new CliUsageException("--method qr|svd runs on one process over the whole matrix; row blocks and --stream need --method sketch|precondition");
+            if (damp > 0 || certificate) throw new CliUsageException("--damp and --certificate are not available over row blocks (--row-blocks, --stream, several ranks)");
+            if (context.Device != CliDevice.Cpu || single) throw new CliUsageException("row blocks (--row-blocks, --stream, several ranks) sketch on the CPU: drop --device gpu and --float32");
+            return DistributedLstsq.Run(context, new SketchedLeastSquaresOptions
+            {
+                Method = method, Sketch = kind, Rows = rows, Epsilon = epsilon, Delta = delta, Seed = context.Seed,
+                Tolerance = tol, MaxIterations = maxIterations, SingularValues = singularValues, Rcond = rcond,
+            }, rowBlocks, stream);
+        }
 
         // A float32 A on the CPU stays float32 (the solver reads it as float, with double sums).
         bool singleInput = context.Device == CliDevice.Cpu && context.DTypeOf("a") == NpyDType.Float32;

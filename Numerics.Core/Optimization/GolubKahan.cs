@@ -19,11 +19,11 @@ internal sealed class GolubKahan
         U = start.ToArray();
         V = new double[a.Columns];
         _atu = new double[a.Columns];
-        Beta = Normalize(U);
+        Beta = Normalize(U, a.RowSpaceNorm(U));
         if (Beta > 0)
         {
             a.MultiplyTransposed(U, V);
-            Alpha = Normalize(V);
+            Alpha = Normalize(V, Norm(V));
         }
         _alphas.Add(Alpha);
     }
@@ -47,13 +47,13 @@ internal sealed class GolubKahan
     public void Step()
     {
         _a.MultiplyThenTransposed(V, Alpha, U, _atu);
-        Beta = Normalize(U);
+        Beta = Normalize(U, _a.RowSpaceNorm(U));
         _betas.Add(Beta);
         if (Beta > 0)
         {
             double inv = 1.0 / Beta;
             for (int i = 0; i < V.Length; i++) V[i] = _atu[i] * inv - Beta * V[i];
-            Alpha = Normalize(V);
+            Alpha = Normalize(V, Norm(V));
         }
         else Alpha = 0;
         _alphas.Add(Alpha);
@@ -79,9 +79,9 @@ internal sealed class GolubKahan
         return (Math.Sqrt(Math.Max(0, lo)), Math.Sqrt(Math.Max(0, hi)));
     }
 
-    private static double Normalize(Span<double> x)
+    /// <summary>x ← x/norm (zero when the norm is zero or not finite); returns the norm used.</summary>
+    private static double Normalize(Span<double> x, double norm)
     {
-        double norm = Norm(x);
         if (norm > 0 && double.IsFinite(norm))
         {
             double inv = 1.0 / norm;

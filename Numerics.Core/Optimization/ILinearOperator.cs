@@ -26,4 +26,12 @@ public interface ILinearOperator
         for (int i = 0; i < ax.Length; i++) y[i] = ax[i] - alpha * y[i];
         MultiplyTransposed(y, z);
     }
+
+    /// <summary>
+    /// ‖y‖₂ for a vector y of A's row space (length <see cref="Rows"/>, like A·x). LSQR takes every
+    /// row-space norm through here, so that an operator whose rows are spread over several processes
+    /// can sum the squares of every process's part (one collective) while LSQR stays one algorithm;
+    /// the default is the 2-norm of the local vector.
+    /// </summary>
+    double RowSpaceNorm(ReadOnlySpan<double> y) => GolubKahan.Norm(y);
 }

@@ -34,7 +34,7 @@ public static class Lsqr
         options.Validate(nameof(options));
         int maxIterations = options.MaxIterations ?? Math.Max(100, 4 * n);
         double atol = options.Tolerance ?? LsqrOptions.DefaultToleranceFor(a.Rows);
-        var rules = new StoppingRules(atol, options.Btol ?? atol, options.Conlim, GolubKahan.Norm(b));
+        var rules = new StoppingRules(atol, options.Btol ?? atol, options.Conlim, a.RowSpaceNorm(b));
 
         ILinearOperator op = options.Damp > 0 ? new DampedOperator(a, options.Damp) : a;
         var bBar = new double[op.Rows];
@@ -149,12 +149,16 @@ public static class Lsqr
             var z = new double[op.Columns];
             op.MultiplyThenTransposed(x, 1.0, y, z);
             for (int i = 0; i < y.Length; i++) y[i] = -y[i];
-            return new Checkpoint((double[])x.Clone(), y, GolubKahan.Norm(y.AsSpan(0, rows)), GolubKahan.Norm(y), GolubKahan.Norm(z));
+            return new Checkpoint((double[])x.Clone(), y, op.RowSpaceNorm(y.AsSpan(0, rows)), op.RowSpaceNorm(y), GolubKahan.Norm(z));
         }
     }
 }
 
-/// <summary>Ā = [A; damp·I]: the ridge problem as plain least squares.</summary>
+/// <summary>
+/// Ā = [A; damp·I]: the ridge problem as plain least squares. Its row-space norm is the default
+/// (the 2-norm of the local stacked vector): a row-distributed A is never damped
+/// (<see cref="Distributed.DistributedLeastSquares"/> refuses Damp), since every rank would count the damping rows.
+/// </summary>
 internal sealed class DampedOperator(ILinearOperator a, double damp) : ILinearOperator
 {
     public int Rows => a.Rows + a.Columns;

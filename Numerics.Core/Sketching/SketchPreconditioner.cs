@@ -311,4 +311,6 @@ internal sealed class PreconditionedOperator(ILinearOperator a, SketchPreconditi
         a.MultiplyThenTransposed(n.Apply(x), alpha, y, t);
         n.ApplyTransposed(t).CopyTo(z);
     }
+
+    public double RowSpaceNorm(ReadOnlySpan<double> y) => a.RowSpaceNorm(y);
 }

@@ -192,7 +192,7 @@ public static class SketchedLeastSquares
     /// The method and sketch size: as requested, except that a default sketch size above n/2 is
     /// replaced by sketch-and-precondition at max(4d, ⌈d·ln(d/δ)⌉) rows, or by QR when that too exceeds n/2.
     /// </summary>
-    private static (LeastSquaresMethod Method, int Rows, string? Reason) Plan(int n, int d, SketchedLeastSquaresOptions options)
+    internal static (LeastSquaresMethod Method, int Rows, string? Reason) Plan(int n, int d, SketchedLeastSquaresOptions options)
     {
         var method = options.Method;
         if (method is LeastSquaresMethod.Qr or LeastSquaresMethod.Svd) return (method, 0, null);
@@ -212,7 +212,7 @@ public static class SketchedLeastSquares
     /// n×d×(d − r) product). ‖A·v‖ above 10·rcond·σ_max(R) for a null vector v means the sketch lost a
     /// direction that A has (too few rows, an unlucky sketch); the reason is returned, or null.
     /// </summary>
-    private static string? SketchLostRank(ILinearOperator a, int d, double damp, SketchPreconditioner pre, double rcond)
+    internal static string? SketchLostRank(ILinearOperator a, int d, double damp, SketchPreconditioner pre, double rcond)
     {
         if (damp > 0 && pre.NullSpace is null) return DampingHidesLostRank(a, d, damp, pre);
         if (pre.NullSpace is not { } nullSpace || pre.SigmaMax == 0) return null;
@@ -222,7 +222,7 @@ public static class SketchedLeastSquares
         else for (int j = 0; j < k; j++) a.Multiply(nullSpace.AsSpan(j * d, d), av.AsSpan(j * n, n));
         double worst = 0;
         // With damping, ‖[A; damp·I]·v‖² = ‖A·v‖² + damp² for a unit v.
-        for (int j = 0; j < k; j++) worst = Math.Max(worst, double.Hypot(GolubKahan.Norm(av.AsSpan(j * n, n)), damp));
+        for (int j = 0; j < k; j++) worst = Math.Max(worst, double.Hypot(a.RowSpaceNorm(av.AsSpan(j * n, n)), damp));
         double threshold = 10 * rcond * pre.SigmaMax;
         return worst > threshold
             ? $"the sketch has rank {pre.Rank} of {d}, but A does not vanish on its null space (‖A·v‖ = {worst / pre.SigmaMax:E2}·σ_max): dense pivoted QR"
@@ -249,6 +249,30 @@ public static class SketchedLeastSquares
 
     /// <summary>How much the sketch may shrink a direction before it is taken as lost (see <see cref="DampingHidesLostRank"/>).</summary>
     private const double LostDirectionRatio = 1e3;
+
+    /// <summary>
+    /// The status of a sketch-and-precondition answer x, earned on its recomputed residual norm ‖r‖
+    /// and normal residual ‖Aᵀr‖: Paige and Saunders' tests in the original variables, with ‖A‖
+    /// replaced by ‖A·v‖ ≤ ‖A‖₂ (v the top right singular vector of R), so neither test is looser
+    /// than with the true norm. LSQR's own test on B = A·N proposes; this decides. Row-space norms go
+    /// through <see cref="ILinearOperator.RowSpaceNorm"/>, so an operator spread over ranks decides
+    /// on the global values, the same on every rank.
+    /// </summary>
+    internal static (SolverStatus Status, LsqrStopTest StopTest, double RelativeNormal) EarnedStatus(ILinearOperator op, double[] b, double[] x,
+        SketchPreconditioner pre, SolverStatus lsqrStatus, double tolerance, double residualNorm, double normalResidual)
+    {
+        var av = new double[op.Rows];
+        op.Multiply(pre.TopVector, av);
+        double normA = op.RowSpaceNorm(av), xNorm = GolubKahan.Norm(x);
+        double relativeNormal = normalResidual == 0 ? 0 : normalResidual / (normA * residualNorm);
+        var stopTest = residualNorm <= tolerance * (op.RowSpaceNorm(b) + normA * xNorm) ? LsqrStopTest.Residual
+            : normalResidual <= tolerance * normA * residualNorm ? LsqrStopTest.NormalResidual
+            : LsqrStopTest.None;
+        var status = stopTest != LsqrStopTest.None ? SolverStatus.Converged
+            : lsqrStatus is SolverStatus.Cancelled or SolverStatus.Breakdown or SolverStatus.MaxIterations ? lsqrStatus
+            : SolverStatus.Stalled;
+        return (status, stopTest, relativeNormal);
+    }
 
     /// <summary>r = b − A·x and Aᵀr in one fused pass over A.</summary>
     internal static (double[] Residual, double[] NormalResidual) Residuals(ILinearOperator op, double[] b, double[] x)

@@ -227,21 +227,7 @@ public sealed class SketchedLeastSquaresFactorization
         var stopTest = LsqrStopTest.None;
         double? relativeNormal = null;
         if (lsqr is not null)
-        {
-            // Paige and Saunders' tests in the original variables on the recomputed r and Aᵀr, with ‖A‖
-            // replaced by ‖A·v‖ ≤ ‖A‖₂ (v the top right singular vector of R), so neither test is looser
-            // than with the true norm: LSQR's own test on B = A·N proposes, this decides.
-            var av = new double[op.Rows];
-            op.Multiply(pre.TopVector, av);
-            double normA = GolubKahan.Norm(av), xNorm = GolubKahan.Norm(x);
-            relativeNormal = normalResidual == 0 ? 0 : normalResidual / (normA * residualNorm);
-            stopTest = residualNorm <= tolerance * (GolubKahan.Norm(b) + normA * xNorm) ? LsqrStopTest.Residual
-                : normalResidual <= tolerance * normA * residualNorm ? LsqrStopTest.NormalResidual
-                : LsqrStopTest.None;
-            status = stopTest != LsqrStopTest.None ? SolverStatus.Converged
-                : lsqr.Status is SolverStatus.Cancelled or SolverStatus.Breakdown or SolverStatus.MaxIterations ? lsqr.Status
-                : SolverStatus.Stalled;
-        }
+            (status, stopTest, relativeNormal) = SketchedLeastSquares.EarnedStatus(op, b, x, pre, lsqr.Status, tolerance, residualNorm, normalResidual);
         double[]? bound = null;
         LinfCertificate? certificate = null;
         if (_options.Certificate && pre.Rank == d && status != SolverStatus.Cancelled)

@@ -121,11 +121,15 @@ internal sealed class BilevelRun<TVector> : IDisposable
     public HypergradientEstimate FixTarget(HypergradientEstimate estimate)
     {
         if (_options.Tolerance is not null) return estimate;
+        // The sharpening is for the reference only: the solver goes on at the accuracy it had chosen,
+        // so that MAID's adaptive ε (and a fixed schedule) are not pushed tighter for the whole run.
+        var (epsilon, delta) = (Epsilon, Delta);
         while (double.IsFinite(estimate.StationarityBound) && estimate.ErrorBound > ReferenceSharpness * estimate.Norm && !AtAccuracyFloor && !MustStop)
         {
             ScaleAccuracy(SharpeningFactor);
             estimate = Estimate();
         }
+        (Epsilon, Delta) = (epsilon, delta);
         double lower = estimate.Norm - estimate.ErrorBound;
         Target = double.IsFinite(lower) && lower > 0 ? _options.RelativeTolerance * lower : 0.0;
         return estimate;

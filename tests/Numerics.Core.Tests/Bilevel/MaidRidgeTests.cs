@@ -90,6 +90,9 @@ public sealed class MaidRidgeTests(ITestOutputHelper output)
     {
         // Floor = first accuracy, so a failed search ends the run at once; the token fires inside the
         // first trial solve. Cancelled outranks the stall.
+        // f′(θ₀) < 0 sends the 1e6 trial step to λ = e^θ = ∞: a rejected trial, so the search cannot
+        // succeed and only the status rule decides between Stalled and Cancelled.
+        Assert.True(Fixture.Hypergradient(Start) < 0);
         using var source = new CancellationTokenSource();
         var problem = new CancellingProblem(Fixture.Problem, Start, source);
         const double accuracy = 1e-3;

@@ -23,7 +23,7 @@ public sealed class BilevelSolverOptions
 
     /// <summary>The options' usage text.</summary>
     public static string Usage =>
-        $"[--method {Methods.Usage}] [--schedule {Schedules.Usage}] [--max-iterations K] [--tol T] [--epsilon0 E] [--delta0 D] [--step0 A]";
+        $"[--method {Methods.Usage}] [--schedule {Schedules.Usage}] [--max-iterations K] [--tol T | --rtol R] [--epsilon0 E] [--delta0 D] [--step0 A]";
 
     private readonly Method _method;
     private readonly BilevelOptions _options;
@@ -36,14 +36,18 @@ public sealed class BilevelSolverOptions
         _method = args.Word("method", Methods);
         var schedule = args.Word("schedule", Schedules);
         int maxIterations = args.Int("max-iterations", BilevelOptions.DefaultMaxIterations, min: 1);
-        double tol = args.Double("tol", BilevelOptions.DefaultTolerance, positive: true);
+        // --tol: absolute bound on ‖z‖ + ω; otherwise --rtol times the certified ‖∇f(θ₀)‖ (the library's default).
+        double? tol = args.Optional("tol") is null ? null : args.Double("tol", 0, positive: true);
+        double rtol = args.Double("rtol", BilevelOptions.DefaultRelativeTolerance, positive: true);
+        if (tol is not null && args.Optional("rtol") is not null) throw new CliUsageException("--tol and --rtol exclude each other");
+        if (rtol >= 1) throw new CliUsageException($"--rtol must be below 1, got {rtol}");
         double epsilon = args.Double("epsilon0", 0.1, positive: true);
         double delta = args.Double("delta0", epsilon, positive: true);
         double? step = args.Optional("step0") is null ? null : args.Double("step0", 0, positive: true);
         if (_method == Method.Maid && args.Optional("schedule") is not null) throw new CliUsageException("--schedule applies to --method fixed");
         _options = _method == Method.Maid
-            ? new MaidOptions { MaxIterations = maxIterations, Tolerance = tol, InitialAccuracy = epsilon, InitialAdjointAccuracy = delta, InitialStep = step ?? new MaidOptions().InitialStep, Progress = progress }
-            : new FixedScheduleOptions { MaxIterations = maxIterations, Tolerance = tol, InitialAccuracy = epsilon, InitialAdjointAccuracy = delta, InitialStep = step, Schedule = schedule, Progress = progress };
+            ? new MaidOptions { MaxIterations = maxIterations, Tolerance = tol, RelativeTolerance = rtol, InitialAccuracy = epsilon, InitialAdjointAccuracy = delta, InitialStep = step ?? new MaidOptions().InitialStep, Progress = progress }
+            : new FixedScheduleOptions { MaxIterations = maxIterations, Tolerance = tol, RelativeTolerance = rtol, InitialAccuracy = epsilon, InitialAdjointAccuracy = delta, InitialStep = step, Schedule = schedule, Progress = progress };
     }
 
     /// <summary>Runs the selected solver on lower-level vectors handled by <paramref name="arithmetic"/>.</summary>
@@ -63,6 +67,7 @@ public sealed class BilevelSolverOptions
         ["upper_loss"] = result.UpperLoss,
         ["hypergradient_norm"] = result.Final.Norm,
         ["hypergradient_error_bound"] = result.Final.ErrorBound,
+        ["stationarity_target"] = result.StationarityTarget,
         ["iterations"] = result.Iterations,
         ["accepted_steps"] = result.Steps.Count,
         ["lower_iterations_total"] = result.LowerIterations,

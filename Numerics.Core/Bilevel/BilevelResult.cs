@@ -7,9 +7,11 @@ namespace Numerics.Bilevel;
 /// <param name="LowerSolution">x̃(θ): the lower-level solution at <paramref name="Theta"/> (a new vector owned by the caller).</param>
 /// <param name="Final">The hypergradient recomputed at <paramref name="Theta"/>, with its error bound and the upper loss with its bounds.</param>
 /// <param name="Status">
-/// <see cref="SolverStatus.Converged"/> when ‖z‖ + ω ≤ Tolerance for <paramref name="Final"/>;
-/// <see cref="SolverStatus.Stalled"/> when the accuracy floor was reached without a usable
-/// descent direction or step; <see cref="SolverStatus.MaxIterations"/> at the outer-iteration
+/// <see cref="SolverStatus.Converged"/> when ‖z‖ + ω ≤ <paramref name="StationarityTarget"/> for
+/// <paramref name="Final"/>; <see cref="SolverStatus.Stalled"/> when the accuracy floor was reached
+/// without a usable descent direction or certified step (θ is then as stationary as
+/// <paramref name="Final"/>'s <see cref="HypergradientEstimate.StationarityBound"/> proves, which is
+/// the honest figure to quote); <see cref="SolverStatus.MaxIterations"/> at the outer-iteration
 /// limit or the inner-iteration budget; <see cref="SolverStatus.Breakdown"/> on non-finite values;
 /// <see cref="SolverStatus.Cancelled"/>.
 /// </param>
@@ -22,9 +24,14 @@ namespace Numerics.Bilevel;
 /// <param name="Delta">The adjoint accuracy at the end.</param>
 /// <param name="Steps">Every accepted step, in order.</param>
 /// <param name="Certified">True when the problem's constants are proven bounds, so that error and loss bounds certify.</param>
+/// <param name="StationarityTarget">
+/// The absolute threshold the status was decided against: the options' Tolerance when set, else
+/// RelativeTolerance·G₀ with G₀ ≤ ‖∇f(θ₀)‖ the certified lower bound fixed at the start (0 when no
+/// finite estimate at θ₀ was obtained).
+/// </param>
 public sealed record BilevelResult<TVector>(double[] Theta, TVector LowerSolution, HypergradientEstimate Final, SolverStatus Status, int Iterations,
     long LowerIterations, long AdjointIterations, int DescentRefinements, int BacktrackFailures, double Epsilon, double Delta,
-    IReadOnlyList<BilevelStep> Steps, bool Certified)
+    IReadOnlyList<BilevelStep> Steps, bool Certified, double StationarityTarget)
 {
     /// <summary>g(x̃) at the returned θ: the upper loss estimate (within ± ‖∇g‖ε + L_gε²/2 of the exact one).</summary>
     public double UpperLoss => Final.Lower.UpperLoss;

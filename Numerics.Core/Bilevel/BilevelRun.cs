@@ -14,8 +14,16 @@ internal sealed class BilevelRun<TVector> : IDisposable
     private readonly IBilevelProblem<TVector> _problem;
     private readonly BilevelOptions _options;
     private readonly List<BilevelStep> _steps = [];
-    private readonly double _tolerance;
     private readonly int _maxIterations;
+
+    /// <summary>
+    /// The reference estimate at θ₀ is sharpened until ω₀ ≤ ‖z₀‖/10, so that G₀ = ‖z₀‖ − ω₀ lies
+    /// within a factor 1.1/0.9 of ‖∇f(θ₀)‖ (a looser reference would make the target depend on ε₀).
+    /// </summary>
+    private const double ReferenceSharpness = 0.1;
+
+    /// <summary>ε and δ are halved per sharpening step.</summary>
+    private const double SharpeningFactor = 0.5;
 
     public BilevelRun(IVectorArithmetic<TVector> arithmetic, IBilevelProblem<TVector> problem, ReadOnlySpan<double> theta0, BilevelOptions options)
     {
@@ -24,7 +32,8 @@ internal sealed class BilevelRun<TVector> : IDisposable
         _ops = arithmetic;
         _problem = problem;
         _options = options;
-        _tolerance = options.Tolerance ?? BilevelOptions.DefaultTolerance;
+        // Until the relative target is fixed from θ₀, only exact stationarity counts.
+        Target = options.Tolerance ?? 0.0;
         _maxIterations = options.MaxIterations ?? BilevelOptions.DefaultMaxIterations;
         Theta = theta0.ToArray();
         Epsilon = options.InitialAccuracy;
@@ -33,6 +42,9 @@ internal sealed class BilevelRun<TVector> : IDisposable
     }
 
     public double[] Theta { get; private set; }
+
+    /// <summary>The absolute threshold of the stationarity test (see <see cref="BilevelResult{TVector}.StationarityTarget"/>).</summary>
+    public double Target { get; private set; }
 
     public HypergradientOracle<TVector> Oracle { get; }
 
@@ -80,6 +92,10 @@ internal sealed class BilevelRun<TVector> : IDisposable
     /// <summary>The lower level at a trial θ̂ to the current ε, counted.</summary>
     public LowerLevelSolution Trial(double[] theta)
     {
+        // An overflowing step (α or z huge) is a failed trial, not a bad argument: nothing to solve.
+        foreach (double t in theta)
+            if (!double.IsFinite(t))
+                return new LowerLevelSolution(double.PositiveInfinity, double.NaN, double.NaN, 0, SolverStatus.Breakdown, _problem.UpperSmoothness);
         var solution = Oracle.SolveTrial(theta, Epsilon);
         LowerIterations += solution.Iterations;
         return solution;
@@ -94,18 +110,47 @@ internal sealed class BilevelRun<TVector> : IDisposable
             Epsilon, Delta, estimate.Norm, estimate.ErrorBound, LowerIterations, AdjointIterations));
     }
 
-    /// <summary>True when the estimate certifies stationarity to the tolerance.</summary>
-    public bool Stationary(HypergradientEstimate estimate) => estimate.StationarityBound <= _tolerance;
+    /// <summary>True when the estimate certifies stationarity to the target.</summary>
+    public bool Stationary(HypergradientEstimate estimate) => estimate.StationarityBound <= Target;
+
+    /// <summary>
+    /// Fixes the stationarity target from the first estimate at θ₀: the absolute tolerance when one
+    /// was given; otherwise RelativeTolerance·(‖z₀‖ − ω₀), after halving ε and δ at θ₀ until
+    /// ω₀ ≤ ‖z₀‖/10 (or the floor, the budget or the token stops it). Returns the estimate at θ₀ to go on with.
+    /// </summary>
+    public HypergradientEstimate FixTarget(HypergradientEstimate estimate)
+    {
+        if (_options.Tolerance is not null) return estimate;
+        // The sharpening is for the reference only: the solver goes on at the accuracy it had chosen,
+        // so that MAID's adaptive ε (and a fixed schedule) are not pushed tighter for the whole run.
+        var (epsilon, delta) = (Epsilon, Delta);
+        while (double.IsFinite(estimate.StationarityBound) && estimate.ErrorBound > ReferenceSharpness * estimate.Norm && !AtAccuracyFloor && !MustStop)
+        {
+            ScaleAccuracy(SharpeningFactor);
+            estimate = Estimate();
+        }
+        (Epsilon, Delta) = (epsilon, delta);
+        double lower = estimate.Norm - estimate.ErrorBound;
+        Target = double.IsFinite(lower) && lower > 0 ? _options.RelativeTolerance * lower : 0.0;
+        return estimate;
+    }
 
     /// <summary>
     /// The status to stop with given a hypergradient just recomputed at θ, or null to go on:
     /// non-finite ⇒ Breakdown, certified stationarity ⇒ Converged, then the limits and the token.
     /// </summary>
-    public SolverStatus? Check(HypergradientEstimate estimate)
+    public SolverStatus? Check(HypergradientEstimate estimate) =>
+        Interrupted(estimate) ?? (Iterations >= _maxIterations ? SolverStatus.MaxIterations : null);
+
+    /// <summary>
+    /// Every reason to stop that outranks a stall: Breakdown, Converged, the spent inner budget
+    /// (MaxIterations) and the token (Cancelled); null when none applies.
+    /// </summary>
+    public SolverStatus? Interrupted(HypergradientEstimate estimate)
     {
         if (!double.IsFinite(estimate.StationarityBound) || !double.IsFinite(estimate.Lower.UpperLoss)) return SolverStatus.Breakdown;
         if (Stationary(estimate)) return SolverStatus.Converged;
-        if (Iterations >= _maxIterations || BudgetSpent) return SolverStatus.MaxIterations;
+        if (BudgetSpent) return SolverStatus.MaxIterations;
         if (_options.CancellationToken.IsCancellationRequested) return SolverStatus.Cancelled;
         return null;
     }
@@ -125,7 +170,7 @@ internal sealed class BilevelRun<TVector> : IDisposable
         var x = _ops.Create(_problem.LowerDimension);
         _ops.Copy(Oracle.LowerSolution, x);
         return new BilevelResult<TVector>(Theta, x, final, status, Iterations, LowerIterations, AdjointIterations, DescentRefinements, BacktrackFailures,
-            Epsilon, Delta, _steps.ToArray(), _problem.ConstantsCertified);
+            Epsilon, Delta, _steps.ToArray(), _problem.ConstantsCertified, Target);
     }
 
     public void Dispose() => Oracle.Dispose();

@@ -27,7 +27,7 @@ namespace Numerics.Bilevel;
 /// <para>One instance serves one solve at a time (it holds scratch vectors); dispose it to release them.</para>
 /// </remarks>
 /// <typeparam name="TVector">The vector handle.</typeparam>
-public sealed class FieldOfExpertsProblem<TVector> : IBilevelProblem<TVector>, IDisposable
+public sealed class FieldOfExpertsProblem<TVector> : IBilevelProblem<TVector>, IAdjointLipschitzBounds<TVector>, IDisposable
 {
     private readonly IVectorArithmetic<TVector> _ops;
     private readonly IImageOperators<TVector> _images;
@@ -207,6 +207,29 @@ public sealed class FieldOfExpertsProblem<TVector> : IBilevelProblem<TVector>, I
             mixedLipschitzSquared += 2 * column * column + filterLipschitz * filterLipschitz;
         }
         return new LowerLevelConstants(1.0, smoothness, Math.Sqrt(mixedSquared), hessianLipschitz, Math.Sqrt(mixedLipschitzSquared));
+    }
+
+    /// <summary>
+    /// Along q within ρ of x: (A(x′) − A(x))q = Σ_k β_k K_kᵀ(s_k ⊙ K_k q) with |s_k,i| ≤ m_k,i|(K_k(x′ − x))ᵢ|,
+    /// m_k the supremum of |ψ‴| over [(K_k x)ᵢ ± ‖c_k‖₂ρ] (each response moves by at most ‖c_k‖₂‖x′ − x‖);
+    /// with ‖K_k‖ ≤ ‖c_k‖₁, a_q = Σ_k β_k‖c_k‖₁·min(‖c_k‖₁‖m_k ⊙ K_k q‖∞, ‖c_k‖₂‖m_k ⊙ K_k q‖₂).
+    /// The filter blocks of B get no structured bound: b_q is left to the generic L_B‖q‖ (+∞ here).
+    /// </summary>
+    public AdjointLipschitz AdjointLipschitz(ReadOnlySpan<double> theta, TVector x, TVector q, double radius)
+    {
+        double hessian = 0;
+        for (int f = 0; f < Filters; f++)
+        {
+            var (beta, nu) = Weights(theta, f);
+            var c = Coefficients(theta, f);
+            var (l1, l2) = Norms(c);
+            double r = radius >= 0 ? l2 * radius : double.PositiveInfinity;
+            _images.Correlate(Shape, c, FilterSize, x, _kx);
+            _images.Correlate(Shape, c, FilterSize, q, _kv);
+            _ops.Map(new SmoothedAbsolute.LocalThirdDerivativeTimes(nu, r), _kx, _kv, _f);
+            hessian += beta * l1 * Math.Min(l1 * _ops.MaxAbs(_f), l2 * _ops.Norm(_f));
+        }
+        return new AdjointLipschitz(hessian, double.PositiveInfinity);
     }
 
     /// <summary>(β, ν) of filter <paramref name="f"/>.</summary>

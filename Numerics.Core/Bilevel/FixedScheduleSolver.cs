@@ -44,7 +44,7 @@ public sealed class FixedScheduleSolver<TVector> : IBilevelSolver<TVector>
         using var run = new BilevelRun<TVector>(_ops, problem, theta0, _options);
         double ratio = _options.InitialAdjointAccuracy / _options.InitialAccuracy;
         SetAccuracy(run, 0, ratio);
-        var estimate = run.Estimate();
+        var estimate = run.FixTarget(run.Estimate());
         double lipschitz = _options.InitialStep is { } s ? 1 / s : Math.Max(estimate.Norm * problem.ParameterCount, double.Epsilon);
         SolverStatus status;
         while (true)

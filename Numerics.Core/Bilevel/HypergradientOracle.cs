@@ -104,7 +104,7 @@ public sealed class HypergradientOracle<TVector> : IDisposable
             // ∇g(x̃) = 0: q = 0 solves the adjoint system exactly.
             _ops.Fill(_adjoint, 0.0);
             _haveAdjoint = true;
-            return new HypergradientEstimate(z, HypergradientErrorBound.Compute(constants, _problem.UpperSmoothness, 0, lower.Accuracy, 0), lower, 0, 0, SolverStatus.Converged);
+            return new HypergradientEstimate(z, HypergradientErrorBound.Compute(constants, _problem.UpperSmoothness, 0, lower.Accuracy, 0, 0, null), lower, 0, 0, SolverStatus.Converged);
         }
         var result = cg.Solve(hessian, _gradient, _haveAdjoint ? _adjoint : default, new ConjugateGradientOptions<TVector>
         {
@@ -118,7 +118,8 @@ public sealed class HypergradientOracle<TVector> : IDisposable
         _problem.MixedProductTranspose(t, _x, _adjoint, z);
         for (int i = 0; i < z.Length; i++) z[i] = -z[i];
         double achievedDelta = result.Status == SolverStatus.Breakdown ? double.PositiveInfinity : result.ResidualNorm;
-        double bound = HypergradientErrorBound.Compute(constants, _problem.UpperSmoothness, gNorm, lower.Accuracy, achievedDelta);
+        AdjointLipschitz? along = _problem is IAdjointLipschitzBounds<TVector> directional ? directional.AdjointLipschitz(t, _x, _adjoint, lower.Accuracy) : null;
+        double bound = HypergradientErrorBound.Compute(constants, _problem.UpperSmoothness, gNorm, lower.Accuracy, achievedDelta, _ops.Norm(_adjoint), along);
         return new HypergradientEstimate(z, bound, lower, achievedDelta, result.Iterations, result.Status);
     }
 

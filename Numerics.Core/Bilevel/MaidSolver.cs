@@ -48,7 +48,7 @@ public sealed class MaidSolver<TVector> : IBilevelSolver<TVector>
     {
         using var run = new BilevelRun<TVector>(_ops, problem, theta0, _options);
         double alpha = _options.InitialStep;
-        var estimate = DescentEstimate(run);
+        var estimate = run.FixTarget(DescentEstimate(run));
         SolverStatus status;
         while (true)
         {
@@ -68,10 +68,16 @@ public sealed class MaidSolver<TVector> : IBilevelSolver<TVector>
                 }
                 accepted = Backtrack(run, estimate, alpha, _options.Backtracks + attempt);
             }
-            if (accepted is null && run.AtAccuracyFloor && !run.Stationary(estimate)) { status = SolverStatus.Stalled; break; }
+            if (accepted is null && run.AtAccuracyFloor)
+            {
+                // The budget, the token or a breakdown that ended the searches outranks the stall.
+                status = run.Interrupted(estimate) ?? SolverStatus.Stalled;
+                break;
+            }
             if (accepted is { } step)
             {
-                alpha = _options.StepGrowth * step;
+                // Capped so that a huge ρ̄ cannot make α infinite (ρ·∞ would never come back).
+                alpha = Math.Min(_options.StepGrowth * step, double.MaxValue);
                 run.ScaleAccuracy(_options.AccuracyGrowth);
                 estimate = DescentEstimate(run);
             }

@@ -16,8 +16,18 @@ namespace Numerics.Bilevel;
 /// </para>
 /// <para>
 /// Certified constants (‖D‖² ≤ 8, each row of D has 2-norm √2): μ = 1, L = 1 + 8w/ν,
-/// ‖B‖ ≤ ‖B‖_F evaluated at x, L_B = 8√2·w/ν, L_A = 8√2·w·sup|ψ‴| = 8√2·(48/(25√5))·w/ν²,
-/// L_g = 1/N.
+/// ‖B‖ exact at x (the largest eigenvalue of the 2 × 2 Gram matrix of its columns),
+/// L_B = 8√2·w/ν, L_A = 8√2·w·sup|ψ‴| = 8√2·(48/(25√5))·w/ν², L_g = 1/N.
+/// </para>
+/// <para>
+/// Along the adjoint q, within a radius ρ of x (<see cref="IAdjointLipschitzBounds{TVector}"/>),
+/// the constants are far smaller, because A and B change through the element-wise ψ″ and ψ′ only,
+/// and each difference (Dx′)ᵢ stays within √2ρ of (Dx)ᵢ. With mᵢ, ℓᵢ, kᵢ the suprema of |ψ‴|, ψ″
+/// and |∂ψ″/∂log ν| over those intervals (<see cref="SmoothedAbsolute"/>):
+/// (A(x′) − A(x))q = w Dᵀ(s ⊙ Dq) with |sᵢ| ≤ mᵢ|(D(x′ − x))ᵢ|, so a_q = w·min(8‖m ⊙ Dq‖∞, 4‖m ⊙ Dq‖₂);
+/// and (B(x′) − B(x))ᵀq = w(⟨Δψ′, Dq⟩, ⟨Δ∂_{log ν}ψ′, Dq⟩), so b_q = √8·w·(‖ℓ ⊙ Dq‖² + ‖k ⊙ Dq‖²)^{1/2}.
+/// Against L_A‖q‖ = 8√2·w·sup|ψ‴|·‖q‖ this gains twice: ‖Dq‖∞ ≪ ‖q‖ for an adjoint spread over
+/// many pixels, and the local |ψ‴| is far below its supremum wherever |(Dx)ᵢ| is far from ν/2.
 /// </para>
 /// <para>
 /// The problem holds scratch vectors, so one instance serves one solve at a time; dispose it to
@@ -25,15 +35,18 @@ namespace Numerics.Bilevel;
 /// </para>
 /// </remarks>
 /// <typeparam name="TVector">The vector handle.</typeparam>
-public sealed class TotalVariationDenoisingProblem<TVector> : IBilevelProblem<TVector>, IDisposable
+public sealed class TotalVariationDenoisingProblem<TVector> : IBilevelProblem<TVector>, IAdjointLipschitzBounds<TVector>, IDisposable
 {
     /// <summary>‖D‖₂² ≤ 8 for 2-D forward differences.</summary>
     private const double DifferenceNormSquared = 8.0;
 
+    /// <summary>The 2-norm of each row of D (two entries ±1).</summary>
+    private static readonly double RowNorm = Math.Sqrt(2.0);
+
     private readonly IVectorArithmetic<TVector> _ops;
     private readonly IImageOperators<TVector> _images;
     private readonly DenoisingPair<TVector> _pair;
-    private readonly TVector _d, _e, _f, _r;
+    private readonly TVector _d, _e, _f, _r, _s;
 
     /// <summary>A problem on a clean and a noisy stack of the given shape (both copied).</summary>
     /// <exception cref="ArgumentException">A stack's length differs from the shape's pixel count or holds NaN/∞.</exception>
@@ -50,6 +63,7 @@ public sealed class TotalVariationDenoisingProblem<TVector> : IBilevelProblem<TV
         _e = _ops.Create(2 * p);
         _f = _ops.Create(2 * p);
         _r = _ops.Create(p);
+        _s = _ops.Create(p);
     }
 
     /// <summary>The image stack's shape.</summary>
@@ -118,18 +132,41 @@ public sealed class TotalVariationDenoisingProblem<TVector> : IBilevelProblem<TV
         _images.Differences(Shape, x, _d);
         _ops.Map(new SmoothedAbsolute.Derivative(nu), _d, _e);
         _images.DifferencesAdjoint(Shape, _e, _r);
-        double first = _ops.Norm(_r);
         _ops.Map(new SmoothedAbsolute.SmoothingDerivative(nu), _d, _e);
-        _images.DifferencesAdjoint(Shape, _e, _r);
-        double second = _ops.Norm(_r);
-        double mixedNorm = w * Math.Sqrt(first * first + second * second);
-        double rowNorm = Math.Sqrt(2.0);
+        _images.DifferencesAdjoint(Shape, _e, _s);
+        // ‖B‖₂² is the larger eigenvalue of the Gram matrix [a c; c b] of the two columns.
+        double first = _ops.Norm(_r), second = _ops.Norm(_s), cross = _ops.Dot(_r, _s);
+        double a = first * first, b = second * second;
+        double largest = 0.5 * (a + b) + Math.Sqrt(0.25 * (a - b) * (a - b) + cross * cross);
+        double mixedNorm = w * Math.Sqrt(largest);
+        double rowNorm = RowNorm;
         return new LowerLevelConstants(
             StrongConvexity: 1.0,
             Smoothness: 1.0 + DifferenceNormSquared * w / nu,
             MixedNorm: mixedNorm,
             HessianLipschitz: DifferenceNormSquared * rowNorm * SmoothedAbsolute.ThirdDerivativeBound * w / (nu * nu),
             MixedLipschitz: DifferenceNormSquared * rowNorm * w / nu);
+    }
+
+    /// <inheritdoc />
+    public AdjointLipschitz AdjointLipschitz(ReadOnlySpan<double> theta, TVector x, TVector q, double radius)
+    {
+        var (w, nu) = Parameters(theta);
+        // Each difference moves by at most √2‖x′ − x‖ (a row of D has 2-norm √2): the suprema of
+        // ψ‴, ψ″ and ∂ψ″/∂log ν are taken over that interval around (Dx)ᵢ, element by element.
+        double r = radius >= 0 ? RowNorm * radius : double.PositiveInfinity;
+        _images.Differences(Shape, x, _d);
+        _images.Differences(Shape, q, _e);
+        // ‖Dᵀ(s ⊙ Dq)‖ ≤ √8‖s ⊙ Dq‖ and |sᵢ| ≤ mᵢ|(D(x′ − x))ᵢ|, so ‖s ⊙ Dq‖ ≤ min(‖m ⊙ Dq‖∞·√8, ‖m ⊙ Dq‖₂·√2)·‖x′ − x‖.
+        _ops.Map(new SmoothedAbsolute.LocalThirdDerivativeTimes(nu, r), _d, _e, _f);
+        double hessian = w * Math.Min(DifferenceNormSquared * _ops.MaxAbs(_f), 4 * _ops.Norm(_f));
+        // |⟨Δψ′, Dq⟩| ≤ ‖ℓ ⊙ Dq‖₂·‖D(x′ − x)‖₂ ≤ √8‖ℓ ⊙ Dq‖₂‖x′ − x‖, ℓ the local bound of ψ″ (and likewise for ∂ψ′/∂log ν).
+        _ops.Map(new SmoothedAbsolute.LocalCurvatureTimes(nu, r), _d, _e, _f);
+        double weight = _ops.Norm(_f);
+        _ops.Map(new SmoothedAbsolute.LocalSmoothingCurvatureTimes(nu, r), _d, _e, _f);
+        double smoothing = _ops.Norm(_f);
+        double mixed = w * Math.Sqrt(DifferenceNormSquared) * Math.Sqrt(weight * weight + smoothing * smoothing);
+        return new AdjointLipschitz(hessian, mixed);
     }
 
     /// <summary>(⟨ψ′(Dx), Dv⟩, ⟨∂_{log ν}ψ′(Dx), Dv⟩) with Dx in the first scratch and Dv in <paramref name="dv"/>.</summary>
@@ -146,7 +183,7 @@ public sealed class TotalVariationDenoisingProblem<TVector> : IBilevelProblem<TV
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var v in new[] { _d, _e, _f, _r }) _ops.Release(v);
+        foreach (var v in new[] { _d, _e, _f, _r, _s }) _ops.Release(v);
         _pair.Dispose();
     }
 }

@@ -68,5 +68,17 @@ public sealed class ExtremeInputTests
         Assert.True(constants.StrongConvexity is >= 1.0 and <= 1.0 + 1e-9);
         var result = new MaidSolver<double[]>(HostVectorArithmetic.Instance, new MaidOptions { MaxIterations = 30 }).Solve(problem, [0.0]);
         Assert.NotEqual(SolverStatus.Breakdown, result.Status);
+        // Against the closed form (X_v = X, y_v = y): the loss fell by the certified amount, and the
+        // final certificate bounds the exact f′.
+        double Loss(double theta)
+        {
+            var r = x * Solve(theta) - y;
+            return 0.5 * (r * r);
+        }
+        Vector<double> Solve(double theta) => (x.TransposeThisAndMultiply(x) + Math.Exp(theta) * Matrix<double>.Build.DenseIdentity(5)).Solve(x.TransposeThisAndMultiply(y));
+        double exactGradient = (Loss(result.Theta[0] + BilevelTolerances.DifferenceStep) - Loss(result.Theta[0] - BilevelTolerances.DifferenceStep)) / (2 * BilevelTolerances.DifferenceStep);
+        Assert.NotEmpty(result.Steps);
+        Assert.True(Loss(result.Theta[0]) <= Loss(0.0) - result.Steps.Sum(s => s.RequiredDecrease));
+        Assert.True(Math.Abs(exactGradient) <= result.Final.StationarityBound * (1 + BilevelTolerances.FiniteDifference), $"|f′| {exactGradient} vs ‖z‖ + ω {result.Final.StationarityBound}");
     }
 }

@@ -37,6 +37,95 @@ public sealed class MaidRidgeTests(ITestOutputHelper output)
         output.WriteLine($"θ* = {OptimalTheta}, θ = {theta}, {result.Iterations} iterations, {result.TotalInnerIterations} inner iterations");
     }
 
+    [Theory]
+    [InlineData(Start)]
+    [InlineData(0.0)]
+    [InlineData(6.0)]
+    public void DefaultRelativeToleranceConvergesAndProvesTheReduction(double start)
+    {
+        var result = Maid(new MaidOptions(), start);
+        output.WriteLine($"θ₀ = {start}: {result.Status}, target {result.StationarityTarget:E2}, ‖z‖ + ω {result.Final.StationarityBound:E2}, |f′(θ₀)| {Math.Abs(Fixture.Hypergradient(start)):E2}, {result.Iterations} iterations");
+        Assert.Equal(SolverStatus.Converged, result.Status);
+        // The target is RelativeTolerance·G₀ with G₀ a certified lower bound on |f′(θ₀)|, within a factor 1.1/0.9 of it.
+        double initial = Math.Abs(Fixture.Hypergradient(start));
+        Assert.InRange(result.StationarityTarget, BilevelOptions.DefaultRelativeTolerance * initial * 0.9 / 1.1, BilevelOptions.DefaultRelativeTolerance * initial * (1 + BilevelTolerances.BoundRounding));
+        Assert.True(result.Final.StationarityBound <= result.StationarityTarget);
+        // Converged proves |f′(θ)| ≤ τ·|f′(θ₀)|; checked against the closed form.
+        Assert.True(Math.Abs(Fixture.Hypergradient(result.Theta[0])) <= BilevelOptions.DefaultRelativeTolerance * initial);
+    }
+
+    [Fact]
+    public void AnAbsoluteToleranceBelowTheCertifiableFloorStallsWithTheReachedBound()
+    {
+        // 1e-6 lies under what a certified step can reach here (≈ 2e-5, see ConvergesToTheExactOptimalLambda):
+        // the run must end Stalled, not Converged, and the bound it reports must still hold.
+        var result = Maid(new MaidOptions { Tolerance = 1e-6 });
+        Assert.Equal(SolverStatus.Stalled, result.Status);
+        Assert.Equal(1e-6, result.StationarityTarget);
+        Assert.True(result.Final.StationarityBound > 1e-6);
+        Assert.True(Math.Abs(Fixture.Hypergradient(result.Theta[0])) <= result.Final.StationarityBound * (1 + BilevelTolerances.BoundRounding));
+        output.WriteLine($"reached ‖z‖ + ω = {result.Final.StationarityBound:E2}, |f′| = {Math.Abs(Fixture.Hypergradient(result.Theta[0])):E2}");
+    }
+
+    [Fact]
+    public void OverflowingTrialStepsAreFailedTrialsNotExceptions()
+    {
+        // α₀ = double.MaxValue makes θ − α·z infinite once |z| > 1: a rejected trial, never an
+        // ArgumentException from inside the solve. Validation data scaled by 100 scale f and z by 10⁴.
+        const double scale = 100;
+        var problem = new RidgeProblem(Fixture.X, Fixture.Y, Fixture.Xv * scale, Fixture.Yv * scale);
+        Assert.True(scale * scale * Math.Abs(Fixture.Hypergradient(Start)) > 2, "the first trial must overflow");
+        var maid = new MaidSolver<double[]>(HostVectorArithmetic.Instance, new MaidOptions { InitialStep = double.MaxValue, MaxIterations = 20 }).Solve(problem, [Start]);
+        Assert.Equal(Start, maid.Theta[0]);
+        Assert.Empty(maid.Steps);
+        Assert.Equal(SolverStatus.Stalled, maid.Status);
+        var fixedRun = new FixedScheduleSolver<double[]>(HostVectorArithmetic.Instance, new FixedScheduleOptions { InitialStep = double.MaxValue, MaxIterations = 40 })
+            .Solve(problem, [Start]);
+        Assert.True(double.IsFinite(fixedRun.Theta[0]));
+        Assert.True(Fixture.Loss(fixedRun.Theta[0]) <= Fixture.Loss(Start));
+    }
+
+    [Fact]
+    public void CancellationDuringASearchAtTheFloorIsReportedAsCancelled()
+    {
+        // Floor = first accuracy, so a failed search ends the run at once; the token fires inside the
+        // first trial solve. Cancelled outranks the stall.
+        // f′(θ₀) < 0 sends the 1e6 trial step to λ = e^θ = ∞: a rejected trial, so the search cannot
+        // succeed and only the status rule decides between Stalled and Cancelled.
+        Assert.True(Fixture.Hypergradient(Start) < 0);
+        using var source = new CancellationTokenSource();
+        var problem = new CancellingProblem(Fixture.Problem, Start, source);
+        const double accuracy = 1e-3;
+        var result = new MaidSolver<double[]>(HostVectorArithmetic.Instance, new MaidOptions
+        {
+            InitialAccuracy = accuracy, InitialAdjointAccuracy = accuracy, MinAccuracy = accuracy, InitialStep = 1e6, CancellationToken = source.Token,
+        }).Solve(problem, [Start]);
+        Assert.True(problem.Fired, "the run reached a trial solve");
+        Assert.Equal(SolverStatus.Cancelled, result.Status);
+        Assert.Equal(Start, result.Theta[0]);
+    }
+
+    /// <summary>The ridge problem, cancelling a token the first time its constants are asked for away from θ₀ (a trial point).</summary>
+    private sealed class CancellingProblem(RidgeProblem inner, double start, CancellationTokenSource source) : IBilevelProblem<double[]>
+    {
+        public bool Fired { get; private set; }
+        public int ParameterCount => inner.ParameterCount;
+        public int LowerDimension => inner.LowerDimension;
+        public double UpperSmoothness => inner.UpperSmoothness;
+        public bool ConstantsCertified => inner.ConstantsCertified;
+        public void StartingPoint(ReadOnlySpan<double> theta, double[] x) => inner.StartingPoint(theta, x);
+        public double UpperLoss(double[] x, double[] gradient) => inner.UpperLoss(x, gradient);
+        public double LowerObjective(ReadOnlySpan<double> theta, double[] x, double[] gradient) => inner.LowerObjective(theta, x, gradient);
+        public void LowerHessianProduct(ReadOnlySpan<double> theta, double[] x, double[] v, double[] result) => inner.LowerHessianProduct(theta, x, v, result);
+        public void MixedProductTranspose(ReadOnlySpan<double> theta, double[] x, double[] v, Span<double> result) => inner.MixedProductTranspose(theta, x, v, result);
+
+        public LowerLevelConstants Constants(ReadOnlySpan<double> theta, double[] x)
+        {
+            if (theta[0] != start && !Fired) { Fired = true; source.Cancel(); }
+            return inner.Constants(theta, x);
+        }
+    }
+
     [Fact]
     public void EveryAcceptedStepDecreasesTheExactLossByTheArmijoAmount()
     {
@@ -148,6 +237,8 @@ public sealed class MaidRidgeTests(ITestOutputHelper output)
         Assert.Equal("options", Assert.Throws<ArgumentException>(() => new MaidSolver<double[]>(ops, new MaidOptions { ArmijoConstant = 1e-3 })).ParamName);
         Assert.Equal("options", Assert.Throws<ArgumentException>(() => new MaidSolver<double[]>(ops, new MaidOptions { InitialAccuracy = double.NaN })).ParamName);
         Assert.Equal("options", Assert.Throws<ArgumentException>(() => new MaidSolver<double[]>(ops, new MaidOptions { AccuracyGrowth = 0.5 })).ParamName);
+        Assert.Equal("options", Assert.Throws<ArgumentException>(() => new MaidSolver<double[]>(ops, new MaidOptions { RelativeTolerance = 1 })).ParamName);
+        Assert.Equal("options", Assert.Throws<ArgumentException>(() => new FixedScheduleSolver<double[]>(ops, new FixedScheduleOptions { RelativeTolerance = double.NaN })).ParamName);
         Assert.Equal("options", Assert.Throws<ArgumentException>(() => new FixedScheduleSolver<double[]>(ops, new FixedScheduleOptions { GeometricFactor = 1.5 })).ParamName);
         Assert.Equal("options", Assert.Throws<ArgumentException>(() => new FixedScheduleSolver<double[]>(ops, new FixedScheduleOptions { Schedule = (AccuracySchedule)9 })).ParamName);
         var solver = new MaidSolver<double[]>(ops);

@@ -11,7 +11,10 @@ internal static class TotalVariationFixture
     public static string DataPath(string name) => Path.Combine(AppContext.BaseDirectory, "Bilevel", "Data", name);
 
     /// <summary>The top-left size × size block of each named crop, stacked, with its noisy copy.</summary>
-    public static (double[] Clean, double[] Noisy, ImageShape Shape) Stack(int size, params string[] names)
+    public static (double[] Clean, double[] Noisy, ImageShape Shape) Stack(int size, params string[] names) => Stack(size, 11, names);
+
+    /// <summary>As <see cref="Stack(int, string[])"/> with the noise drawn from <paramref name="noiseSeed"/>.</summary>
+    public static (double[] Clean, double[] Noisy, ImageShape Shape) Stack(int size, ulong noiseSeed, params string[] names)
     {
         var clean = new List<double>();
         foreach (var name in names)
@@ -20,7 +23,7 @@ internal static class TotalVariationFixture
             clean.AddRange(DenoisingImages.Crop(pixels, shape, 0, 0, size, size));
         }
         var stack = clean.ToArray();
-        return (stack, DenoisingImages.AddNoise(stack, NoiseLevel, 11), new ImageShape(names.Length, size, size));
+        return (stack, DenoisingImages.AddNoise(stack, NoiseLevel, noiseSeed), new ImageShape(names.Length, size, size));
     }
 
     public static TotalVariationDenoisingProblem<double[]> Problem(int size, params string[] names)

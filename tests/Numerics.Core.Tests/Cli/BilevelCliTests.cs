@@ -54,6 +54,20 @@ public class BilevelCliTests : CliCommandTests
     }
 
     [Fact]
+    public void Ridge_by_default_converges_to_the_relative_target_and_prints_it()
+    {
+        WriteRidge();
+        var (code, output, err) = Run("bilevel", "ridge", "--a", File("a.npy"), "--b", File("b.npy"), "--target", File("target.npy"), "--lambda0", "0.1", "--quiet");
+        Assert.True(code == 0, err);
+        using var json = JsonDocument.Parse(output.Trim());
+        var root = json.RootElement;
+        Assert.True("Converged" == root.GetProperty("status").GetString(), output + err);
+        double target = root.GetProperty("stationarity_target").GetDouble();
+        Assert.True(target > 0, output);
+        Assert.True(root.GetProperty("hypergradient_norm").GetDouble() + root.GetProperty("hypergradient_error_bound").GetDouble() <= target, output);
+    }
+
+    [Fact]
     public void Tv_denoise_improves_the_psnr_and_writes_the_denoised_image()
     {
         WriteImages();
@@ -138,6 +152,8 @@ public class BilevelCliTests : CliCommandTests
     [InlineData("unknown bilevel subcommand 'lasso'", "lasso")]
     [InlineData("--target has 5 entries; --a has 6 columns", "ridge", "--a", "a.npy", "--b", "b.npy", "--target", "short.npy")]
     [InlineData("--b has 5 entries; --a has 25 rows", "ridge", "--a", "a.npy", "--b", "short.npy", "--target", "target.npy")]
+    [InlineData("--tol and --rtol exclude each other", "ridge", "--a", "a.npy", "--b", "b.npy", "--target", "target.npy", "--tol", "1e-6", "--rtol", "1e-3")]
+    [InlineData("--rtol must be below 1", "ridge", "--a", "a.npy", "--b", "b.npy", "--target", "target.npy", "--rtol", "1")]
     [InlineData("--lambda0 must be positive", "ridge", "--a", "a.npy", "--b", "b.npy", "--target", "target.npy", "--lambda0", "-1")]
     public void Bad_input_exits_2_with_one_line(string message, params string[] args)
     {

@@ -16,7 +16,7 @@ public static class QuickReport
     /// them from here. A family adds its section here.
     /// </summary>
     public static IReadOnlyList<IReportSection> Sections { get; } =
-        [new GemmSection(), new LapackSection(), new RandomSection(), new IoSection(), new GpuGemmSection(), new SketchSection(), new SpectralSection(), new GpuSketchSection(), new SolverSection(), new TransportSection(), new TransportExactSection(), new BilevelSection(), new ProximalSection()];
+        [new GemmSection(), new LapackSection(), new RandomSection(), new IoSection(), new GpuGemmSection(), new SketchSection(), new SpectralSection(), new GpuSketchSection(), new SolverSection(), new TransportSection(), new TransportExactSection(), new BilevelSection(), new ProximalSection(), new ScaleSection()];
 
     /// <summary>Runs the report on the console; returns the process exit code.</summary>
     public static int Run(string[] args) => Run(args, Console.Out, Console.Error);

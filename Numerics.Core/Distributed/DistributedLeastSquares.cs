@@ -95,28 +95,8 @@ public static class DistributedLeastSquares
 
         var (z0, _, corrections) = pre!.Coordinates(sab.AsSpan(m * d, m));
         double tolerance = options.Tolerance ?? LsqrOptions.DefaultToleranceFor(n);
-        LsqrResult? lsqr = null;
-        double[] x;
-        if (method == LeastSquaresMethod.SketchAndPrecondition && pre.Rank > 0 && lost is null)
-        {
-            lsqr = Lsqr.Solve(new PreconditionedOperator(op, pre), b, z0, new LsqrOptions
-            {
-                Tolerance = tolerance,
-                MaxIterations = options.MaxIterations ?? SketchedLeastSquaresOptions.DefaultMaxIterations,
-                CancellationToken = op.CollectiveToken,
-                Progress = options.Progress,
-            });
-            x = pre.Apply(lsqr.X);
-        }
-        else x = pre.Apply(z0);
-
-        var (r, atr) = SketchedLeastSquares.Residuals(op, b, x);
-        double residualNorm = op.RowSpaceNorm(r), normalResidual = GolubKahan.Norm(atr);
-        var status = SolverStatus.Converged;
-        var stopTest = LsqrStopTest.None;
-        double? relativeNormal = null;
-        if (lsqr is not null)
-            (status, stopTest, relativeNormal) = SketchedLeastSquares.EarnedStatus(op, b, x, pre, lsqr.Status, tolerance, residualNorm, normalResidual);
+        var (x, lsqr, _, residualNorm, normalResidual, status, stopTest, relativeNormal) = SketchedLeastSquares.Refine(op, b, pre, z0,
+            method == LeastSquaresMethod.SketchAndPrecondition && pre.Rank > 0 && lost is null, tolerance, options, op.CollectiveToken);
         if (lost is not null) status = SolverStatus.Breakdown;
         string factorization = corrections > 0
             ? $"{pre.Factorization}, {corrections} seminormal correction{(corrections > 1 ? "s" : "")}"

@@ -274,6 +274,44 @@ public static class SketchedLeastSquares
         return (status, stopTest, relativeNormal);
     }
 
+    /// <summary>What <see cref="Refine"/> found: x, the LSQR run (null without one), the residuals and the earned status.</summary>
+    internal readonly record struct Refinement(double[] X, LsqrResult? Lsqr, double[] NormalResidual, double ResidualNorm,
+        double NormalResidualNorm, SolverStatus Status, LsqrStopTest StopTest, double? RelativeNormal);
+
+    /// <summary>
+    /// The solve once the sketch is factored, for the one-process and the distributed solvers alike:
+    /// x = N·z₀ from the sketch, refined by LSQR on A·N when <paramref name="refine"/>; then r and Aᵀr
+    /// recomputed in one pass and the status earned on them (<see cref="EarnedStatus"/>).
+    /// Sketch-and-solve (no LSQR) is <c>Converged</c> by definition: it asks for no tolerance.
+    /// </summary>
+    internal static Refinement Refine(ILinearOperator op, double[] b, SketchPreconditioner pre, double[] z0, bool refine,
+        double tolerance, SketchedLeastSquaresOptions options, CancellationToken token)
+    {
+        LsqrResult? lsqr = null;
+        double[] x;
+        if (refine)
+        {
+            lsqr = Lsqr.Solve(new PreconditionedOperator(op, pre), b, z0, new LsqrOptions
+            {
+                Tolerance = tolerance,
+                MaxIterations = options.MaxIterations ?? SketchedLeastSquaresOptions.DefaultMaxIterations,
+                CancellationToken = token,
+                Progress = options.Progress,
+            });
+            x = pre.Apply(lsqr.X);
+        }
+        else x = pre.Apply(z0);
+
+        var (r, atr) = Residuals(op, b, x);
+        double residualNorm = op.RowSpaceNorm(r), normalResidual = GolubKahan.Norm(atr);
+        var status = SolverStatus.Converged;
+        var stopTest = LsqrStopTest.None;
+        double? relativeNormal = null;
+        if (lsqr is not null)
+            (status, stopTest, relativeNormal) = EarnedStatus(op, b, x, pre, lsqr.Status, tolerance, residualNorm, normalResidual);
+        return new Refinement(x, lsqr, atr, residualNorm, normalResidual, status, stopTest, relativeNormal);
+    }
+
     /// <summary>r = b − A·x and Aᵀr in one fused pass over A.</summary>
     internal static (double[] Residual, double[] NormalResidual) Residuals(ILinearOperator op, double[] b, double[] x)
     {

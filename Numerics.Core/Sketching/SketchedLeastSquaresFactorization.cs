@@ -206,28 +206,8 @@ public sealed class SketchedLeastSquaresFactorization
             b = WithZeros(problem.B);
         }
         double tolerance = _options.Tolerance ?? LsqrOptions.DefaultToleranceFor(n);
-        LsqrResult? lsqr = null;
-        double[] x;
-        if (Method == LeastSquaresMethod.SketchAndPrecondition && pre.Rank > 0)
-        {
-            lsqr = Lsqr.Solve(new PreconditionedOperator(op, pre), b, z0, new LsqrOptions
-            {
-                Tolerance = tolerance,
-                MaxIterations = _options.MaxIterations ?? SketchedLeastSquaresOptions.DefaultMaxIterations,
-                CancellationToken = token,
-                Progress = _options.Progress,
-            });
-            x = pre.Apply(lsqr.X);
-        }
-        else x = pre.Apply(z0);
-
-        var (r, atr) = SketchedLeastSquares.Residuals(op, b, x);
-        double residualNorm = GolubKahan.Norm(r), normalResidual = GolubKahan.Norm(atr);
-        var status = SolverStatus.Converged;
-        var stopTest = LsqrStopTest.None;
-        double? relativeNormal = null;
-        if (lsqr is not null)
-            (status, stopTest, relativeNormal) = SketchedLeastSquares.EarnedStatus(op, b, x, pre, lsqr.Status, tolerance, residualNorm, normalResidual);
+        var (x, lsqr, atr, residualNorm, normalResidual, status, stopTest, relativeNormal) = SketchedLeastSquares.Refine(op, b, pre, z0,
+            Method == LeastSquaresMethod.SketchAndPrecondition && pre.Rank > 0, tolerance, _options, token);
         double[]? bound = null;
         LinfCertificate? certificate = null;
         if (_options.Certificate && pre.Rank == d && status != SolverStatus.Cancelled)

@@ -72,6 +72,9 @@ public static class DistributedSparseTransport
         var certificate = Certify(local, plans, objective.RowSums, communicator);
         double dualValue = -run.Value * unit;
         bool dual = options.Formulation == TransportFormulation.Dual;
+        // Earned on the assembled plan, as the unsplit solve does: L-BFGS tested the same sums in another order.
+        var status = run.Status == SolverStatus.Converged && !(certificate.RowError + certificate.ColumnError <= options.ResolvedTolerance)
+            ? SolverStatus.Stalled : run.Status;
         return new DistributedSparseTransportResult(
             plans,
             Vector<double>.Build.Dense(x[..m]),
@@ -87,7 +90,7 @@ public static class DistributedSparseTransport
             certificate.ColumnError,
             run.Residual,
             certificate.MaxNonZeros,
-            run.Status,
+            status,
             run.Iterations,
             run.Evaluations,
             communicator.BytesCommunicated - bytesBefore);

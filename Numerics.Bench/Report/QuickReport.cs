@@ -51,7 +51,18 @@ public static class QuickReport
         w.WriteLine();
         w.WriteLine($"machine: {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}");
         w.WriteLine($"SIMD: Vector256 {(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "yes" : "no")}, Vector512 {(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "yes" : "no")}");
-        w.WriteLine($"BLAS in use: {LinearAlgebraBackend.Current}");
+        LinearAlgebraBackend backend;
+        try
+        {
+            backend = LinearAlgebraBackend.Current;
+        }
+        catch (EnvironmentVariableException e)
+        {
+            // A backend forced by NUMERICS_BLAS that cannot load is a usage error, not a crash.
+            error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        w.WriteLine($"BLAS in use: {backend}");
         w.WriteLine($"native BLAS: {(LinearAlgebraBackend.Native?.ToString() ?? "none (" + LinearAlgebraBackend.NativeUnavailableReason + ")")}");
         w.WriteLine();
         using var context = new ReportContext(w, smoke);

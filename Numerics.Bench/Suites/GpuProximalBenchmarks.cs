@@ -11,8 +11,9 @@ namespace Numerics.Bench.Suites;
 /// against the same network on the CPU (baseline of each group) in the same run: batched prox
 /// throughput (device-resident batches in float64 and float32, and host batches with their
 /// transfers), the plain forward pass ψ on both as the reference, and training steps of Core's
-/// trainer (Adam and the projection on the host, the passes on the device). Needs a CUDA device;
-/// <c>NUMERICS_GPU=cpu</c> runs it on the CPU simulator, as a smoke run only.
+/// trainer (Adam and the projection on the host, the passes on the device). Needs a CUDA device
+/// (the device is <c>NUMERICS_GPU</c>'s kind when that is set, so the suite can be smoke-run on the
+/// CPU simulator, which is not a performance target).
 /// </summary>
 [BenchmarkCategory("Gpu", "Proximal")]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]

@@ -168,7 +168,7 @@ public sealed class GpuProximalNetworkTests(GpuFixture gpu)
     /// </summary>
     [Theory]
     [InlineData(1, 20, 3, 37)]
-    [InlineData(2, 6, 2, 300)]
+    [InlineData(2, 6, 2, 150)]
     public void TrainingStepsOnTheDeviceEqualTheHostSteps(int n, int h, int layers, int batch)
     {
         var architecture = new ProximalNetworkArchitecture { InputDimension = n, Width = h, Layers = layers, Alpha = 0.01 };

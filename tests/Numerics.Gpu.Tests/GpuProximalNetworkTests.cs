@@ -26,12 +26,14 @@ public sealed class GpuProximalNetworkTests(GpuFixture gpu)
     private const double DoubleAgreement = 1e-12;
 
     /// <summary>
-    /// Float32 device against float64 host: θ and the inputs are rounded to float (u = 6e-8) and every
-    /// product and sum is rounded in float, through up to 2K = 10 layers of width 50 and weight
-    /// gradients over 2m ≤ 600 columns (the sums themselves in float GEMM tiles); K·γ_{50}·κ with
-    /// modest κ is about 1e-5, and 1e-4 leaves a factor 10.
+    /// Float32 device against float64 host evaluated at the same float-rounded θ and inputs, so only
+    /// the float arithmetic is measured: each value is a chain of at most 4K products and sums of at
+    /// most 50 terms (weight gradients: float GEMM tiles over 2m ≤ 602 columns, chunk sums in float64),
+    /// each rounded at u = 6e-8. Random-sign rounding grows like √(terms) per sum, a few u per layer;
+    /// the widest case (K = 5, h = 50) was measured at 6e-7 for the gradient and 8e-8 for f on the CPU
+    /// simulator. 1e-5 (≈ 170u) leaves a factor 15 for CUDA's fused multiply-adds and other inputs.
     /// </summary>
-    private const double SingleAgreement = 1e-4;
+    private const double SingleAgreement = 1e-5;
 
     public static TheoryData<int, int, int, double, double, int> Shapes() => new()
     {

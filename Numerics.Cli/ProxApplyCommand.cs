@@ -1,4 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
+using Numerics.Gpu;
 using Numerics.IO;
 using Numerics.Proximal;
 
@@ -10,6 +11,11 @@ namespace Numerics.Cli;
 /// each value). A convolutional model is applied to a 2-D (H, W) image of any size through the
 /// padded patch construction, which keeps it an exact prox, and the result is an (H, W) image.
 /// </summary>
+/// <remarks>
+/// <c>--device gpu</c> evaluates a dense model with <see cref="GpuProximalNetwork{T}"/> in float64 on the
+/// device <see cref="GpuDevice.Create"/> picks (CUDA, else the ILGPU CPU simulator; <c>NUMERICS_GPU</c>
+/// forces one); convolutional models run on the CPU only.
+/// </remarks>
 public sealed class ProxApplyCommand : ICliCommand
 {
     /// <inheritdoc />
@@ -30,12 +36,25 @@ public sealed class ProxApplyCommand : ICliCommand
         args.Required("out");
         args.EnsureAllUsed();
         var network = ProxCommands.LoadModel(context);
+        if (context.Device == CliDevice.Gpu && network is not LearnedProximalNetwork)
+            throw new CliUsageException("--device gpu applies dense models; a convolutional model runs on the CPU (use --device cpu)");
         if (network is ConvolutionalProximalNetwork convolutional && context.Load("in", Npy.ReadHeader).Value.Shape.Count == 2)
             return ApplyToImage(context, convolutional);
         var y = ProxCommands.LoadPoints(context, network);
         var started = context.Elapsed;
         var x = new double[y.Length];
-        network.Prox(y, x);
+        string device = "cpu";
+        if (context.Device == CliDevice.Gpu)
+        {
+            using var gpu = GpuDevice.Create();
+            using var onDevice = new GpuProximalNetwork<double>(gpu, (LearnedProximalNetwork)network);
+            onDevice.Prox(y, x);
+            device = gpu.ToString();
+        }
+        else
+        {
+            network.Prox(y, x);
+        }
         double seconds = context.Elapsed - started;
         ProxCommands.Save(context, x);
         context.Summary(new Dictionary<string, object?>
@@ -43,6 +62,7 @@ public sealed class ProxApplyCommand : ICliCommand
             ["points"] = y.Length / network.InputDimension,
             ["dimension"] = network.InputDimension,
             ["seconds"] = seconds,
+            ["device"] = device,
         });
         return 0;
     }

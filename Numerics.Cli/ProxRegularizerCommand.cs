@@ -28,6 +28,7 @@ public sealed class ProxRegularizerCommand : ICliCommand
         double tol = args.Double("tol", RegularizerOptions.DefaultTolerance, positive: true);
         int maxIter = args.Int("max-iter", RegularizerOptions.DefaultMaxIterations, min: 1);
         args.EnsureAllUsed();
+        if (context.Device == CliDevice.Gpu) throw new CliUsageException("numerics prox regularizer runs on the CPU; use --device cpu");
         var network = ProxCommands.LoadModel(context);
         var x = ProxCommands.LoadPoints(context, network);
         var started = context.Elapsed;

@@ -1,3 +1,4 @@
+using Numerics.Gpu;
 using Numerics.Proximal;
 
 namespace Numerics.Cli;
@@ -6,6 +7,11 @@ namespace Numerics.Cli;
 /// <c>numerics prox train --example laplace-1d --out M.lpn [--schedule default|notebook] [--steps N]
 /// [--batch B] [--seed S]</c>: trains the paper's 1-D Laplacian model and saves it.
 /// </summary>
+/// <remarks>
+/// <c>--device gpu</c> trains the Laplacian model with the same trainer (Adam, the projection and the
+/// schedule on the host) and its passes on the device, in float64, through <see cref="GpuProximalNetwork{T}"/>;
+/// the image example runs on the CPU only.
+/// </remarks>
 public sealed class ProxTrainCommand : ICliCommand
 {
     /// <summary>The built-in training problems.</summary>
@@ -47,7 +53,11 @@ public sealed class ProxTrainCommand : ICliCommand
     public int Run(CliContext context)
     {
         var args = context.Arguments;
-        if (Examples.Parse("example", args.Required("example")) == Example.ImagePatches) return TrainOnImages(context);
+        if (Examples.Parse("example", args.Required("example")) == Example.ImagePatches)
+        {
+            if (context.Device == CliDevice.Gpu) throw new CliUsageException("--example image-patches trains on the CPU; use --device cpu");
+            return TrainOnImages(context);
+        }
         bool notebook = args.Word("schedule", Schedules) == Schedule.Notebook;
         var schedule = notebook ? LaplaceDenoisingExample.NotebookSchedule : LaplaceDenoisingExample.DefaultSchedule;
         var architecture = notebook ? LaplaceDenoisingExample.NotebookArchitecture : LaplaceDenoisingExample.DefaultArchitecture;
@@ -59,7 +69,20 @@ public sealed class ProxTrainCommand : ICliCommand
         var network = new LearnedProximalNetwork(architecture, context.Seed);
         var progress = new Progress(context, schedule.Sum(s => s.Steps));
         var options = LaplaceDenoisingExample.Options(schedule, context.Seed, batch) with { Progress = progress };
-        var result = ProximalTrainer.Train(network, new LaplaceSamples(), options);
+        ProximalTrainingResult result;
+        string device = "cpu";
+        if (context.Device == CliDevice.Gpu)
+        {
+            using var gpu = GpuDevice.Create();
+            using var onDevice = new GpuProximalNetwork<double>(gpu, network);
+            result = ProximalTrainer.Train(onDevice, new LaplaceSamples(), options);
+            network = onDevice.ToHost();
+            device = gpu.ToString();
+        }
+        else
+        {
+            result = ProximalTrainer.Train(network, new LaplaceSamples(), options);
+        }
         context.Store(path => ProximalNetworkFile.Save(network, path));
         var grid = LaplaceDenoisingExample.Grid(-4, 4, 801);
         context.Summary(new Dictionary<string, object?>
@@ -72,6 +95,7 @@ public sealed class ProxTrainCommand : ICliCommand
             ["loss"] = result.StageLosses[^1],
             ["max_distance_to_soft_threshold"] = LaplaceDenoisingExample.MaxDistanceToSoftThreshold(network, grid),
             ["status"] = result.Status.ToString(),
+            ["device"] = device,
         });
         return 0;
     }

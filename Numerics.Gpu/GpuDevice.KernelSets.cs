@@ -33,4 +33,9 @@ public sealed partial class GpuDevice
     internal ImageKernels<T> ImageKernels<T>() where T : unmanaged => typeof(T) == typeof(double)
         ? (ImageKernels<T>)(object)Kernels(acc => new ImageKernelSet<double, DoubleOps>(acc))
         : (ImageKernels<T>)(object)Kernels(acc => new ImageKernelSet<float, SingleOps>(acc));
+
+    /// <summary>The dense learned-proximal-network kernels of T on this device.</summary>
+    internal ProximalKernels<T> ProximalKernels<T>() where T : unmanaged => typeof(T) == typeof(double)
+        ? (ProximalKernels<T>)(object)Kernels(acc => new ProximalKernelSet<double, DoubleOps>(acc))
+        : (ProximalKernels<T>)(object)Kernels(acc => new ProximalKernelSet<float, SingleOps>(acc));
 }

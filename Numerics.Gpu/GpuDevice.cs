@@ -119,6 +119,9 @@ public sealed partial class GpuDevice : IDisposable
     /// <summary>The device name as reported by ILGPU.</summary>
     public string Name => Accelerator.Name;
 
+    /// <summary>Whether <see cref="Dispose"/> has run (the families' types refuse a disposed device).</summary>
+    public bool IsDisposed => Accelerator.IsDisposed;
+
     /// <summary>Waits for every queued kernel and copy to finish.</summary>
     public void Synchronize() => Accelerator.Synchronize();
 

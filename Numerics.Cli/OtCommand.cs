@@ -138,8 +138,14 @@ public sealed class OtCommand : ICliCommand
     }
 
     /// <summary>The plan and the JSON fields of an entropic solve (γ is ε; the plan is dense).</summary>
+    /// <exception cref="CliUsageException">The solve broke down (ε too small for the cost's scale: the plan overflowed).</exception>
     private static (TransportPlan Plan, Dictionary<string, object?> Fields) Summarize(SinkhornResult r, TransportProblem problem)
     {
+        // Below the rounding of C, (f + g − c)/ε magnifies the potentials' rounding past exp's range:
+        // the plan holds ∞ and no file can carry it, so the user is told which parameter to change.
+        if (r.Status == Numerics.Optimization.SolverStatus.Breakdown)
+            throw new CliUsageException(FormattableString.Invariant(
+                $"--gamma {r.Epsilon:R}: Sinkhorn broke down (the plan overflowed), ε is too small for costs spanning {problem.CostRange:G3}; use a larger ε or --method exact"));
         var plan = TransportPlan.FromDense(r.Plan);
         return (plan, new Dictionary<string, object?>
         {

@@ -149,6 +149,22 @@ public class OtCliTests : CliCommandTests
         Assert.True(plan.Enumerate().All(x => x > 0));
     }
 
+    [Theory]
+    [InlineData("1e-100")]
+    [InlineData("1e-50")]
+    public void Sinkhorn_with_an_epsilon_too_small_for_the_costs_exits_2_naming_gamma(string epsilon)
+    {
+        // ε below the rounding of C: (f + g − c)/ε amplifies the rounding of the potentials past
+        // exp's range, the library reports Breakdown and the plan holds ∞, which no plan file can carry.
+        WriteProblem();
+        var (code, output, err) = Run(Problem("--method", "sinkhorn", "--gamma", epsilon));
+        Assert.True(code == 2, $"{code}: {err}");
+        Assert.Empty(output);
+        Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("--gamma", err);
+        Assert.False(System.IO.File.Exists(File("t.npy")));
+    }
+
     [Fact]
     public void Bad_marginals_and_parameters_exit_2_with_one_line()
     {

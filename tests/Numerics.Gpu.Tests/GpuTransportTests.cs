@@ -101,6 +101,48 @@ public sealed class GpuTransportTests(GpuFixture gpu)
         Assert.Equal(x, device.Potentials(dx));
     }
 
+    public static TheoryData<TransportFormulation, int, int, int> OddShapes()
+    {
+        var data = new TheoryData<TransportFormulation, int, int, int>();
+        foreach (var formulation in new[] { TransportFormulation.SemiDual, TransportFormulation.Dual })
+            foreach (var (m, n, k) in new[] { (13, 7, 2), (13, 7, 12), (13, 7, 13), (1, 5, 1), (5, 1, 3), (31, 3, 5) })
+                data.Add(formulation, m, n, k);
+        return data;
+    }
+
+    /// <summary>
+    /// Shapes whose m is no multiple of the CPU's SIMD width (so its scalar tail runs), m = 1, n = 1,
+    /// k = m − 1 and k = m, with integer costs and potentials so that s = α − c is full of exact ties:
+    /// the device's insertion selection must keep the CPU's top k (ties to the smaller row) to the bit.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(OddShapes))]
+    public void Device_evaluation_equals_the_cpu_objective_on_odd_shapes_with_ties(TransportFormulation formulation, int m, int n, int k)
+    {
+        var rng = new System.Random(100 * m + 10 * n + k);
+        var c = Matrix<double>.Build.Dense(m, n, (_, _) => rng.Next(3));
+        var a = Vector<double>.Build.Dense(m, _ => 1 + rng.Next(2));
+        var b = Vector<double>.Build.Dense(n, _ => 1 + rng.Next(2));
+        var problem = TransportProblem.Create(c, a / a.Sum(), b / b.Sum());
+        var cpu = CpuObjective(problem, formulation, k, 0.25);
+        var x = Enumerable.Range(0, cpu.Dimension).Select(i => i < m ? (double)rng.Next(2) : -rng.Next(2)).ToArray();
+        var cpuGradient = new double[cpu.Dimension];
+        double cpuValue = cpu.Evaluate(x, cpuGradient);
+        var cpuPlan = cpu.Plan(x);
+
+        using var device = new GpuTransportObjective<double>(gpu.Device, problem, formulation, k, 0.25);
+        using var dx = Upload(x);
+        using var dg = new DeviceMatrix<double>(gpu.Device, x.Length, 1);
+        Close(cpuValue, device.Evaluate(dx, dg));
+        var gradient = device.Potentials(dg);
+        for (int i = 0; i < gradient.Length; i++) Close(cpuGradient[i], gradient[i]);
+        var plan = device.Plan(dx);
+        Assert.Equal(cpuPlan.ColumnPointers.ToArray(), plan.ColumnPointers.ToArray());
+        Assert.Equal(cpuPlan.RowIndices.ToArray(), plan.RowIndices.ToArray());
+        for (int e = 0; e < plan.EntryCount; e++) Close(cpuPlan.Values[e], plan.Values[e]);
+        Assert.True(plan.MaxNonZerosPerColumn() <= k);
+    }
+
     private DeviceMatrix<double> Upload(double[] values) => DeviceMatrix<double>.Upload(gpu.Device, values.Length, 1, values);
 
     private void Close(double expected, double actual)

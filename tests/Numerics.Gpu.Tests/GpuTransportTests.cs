@@ -143,6 +143,20 @@ public sealed class GpuTransportTests(GpuFixture gpu)
         Assert.True(plan.MaxNonZerosPerColumn() <= k);
     }
 
+    [Fact]
+    public void A_cost_beyond_float_range_is_refused_in_float_and_solved_in_double()
+    {
+        // 1e39 rounds to +∞ in float: every device evaluation would be NaN.
+        var c = Matrix<double>.Build.Dense(3, 4, (i, j) => 0.1 * (i + j));
+        c[0, 0] = 1e39;
+        var problem = TransportProblem.Create(c, Vector<double>.Build.Dense(3, 1.0 / 3), Vector<double>.Build.Dense(4, 0.25));
+        var options = new SparseTransportOptions { Gamma = 0.5, MaxIterations = 3 };
+        var e = Assert.Throws<ArgumentException>(() => GpuSparseTransport.Solve<float>(gpu.Device, problem, 3, options));
+        Assert.Equal("problem", e.ParamName);
+        Assert.Contains("float", e.Message);
+        Assert.True(double.IsFinite(GpuSparseTransport.Solve<double>(gpu.Device, problem, 3, options).DualValue));
+    }
+
     private DeviceMatrix<double> Upload(double[] values) => DeviceMatrix<double>.Upload(gpu.Device, values.Length, 1, values);
 
     private void Close(double expected, double actual)

@@ -13,7 +13,8 @@ namespace Numerics.Cli;
 /// <c>--k</c> is required by <c>sparse</c> and does not apply to <c>quadratic</c> (which is k = m);
 /// <c>--gamma</c> defaults to 1 (the official code's default) and is the entropic ε for
 /// <c>sinkhorn</c>. In the summary <c>objective</c> is the regularised primal value of the written plan,
-/// <c>dual_objective</c> the dual value at the returned potentials (a lower bound on the optimum),
+/// <c>dual_objective</c> the dual value at the returned potentials (a lower bound on the optimum; for
+/// <c>exact</c> with v taken as minᵢ(cᵢⱼ − uᵢ), so that it is one even for a solve stopped early),
 /// <c>upper_bound</c> the primal value of a feasible plan and <c>duality_gap</c> = upper_bound −
 /// dual_objective, a certificate; both are null when no feasible plan is available (a k-sparse plan
 /// that cannot be rounded without breaking the sparsity), and <c>gap_estimate</c> = objective −
@@ -115,15 +116,16 @@ public sealed class OtCommand : ICliCommand
     private static (TransportPlan Plan, Dictionary<string, object?> Fields) Summarize(ExactTransportResult r, TransportProblem problem)
     {
         var plan = r.Plan.ToTransportPlan();
+        double lower = LowerBound(r.U, problem);
         return (plan, new Dictionary<string, object?>
         {
             ["objective"] = r.Cost,
             ["cost"] = r.Cost,
-            ["dual_objective"] = r.DualObjective,
-            // A converged basic plan is feasible and (u, v) dual feasible to the certificate's tolerance.
+            ["dual_objective"] = lower,
+            // A converged basic plan is feasible (its marginals within the certificate's tolerance).
             ["upper_bound"] = r.Converged ? r.Cost : null,
-            ["duality_gap"] = r.Converged ? r.Cost - r.DualObjective : null,
-            ["gap_estimate"] = r.Cost - r.DualObjective,
+            ["duality_gap"] = r.Converged ? r.Cost - lower : null,
+            ["gap_estimate"] = r.Cost - lower,
             ["marginal_error_rows"] = problem.RowMarginalError(plan),
             ["marginal_error_cols"] = problem.ColumnMarginalError(plan),
             ["input_mass_rows"] = r.InputMass.Source,
@@ -137,9 +139,38 @@ public sealed class OtCommand : ICliCommand
         });
     }
 
+    /// <summary>
+    /// Σᵢ aᵢuᵢ + Σⱼ bⱼ·minᵢ(cᵢⱼ − uᵢ): the dual value with v replaced by the tightest values that make
+    /// (u, v) dual feasible, so a lower bound on the optimum for any u. The solver's own Σaᵢuᵢ + Σⱼbⱼvⱼ
+    /// is one only when its dual violation is 0, which a solve stopped by --max-iter does not have.
+    /// </summary>
+    private static double LowerBound(double[] u, TransportProblem problem)
+    {
+        var cost = problem.Cost;
+        var a = problem.SourceWeights;
+        var b = problem.TargetWeights;
+        int m = problem.Rows;
+        double sum = 0;
+        for (int i = 0; i < m; i++) sum += a[i] * u[i];
+        for (int j = 0; j < problem.Columns; j++)
+        {
+            if (b[j] == 0) continue;
+            double best = double.PositiveInfinity;
+            for (int i = 0; i < m; i++) best = Math.Min(best, cost[i + j * m] - u[i]);
+            sum += b[j] * best;
+        }
+        return sum;
+    }
+
     /// <summary>The plan and the JSON fields of an entropic solve (γ is ε; the plan is dense).</summary>
+    /// <exception cref="CliUsageException">The solve broke down (ε too small for the cost's scale: the plan overflowed).</exception>
     private static (TransportPlan Plan, Dictionary<string, object?> Fields) Summarize(SinkhornResult r, TransportProblem problem)
     {
+        // Below the rounding of C, (f + g − c)/ε magnifies the potentials' rounding past exp's range:
+        // the plan holds ∞ and no file can carry it, so the user is told which parameter to change.
+        if (r.Status == Numerics.Optimization.SolverStatus.Breakdown)
+            throw new CliUsageException(FormattableString.Invariant(
+                $"--gamma {r.Epsilon:R}: Sinkhorn broke down (the plan overflowed), ε is too small for costs spanning {problem.CostRange:G3}; use a larger ε or --method exact"));
         var plan = TransportPlan.FromDense(r.Plan);
         return (plan, new Dictionary<string, object?>
         {

@@ -16,7 +16,7 @@ public static class GpuSparseTransport
     /// <param name="k">The most non-zeros per column, ≥ 1.</param>
     /// <param name="options">As for <see cref="SparseTransport.Solve(TransportProblem, int, SparseTransportOptions?)"/>; null: the defaults.</param>
     /// <exception cref="ArgumentNullException"><paramref name="device"/> or <paramref name="problem"/> is null.</exception>
-    /// <exception cref="ArgumentException">An option or warm start is invalid.</exception>
+    /// <exception cref="ArgumentException">An option or warm start is invalid, or (naming problem) T is float and a cost lies beyond float's range.</exception>
     /// <exception cref="ArgumentOutOfRangeException">k &lt; 1.</exception>
     public static SparseTransportResult Solve<T>(GpuDevice device, TransportProblem problem, int k, SparseTransportOptions? options = null)
         where T : unmanaged, IEquatable<T>, IFormattable

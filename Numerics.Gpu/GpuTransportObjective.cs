@@ -52,6 +52,7 @@ public sealed class GpuTransportObjective<T> : ISparseTransportObjective<DeviceM
 
     /// <summary>The objective of <paramref name="formulation"/> for <paramref name="problem"/> on <paramref name="device"/>, uploading C as T.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">T is float and a cost lies beyond float's range.</exception>
     /// <exception cref="ArgumentOutOfRangeException">k &lt; 1, or γ is not positive and finite.</exception>
     public GpuTransportObjective(GpuDevice device, TransportProblem problem, TransportFormulation formulation, int k, double gamma)
     {
@@ -75,7 +76,12 @@ public sealed class GpuTransportObjective<T> : ISparseTransportObjective<DeviceM
         _hostTerms = new double[n];
         _download = new T[Dimension];
         var accelerator = device.Accelerator;
-        _cost = DeviceMatrix<T>.Upload(device, m, n, FromHost(problem.Cost));
+        var cost = FromHost(problem.Cost);
+        // Beyond float's range a cost rounds to ±∞ and every evaluation is NaN: refuse it here, naming the
+        // problem, rather than let the solver report a non-finite f at a starting point the caller never chose.
+        if (typeof(T) == typeof(float) && !TensorPrimitives.IsFiniteAll<float>(MemoryMarshal.Cast<T, float>(cost.AsSpan())))
+            throw new ArgumentException($"The cost holds values beyond float's range (max |c| = {TensorPrimitives.MaxMagnitude(problem.Cost):G4} > {float.MaxValue:G4}); solve in double.", nameof(problem));
+        _cost = DeviceMatrix<T>.Upload(device, m, n, cost);
         _weights = accelerator.Allocate1D<double>(m + n);
         _weights.View.CopyFromCPU([.. _a, .. _b]);
         _counts = accelerator.Allocate1D<int>(n);

@@ -110,7 +110,7 @@ public static class SparseTransport
         int m = problem.Rows;
         double cost = plan.Cost(problem.Cost);
         double regularized = cost + 0.5 * objective.Gamma * plan.SquaredNorm();
-        double dualValue = -run.Value * unit;
+        double dualValue = objective is HostTransportObjective ? -run.Value * unit : -HostValue(objective, x);
         double rowError = problem.RowMarginalError(plan), columnError = problem.ColumnMarginalError(plan);
         // The status is earned on the returned plan: L-BFGS tested ‖∇f‖₁ of the same evaluation, which
         // differs from these sums only by the order of summation.
@@ -161,6 +161,20 @@ public static class SparseTransport
                 best = rebuilt;
         }
         return best;
+    }
+
+    /// <summary>
+    /// f(x) of the objective's formulation evaluated on the host in double on C itself. A device
+    /// objective may store C in its element type: in float its value is the dual of float(C), which
+    /// bounds that problem's optimum and can exceed this one's by half a float ulp of C per unit of
+    /// mass, so the proven lower bound is recomputed here (one pass over C).
+    /// </summary>
+    private static double HostValue<TVector>(ISparseTransportObjective<TVector> objective, double[] x)
+    {
+        HostTransportObjective host = objective.Formulation == TransportFormulation.Dual
+            ? new DualObjective(objective.Problem, objective.MaxNonZerosPerColumn, objective.Gamma)
+            : new SemiDualObjective(objective.Problem, objective.MaxNonZerosPerColumn, objective.Gamma);
+        return host.Evaluate(x, new double[x.Length]);
     }
 
     /// <summary>The candidate as a <see cref="FeasibleTransportPlan"/> when it has ≤ k non-zeros per column and meets the marginals to rounding; else null.</summary>

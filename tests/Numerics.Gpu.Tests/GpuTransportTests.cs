@@ -101,6 +101,62 @@ public sealed class GpuTransportTests(GpuFixture gpu)
         Assert.Equal(x, device.Potentials(dx));
     }
 
+    public static TheoryData<TransportFormulation, int, int, int> OddShapes()
+    {
+        var data = new TheoryData<TransportFormulation, int, int, int>();
+        foreach (var formulation in new[] { TransportFormulation.SemiDual, TransportFormulation.Dual })
+            foreach (var (m, n, k) in new[] { (13, 7, 2), (13, 7, 12), (13, 7, 13), (1, 5, 1), (5, 1, 3), (31, 3, 5) })
+                data.Add(formulation, m, n, k);
+        return data;
+    }
+
+    /// <summary>
+    /// Shapes whose m is no multiple of the CPU's SIMD width (so its scalar tail runs), m = 1, n = 1,
+    /// k = m − 1 and k = m, with integer costs and potentials so that s = α − c is full of exact ties:
+    /// the device's insertion selection must keep the CPU's top k (ties to the smaller row) to the bit.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(OddShapes))]
+    public void Device_evaluation_equals_the_cpu_objective_on_odd_shapes_with_ties(TransportFormulation formulation, int m, int n, int k)
+    {
+        var rng = new System.Random(100 * m + 10 * n + k);
+        var c = Matrix<double>.Build.Dense(m, n, (_, _) => rng.Next(3));
+        var a = Vector<double>.Build.Dense(m, _ => 1 + rng.Next(2));
+        var b = Vector<double>.Build.Dense(n, _ => 1 + rng.Next(2));
+        var problem = TransportProblem.Create(c, a / a.Sum(), b / b.Sum());
+        var cpu = CpuObjective(problem, formulation, k, 0.25);
+        var x = Enumerable.Range(0, cpu.Dimension).Select(i => i < m ? (double)rng.Next(2) : -rng.Next(2)).ToArray();
+        var cpuGradient = new double[cpu.Dimension];
+        double cpuValue = cpu.Evaluate(x, cpuGradient);
+        var cpuPlan = cpu.Plan(x);
+
+        using var device = new GpuTransportObjective<double>(gpu.Device, problem, formulation, k, 0.25);
+        using var dx = Upload(x);
+        using var dg = new DeviceMatrix<double>(gpu.Device, x.Length, 1);
+        Close(cpuValue, device.Evaluate(dx, dg));
+        var gradient = device.Potentials(dg);
+        for (int i = 0; i < gradient.Length; i++) Close(cpuGradient[i], gradient[i]);
+        var plan = device.Plan(dx);
+        Assert.Equal(cpuPlan.ColumnPointers.ToArray(), plan.ColumnPointers.ToArray());
+        Assert.Equal(cpuPlan.RowIndices.ToArray(), plan.RowIndices.ToArray());
+        for (int e = 0; e < plan.EntryCount; e++) Close(cpuPlan.Values[e], plan.Values[e]);
+        Assert.True(plan.MaxNonZerosPerColumn() <= k);
+    }
+
+    [Fact]
+    public void A_cost_beyond_float_range_is_refused_in_float_and_solved_in_double()
+    {
+        // 1e39 rounds to +∞ in float: every device evaluation would be NaN.
+        var c = Matrix<double>.Build.Dense(3, 4, (i, j) => 0.1 * (i + j));
+        c[0, 0] = 1e39;
+        var problem = TransportProblem.Create(c, Vector<double>.Build.Dense(3, 1.0 / 3), Vector<double>.Build.Dense(4, 0.25));
+        var options = new SparseTransportOptions { Gamma = 0.5, MaxIterations = 3 };
+        var e = Assert.Throws<ArgumentException>(() => GpuSparseTransport.Solve<float>(gpu.Device, problem, 3, options));
+        Assert.Equal("problem", e.ParamName);
+        Assert.Contains("float", e.Message);
+        Assert.True(double.IsFinite(GpuSparseTransport.Solve<double>(gpu.Device, problem, 3, options).DualValue));
+    }
+
     private DeviceMatrix<double> Upload(double[] values) => DeviceMatrix<double>.Upload(gpu.Device, values.Length, 1, values);
 
     private void Close(double expected, double actual)
@@ -143,5 +199,35 @@ public sealed class GpuTransportTests(GpuFixture gpu)
         Assert.True(difference.Enumerate().Max(Math.Abs) <= SolveAgreement, $"plans differ by {difference.Enumerate().Max(Math.Abs):E2}");
         Assert.True(Math.Abs(cpu.DualValue - device.DualValue) <= SolveAgreement);
         Assert.True(device.Residual <= 1e-6);
+    }
+
+    /// <summary>
+    /// With C stored as float the device evaluates the dual of float(C), whose optimum differs from
+    /// this problem's by up to half a float ulp of C per unit of mass: here C sits 0.45 ulp below its
+    /// float rounding, so a dual value taken from the device would exceed the optimum by ≈ 5e-8, far
+    /// above the 7e-12 gap of the double solve. The reported value must bound this problem's optimum.
+    /// Warm-started at the CPU's potentials, the device solve takes a few evaluations only.
+    /// </summary>
+    [Fact]
+    public void A_float_solve_reports_a_dual_value_that_bounds_the_double_problem()
+    {
+        var rng = new System.Random(7);
+        var c = Matrix<double>.Build.Dense(M, N, (_, _) =>
+        {
+            float f = (float)(1 + rng.NextDouble());
+            return f - 0.45 * (MathF.BitIncrement(f) - f);
+        });
+        var problem = TransportProblem.Create(c, Vector<double>.Build.Dense(M, 1.0 / M), Vector<double>.Build.Dense(N, 1.0 / N));
+        var cpu = SparseTransport.Solve(problem, M, new SparseTransportOptions { Gamma = 0.5, Tolerance = 1e-10 });
+        Assert.Equal(SolverStatus.Converged, cpu.Status);
+        double upper = cpu.UpperBound!.Value;
+        Assert.True(upper - cpu.DualValue <= 1e-10, $"double gap {upper - cpu.DualValue}");
+
+        var options = new SparseTransportOptions { Gamma = 0.5, Tolerance = 1e-6, MaxIterations = 5, InitialAlpha = cpu.Alpha };
+        var device = GpuSparseTransport.Solve<float>(gpu.Device, problem, M, options);
+        // Weak duality for C itself, up to the rounding of two values of order 1.
+        Assert.True(device.DualValue <= upper + 1e-14, $"dual {device.DualValue:R} above the upper bound {upper:R}");
+        if (device.DualityGap is { } gap) Assert.True(gap >= -1e-14, $"gap {gap}");
+        Assert.Equal(device.RegularizedCost - device.DualValue, device.GapEstimate);
     }
 }

@@ -134,6 +134,27 @@ public class OtCliTests : CliCommandTests
         Assert.Equal(exact.Cost, cost, Tolerances.Reduction);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("3")]
+    [InlineData("100000")]
+    public void Exact_reports_a_dual_objective_that_bounds_the_optimum_even_when_stopped_early(string pivots)
+    {
+        var (c, a, b) = WriteProblem();
+        var (code, output, err) = Run(Problem("--method", "exact", "--max-iter", pivots));
+        Assert.True(code == 0, err);
+        using var json = JsonDocument.Parse(output.Trim());
+        var root = json.RootElement;
+        var optimum = Numerics.Transport.ExactTransport.Solve(a.ToArray(), b.ToArray(), c);
+        Assert.Equal(Numerics.Optimization.SolverStatus.Converged, optimum.Status);
+        double dual = root.GetProperty("dual_objective").GetDouble();
+        Assert.True(dual <= optimum.Cost + Tolerances.Reduction, $"dual objective {dual} above the optimum {optimum.Cost}");
+        if (root.GetProperty("status").GetString() == "Converged")
+            Assert.Equal(optimum.Cost, dual, 1e-12);
+        else
+            Assert.Equal(JsonValueKind.Null, root.GetProperty("duality_gap").ValueKind);
+    }
+
     [Fact]
     public void Sinkhorn_writes_a_plan_that_meets_its_marginals()
     {
@@ -147,6 +168,22 @@ public class OtCliTests : CliCommandTests
         Assert.True((plan.RowSums() - a).L2Norm() <= 1e-9 + Tolerances.Reduction);
         Assert.True((plan.ColumnSums() - b).L2Norm() <= 1e-9 + Tolerances.Reduction);
         Assert.True(plan.Enumerate().All(x => x > 0));
+    }
+
+    [Theory]
+    [InlineData("1e-100")]
+    [InlineData("1e-50")]
+    public void Sinkhorn_with_an_epsilon_too_small_for_the_costs_exits_2_naming_gamma(string epsilon)
+    {
+        // ε below the rounding of C: (f + g − c)/ε amplifies the rounding of the potentials past
+        // exp's range, the library reports Breakdown and the plan holds ∞, which no plan file can carry.
+        WriteProblem();
+        var (code, output, err) = Run(Problem("--method", "sinkhorn", "--gamma", epsilon));
+        Assert.True(code == 2, $"{code}: {err}");
+        Assert.Empty(output);
+        Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("--gamma", err);
+        Assert.False(System.IO.File.Exists(File("t.npy")));
     }
 
     [Fact]

@@ -35,7 +35,8 @@ public static class GpuSparseTransport
     /// <summary>
     /// Solves a batch of equal-shaped problems at once on the device: one kernel launch per evaluation
     /// covers every problem's columns (<see cref="GpuTransportBatchObjective{T}"/>), and the control
-    /// logic is Core's <see cref="SparseTransport.SolveBatch{TVector}"/>, as on the CPU.
+    /// logic is Core's <see cref="SparseTransport.SolveBatch(ISparseTransportBatchObjective, SparseTransportOptions?)"/>,
+    /// as on the CPU: one L-BFGS per problem, on the host, in lockstep.
     /// </summary>
     /// <param name="device">The device.</param>
     /// <param name="problems">The problems, all of the same m×n.</param>
@@ -52,8 +53,6 @@ public static class GpuSparseTransport
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         options = SparseTransport.RequireBatchOptions(options);
         using var objective = new GpuTransportBatchObjective<T>(device, problems, options.Formulation, k, options.Gamma);
-        using var x0 = new DeviceMatrix<T>(device, objective.Dimension, 1);
-        new GpuArithmetic<T>(device).Fill(x0, 0);
-        return SparseTransport.SolveBatch(objective, new GpuArithmetic<T>(device), x0, options);
+        return SparseTransport.SolveBatch(objective, options);
     }
 }

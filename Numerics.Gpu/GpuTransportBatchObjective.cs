@@ -10,20 +10,26 @@ namespace Numerics.Gpu;
 /// <summary>
 /// The batch objective Σ_p f_p(x_p) of equal-shaped sparse-transport problems on a
 /// <see cref="GpuDevice"/> (the device counterpart of <see cref="BatchTransportObjective"/>): the
-/// costs are uploaded once side by side as one m × (P·n) matrix, the concatenated variables and
-/// gradient are device vectors, and <see cref="SparseTransport.SolveBatch{TVector}"/> drives it
-/// through <see cref="GpuArithmetic{T}"/> with the CPU's control code.
+/// costs are uploaded once side by side as one m × (P·n) matrix, and
+/// <see cref="SparseTransport.SolveBatch(ISparseTransportBatchObjective, SparseTransportOptions?)"/>
+/// drives it with the CPU's control code: one L-BFGS per problem on the host, all of them in lockstep.
 /// </summary>
 /// <remarks>
-/// One evaluation is the single problem's two kernels, each launched once for the whole batch: one
+/// <para>
+/// The problems are small (that is why they are batched), so their L-BFGS vectors stay on the host,
+/// where a dot of m entries costs less than one kernel launch; what the device does is the part
+/// that scales with the batch. Per pass: one upload of the concatenated potentials (as T), the
+/// single problem's two kernels, each launched once for the whole batch: one
 /// thread per column of every problem (its problem is the column index over n) and one thread per
 /// row of every problem, summing that problem's columns of the dense plan in column order. The
-/// column terms come back to the host, which forms each f_p in the CPU's order. So problem p's value,
-/// gradient and plan are those of <see cref="GpuTransportObjective{T}"/> for p alone, bit for bit, and
-/// on the ILGPU CPU accelerator with T = double those of the CPU objectives.
+/// gradient and the column terms come back to the host, which forms each f_p in the CPU's order. So
+/// problem p's value, gradient and plan are those of <see cref="GpuTransportObjective{T}"/> for p
+/// alone at x_p rounded to T, bit for bit, and on the ILGPU CPU accelerator with T = double those of
+/// the CPU objectives.
+/// </para>
 /// </remarks>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>: the storage of C and of the variables.</typeparam>
-public sealed class GpuTransportBatchObjective<T> : ISparseTransportBatchObjective<DeviceMatrix<T>>, IDisposable
+public sealed class GpuTransportBatchObjective<T> : ISparseTransportBatchObjective, IDisposable
     where T : unmanaged, IEquatable<T>, IFormattable
 {
     private readonly TransportKernels<T> _kernels;
@@ -36,10 +42,14 @@ public sealed class GpuTransportBatchObjective<T> : ISparseTransportBatchObjecti
     private readonly MemoryBuffer1D<double, Stride1D.Dense> _dense;
     private readonly double[] _a;
     private readonly double[] _b;
+    private readonly DeviceMatrix<T> _dx;
+    private readonly DeviceMatrix<T> _dg;
     private readonly double[] _x;
+    private readonly double[] _rounded;
+    private readonly double[] _scratch;
     private readonly double[] _hostTerms;
-    private readonly double[] _values;
-    private readonly T[] _download;
+    private readonly bool[] _finite;
+    private readonly T[] _upload;
     private readonly int _m;
     private readonly int _n;
     private readonly int _slots;
@@ -78,9 +88,11 @@ public sealed class GpuTransportBatchObjective<T> : ISparseTransportBatchObjecti
             Problems[p].TargetWeights.CopyTo(_b.AsSpan(p * _n));
         }
         _x = new double[Dimension];
+        _rounded = new double[Dimension];
+        _scratch = new double[Dimension];
         _hostTerms = new double[count * _n];
-        _values = new double[count];
-        _download = new T[Dimension];
+        _finite = new bool[count];
+        _upload = new T[Dimension];
         var accelerator = device.Accelerator;
         _cost = DeviceMatrix<T>.Upload(device, _m, count * _n, GpuTransportObjective<T>.FromHost(cost));
         _weights = accelerator.Allocate1D<double>(_a.Length + _b.Length);
@@ -90,6 +102,8 @@ public sealed class GpuTransportBatchObjective<T> : ISparseTransportBatchObjecti
         _planValues = accelerator.Allocate1D<double>((long)_slots * count * _n);
         _terms = accelerator.Allocate1D<double>(count * _n);
         _dense = accelerator.Allocate1D<double>(cost.LongLength);
+        _dx = new DeviceMatrix<T>(device, Dimension, 1);
+        _dg = new DeviceMatrix<T>(device, Dimension, 1);
     }
 
     /// <summary>The device.</summary>
@@ -110,67 +124,67 @@ public sealed class GpuTransportBatchObjective<T> : ISparseTransportBatchObjecti
     /// <inheritdoc />
     public int VariablesPerProblem { get; }
 
-    /// <inheritdoc />
+    /// <summary>P·d, the length of the concatenated potentials.</summary>
     public int Dimension { get; }
 
-    /// <summary>Returns Σ_p f_p(x_p) and writes every ∇f_p in its block on the device; a non-finite x gives NaN (value and gradient), as on the CPU.</summary>
-    /// <exception cref="ArgumentException">A length is not <see cref="Dimension"/>, or a vector lives on another device.</exception>
-    public double Evaluate(DeviceMatrix<T> x, DeviceMatrix<T> gradient)
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">A length is wrong (names the argument).</exception>
+    public void Evaluate(double[] x, double[] gradient, Span<double> values)
     {
-        CheckVector(x, nameof(x));
-        CheckVector(gradient, nameof(gradient));
-        Download(x, _x);
-        if (!TensorPrimitives.IsFiniteAll<double>(_x))
-        {
-            new GpuArithmetic<T>(Device).Fill(gradient, double.NaN);
-            _values.AsSpan().Fill(double.NaN);
-            return double.NaN;
-        }
-        Launch(x, gradient);
-        _terms.View.CopyToCPU(_hostTerms);
+        CheckLength(x, nameof(x));
+        CheckLength(gradient, nameof(gradient));
+        if (values.Length != _finite.Length) throw new ArgumentException($"values has length {values.Length}; the batch holds {_finite.Length} problems.", nameof(values));
         int d = VariablesPerProblem;
-        bool dual = Formulation == TransportFormulation.Dual;
-        double total = 0;
-        for (int p = 0; p < _values.Length; p++)
+        // A problem whose block is not finite gets NaN, as alone; the kernels read zeros there instead.
+        for (int p = 0; p < _finite.Length; p++)
         {
-            // GpuTransportObjective's order for problem p alone: its terms in column order, then the dots.
+            var block = x.AsSpan(p * d, d);
+            _finite[p] = TensorPrimitives.IsFiniteAll<double>(block);
+            if (_finite[p]) block.CopyTo(_x.AsSpan(p * d));
+            else _x.AsSpan(p * d, d).Clear();
+        }
+        ToDevice(_x, _upload);
+        ToHost(_upload, _rounded);
+        _dx.CopyFrom(_upload);
+        Launch();
+        _dg.CopyTo(_upload);
+        ToHost(_upload, gradient);
+        _terms.View.CopyToCPU(_hostTerms);
+        bool dual = Formulation == TransportFormulation.Dual;
+        for (int p = 0; p < _finite.Length; p++)
+        {
+            if (!_finite[p])
+            {
+                gradient.AsSpan(p * d, d).Fill(double.NaN);
+                values[p] = double.NaN;
+                continue;
+            }
+            // GpuTransportObjective's order for problem p alone: its terms in column order, then the dots,
+            // at x rounded to T as the device holds it.
             double terms = 0;
             foreach (double t in _hostTerms.AsSpan(p * _n, _n)) terms += t;
-            double value = terms - TensorPrimitives.Dot<double>(_x.AsSpan(p * d, _m), _a.AsSpan(p * _m, _m));
-            if (dual) value -= TensorPrimitives.Dot<double>(_x.AsSpan(p * d + _m, _n), _b.AsSpan(p * _n, _n));
-            _values[p] = value;
-            total += value;
+            double value = terms - TensorPrimitives.Dot<double>(_rounded.AsSpan(p * d, _m), _a.AsSpan(p * _m, _m));
+            if (dual) value -= TensorPrimitives.Dot<double>(_rounded.AsSpan(p * d + _m, _n), _b.AsSpan(p * _n, _n));
+            values[p] = value;
         }
-        return total;
     }
 
     /// <inheritdoc />
-    public TransportPlan[] Plans(DeviceMatrix<T> x, Span<double> values)
+    public TransportPlan[] Plans(double[] x, Span<double> values)
     {
-        if (values.Length != _values.Length) throw new ArgumentException($"values has length {values.Length}; the batch holds {_values.Length} problems.", nameof(values));
-        using (var gradient = new DeviceMatrix<T>(Device, Dimension, 1)) Evaluate(x, gradient);
-        _values.CopyTo(values);
-        int columns = _values.Length * _n;
+        Evaluate(x, _scratch, values);
+        int columns = _finite.Length * _n;
         var counts = new int[columns];
         var rows = new int[_slots * columns];
         var planValues = new double[_slots * columns];
         _counts.View.CopyToCPU(counts);
         _planRows.View.CopyToCPU(rows);
         _planValues.View.CopyToCPU(planValues);
-        var plans = new TransportPlan[_values.Length];
+        var plans = new TransportPlan[_finite.Length];
         int width = _slots * _n;
         for (int p = 0; p < plans.Length; p++)
             plans[p] = TransportPlan.FromSlots(_m, _n, _slots, counts.AsSpan(p * _n, _n), rows.AsSpan(p * width, width), planValues.AsSpan(p * width, width));
         return plans;
-    }
-
-    /// <inheritdoc />
-    public double[] Potentials(DeviceMatrix<T> x)
-    {
-        CheckVector(x, nameof(x));
-        var host = new double[Dimension];
-        Download(x, host);
-        return host;
     }
 
     /// <summary>Frees the device buffers.</summary>
@@ -183,16 +197,18 @@ public sealed class GpuTransportBatchObjective<T> : ISparseTransportBatchObjecti
         _planValues.Dispose();
         _terms.Dispose();
         _dense.Dispose();
+        _dx.Dispose();
+        _dg.Dispose();
     }
 
-    private void Launch(DeviceMatrix<T> x, DeviceMatrix<T> gradient)
+    private void Launch()
     {
-        int count = _values.Length;
+        int count = _finite.Length;
         var arguments = new TransportArguments<T>
         {
             Cost = _cost.View,
-            X = x.View,
-            Gradient = gradient.View,
+            X = _dx.View,
+            Gradient = _dg.View,
             A = _weights.View.SubView(0, _a.Length),
             B = _weights.View.SubView(_a.Length, _b.Length),
             Counts = _counts.View,
@@ -212,17 +228,23 @@ public sealed class GpuTransportBatchObjective<T> : ISparseTransportBatchObjecti
         _kernels.Rows(count * _m, arguments);
     }
 
-    private void Download(DeviceMatrix<T> x, Span<double> host)
+    /// <summary>Host values as T (rounded to nearest for float).</summary>
+    private static void ToDevice(ReadOnlySpan<double> values, Span<T> result)
     {
-        x.CopyTo(_download);
-        if (typeof(T) == typeof(double)) MemoryMarshal.Cast<T, double>(_download).CopyTo(host);
-        else TensorPrimitives.ConvertChecked<float, double>(MemoryMarshal.Cast<T, float>(_download), host);
+        if (typeof(T) == typeof(double)) values.CopyTo(MemoryMarshal.Cast<T, double>(result));
+        else TensorPrimitives.ConvertTruncating<double, float>(values, MemoryMarshal.Cast<T, float>(result));
     }
 
-    private void CheckVector(DeviceMatrix<T> x, string name)
+    /// <summary>T values as doubles (exact).</summary>
+    private static void ToHost(ReadOnlySpan<T> values, Span<double> result)
+    {
+        if (typeof(T) == typeof(double)) MemoryMarshal.Cast<T, double>(values).CopyTo(result);
+        else TensorPrimitives.ConvertChecked<float, double>(MemoryMarshal.Cast<T, float>(values), result);
+    }
+
+    private void CheckLength(double[] x, string name)
     {
         ArgumentNullException.ThrowIfNull(x, name);
-        if (!ReferenceEquals(x.Device, Device)) throw new ArgumentException($"{name} lives on a different device.", name);
         if (x.Length != Dimension) throw new ArgumentException($"{name} has length {x.Length}; the objective's dimension is {Dimension}.", name);
     }
 }

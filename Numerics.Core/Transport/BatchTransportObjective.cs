@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace Numerics.Transport;
 
 /// <summary>
-/// F(x) = Σ_p f_p(x_p) on the CPU for a batch of equal-shaped problems, f_p = −S_k or −D_k of
+/// Every f_p(x_p) on the CPU for a batch of equal-shaped problems, f_p = −S_k or −D_k of
 /// problem p (<see cref="SemiDualObjective"/>, <see cref="DualObjective"/>), in one pass over all
 /// their columns.
 /// </summary>
@@ -15,17 +15,18 @@ namespace Numerics.Transport;
 /// loop over them would pay a parallel launch each. Then, problem by problem, its row sums, column
 /// sums and term sum are taken over its own columns in column order, exactly as the single
 /// objective does: f_p and ∇f_p are the bits the single objective gives at x_p, whatever the thread
-/// count, and F adds the f_p in problem order. No buffer is allocated per evaluation.
+/// count and whatever the other problems' potentials. No buffer is allocated per evaluation.
 /// </para>
 /// </remarks>
-public sealed class BatchTransportObjective : ISparseTransportBatchObjective<double[]>
+public sealed class BatchTransportObjective : ISparseTransportBatchObjective
 {
     private readonly ColumnSweep _sweep;
     private readonly IColumnRule _rule;
     private readonly double[] _a;
     private readonly double[] _b;
     private readonly double[] _beta;
-    private readonly double[] _values;
+    private readonly bool[] _finite;
+    private readonly double[] _x;
     private readonly double[] _scratch;
     private readonly int _m;
     private readonly int _n;
@@ -63,7 +64,8 @@ public sealed class BatchTransportObjective : ISparseTransportBatchObjective<dou
         _sweep = new ColumnSweep(cost, _m, count * _n, k, _n, VariablesPerProblem);
         _beta = dual ? new double[count * _n] : [];
         _rule = dual ? new DualObjective.Rule(_beta, gamma) : new SemiDualObjective.Rule(_b, gamma);
-        _values = new double[count];
+        _finite = new bool[count];
+        _x = new double[Dimension];
         _scratch = new double[Dimension];
     }
 
@@ -82,34 +84,42 @@ public sealed class BatchTransportObjective : ISparseTransportBatchObjective<dou
     /// <inheritdoc />
     public int VariablesPerProblem { get; }
 
-    /// <inheritdoc />
+    /// <summary>P·d, the length of the concatenated potentials.</summary>
     public int Dimension { get; }
 
-    /// <summary>Returns Σ_p f_p(x_p) and writes every ∇f_p in its block; a non-finite x gives NaN (value and gradient), as a single objective does.</summary>
-    /// <exception cref="ArgumentException">A length is not <see cref="Dimension"/>.</exception>
-    public double Evaluate(double[] x, double[] gradient)
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">A length is wrong (names the argument).</exception>
+    public void Evaluate(double[] x, double[] gradient, Span<double> values)
     {
         CheckLength(x, nameof(x));
         CheckLength(gradient, nameof(gradient));
-        if (!TensorPrimitives.IsFiniteAll<double>(x))
-        {
-            gradient.AsSpan().Fill(double.NaN);
-            _values.AsSpan().Fill(double.NaN);
-            return double.NaN;
-        }
+        if (values.Length != _finite.Length) throw new ArgumentException($"values has length {values.Length}; the batch holds {_finite.Length} problems.", nameof(values));
         int d = VariablesPerProblem;
         bool dual = Formulation == TransportFormulation.Dual;
-        if (dual)
-            for (int p = 0; p < _values.Length; p++) x.AsSpan(p * d + _m, _n).CopyTo(_beta.AsSpan(p * _n));
-        _sweep.Run(x, _rule);
-        double total = 0;
-        for (int p = 0; p < _values.Length; p++)
+        // A problem whose block is not finite gets NaN, as alone; the sweep reads zeros there instead.
+        for (int p = 0; p < _finite.Length; p++)
         {
+            var block = x.AsSpan(p * d, d);
+            _finite[p] = TensorPrimitives.IsFiniteAll<double>(block);
+            if (_finite[p]) block.CopyTo(_x.AsSpan(p * d));
+            else _x.AsSpan(p * d, d).Clear();
+            if (dual) _x.AsSpan(p * d + _m, _n).CopyTo(_beta.AsSpan(p * _n));
+        }
+        _sweep.Run(_x, _rule);
+        for (int p = 0; p < _finite.Length; p++)
+        {
+            var g = gradient.AsSpan(p * d, d);
+            if (!_finite[p])
+            {
+                g.Fill(double.NaN);
+                values[p] = double.NaN;
+                continue;
+            }
             // As SemiDualObjective and DualObjective evaluate problem p alone, step for step.
-            var alpha = x.AsSpan(p * d, _m);
+            var alpha = _x.AsSpan(p * d, _m);
             var a = _a.AsSpan(p * _m, _m);
-            var gAlpha = gradient.AsSpan(p * d, _m);
-            var gBeta = dual ? gradient.AsSpan(p * d + _m, _n) : default;
+            var gAlpha = g[.._m];
+            var gBeta = dual ? g[_m..] : default;
             _sweep.Sums(p * _n, _n, gAlpha, gBeta);
             TensorPrimitives.Subtract(gAlpha, a, gAlpha);
             double value = _sweep.TermSum(p * _n, _n) - TensorPrimitives.Dot<double>(alpha, a);
@@ -119,28 +129,17 @@ public sealed class BatchTransportObjective : ISparseTransportBatchObjective<dou
                 TensorPrimitives.Subtract(gBeta, b, gBeta);
                 value -= TensorPrimitives.Dot<double>(_beta.AsSpan(p * _n, _n), b);
             }
-            _values[p] = value;
-            total += value;
+            values[p] = value;
         }
-        return total;
     }
 
     /// <inheritdoc />
     public TransportPlan[] Plans(double[] x, Span<double> values)
     {
-        if (values.Length != _values.Length) throw new ArgumentException($"values has length {values.Length}; the batch holds {_values.Length} problems.", nameof(values));
-        Evaluate(x, _scratch);
-        _values.CopyTo(values);
-        var plans = new TransportPlan[_values.Length];
+        Evaluate(x, _scratch, values);
+        var plans = new TransportPlan[_finite.Length];
         for (int p = 0; p < plans.Length; p++) plans[p] = _sweep.Plan(p * _n, _n);
         return plans;
-    }
-
-    /// <inheritdoc />
-    public double[] Potentials(double[] x)
-    {
-        CheckLength(x, nameof(x));
-        return (double[])x.Clone();
     }
 
     private void CheckLength(double[] x, string name)

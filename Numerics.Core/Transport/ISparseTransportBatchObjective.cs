@@ -1,21 +1,19 @@
-using Numerics.Optimization;
-
 namespace Numerics.Transport;
 
 /// <summary>
-/// The sum Σ_p f_p(x_p) of the negated duals of a batch of equal-shaped transport problems over
-/// their concatenated variables, one evaluation for all of them: the batch counterpart of
-/// <see cref="ISparseTransportObjective{TVector}"/>, which
-/// <see cref="SparseTransport.SolveBatch{TVector}"/> drives on the CPU
-/// (<see cref="BatchTransportObjective"/>) or a device with the same control code.
+/// One evaluation of every problem of a batch of equal-shaped sparse-transport problems at once:
+/// f_p = −S_k or −D_k of problem p at its block x_p of the concatenated potentials, with ∇f_p and
+/// the plans. The CPU supplies <see cref="BatchTransportObjective"/> (one column sweep over all the
+/// problems), a device one kernel launch over all their columns; <see cref="SparseTransport.SolveBatch(ISparseTransportBatchObjective, SparseTransportOptions?)"/>
+/// drives either with the same control code.
 /// </summary>
 /// <remarks>
 /// Problem p's variables are the block [p·d, (p + 1)·d) of x, d = <see cref="VariablesPerProblem"/>,
-/// laid out as a single problem's (α, then β for the dual). The objective is separable, so its
-/// gradient is the problems' gradients side by side: each block is that problem's marginal violation.
+/// laid out as a single problem's (α, then β for the dual); the gradient has the same layout. A block
+/// holding NaN or ±∞ gives that problem NaN (value and gradient), as a single objective does, and
+/// leaves the others' results alone: the problems are evaluated independently.
 /// </remarks>
-/// <typeparam name="TVector">The vector handle.</typeparam>
-public interface ISparseTransportBatchObjective<TVector> : IDifferentiableObjective<TVector>
+public interface ISparseTransportBatchObjective
 {
     /// <summary>The problems, all m×n, in the order of their variable blocks.</summary>
     IReadOnlyList<TransportProblem> Problems { get; }
@@ -33,11 +31,11 @@ public interface ISparseTransportBatchObjective<TVector> : IDifferentiableObject
     int VariablesPerProblem { get; }
 
     /// <summary>
-    /// Evaluates at <paramref name="x"/> and returns every problem's plan T_p(x_p) on the host, writing
-    /// its term f_p(x_p) of the sum to <paramref name="values"/> (length: the number of problems).
+    /// Evaluates every problem at its block of <paramref name="x"/> (host, length P·d): writes ∇f_p to
+    /// block p of <paramref name="gradient"/> and f_p to <paramref name="values"/>[p].
     /// </summary>
-    TransportPlan[] Plans(TVector x, Span<double> values);
+    void Evaluate(double[] x, double[] gradient, Span<double> values);
 
-    /// <summary>The whole vector <paramref name="x"/> on the host (potentials, or a gradient laid out as them).</summary>
-    double[] Potentials(TVector x);
+    /// <summary>Evaluates at <paramref name="x"/> as <see cref="Evaluate"/> does and returns every problem's plan T_p(x_p).</summary>
+    TransportPlan[] Plans(double[] x, Span<double> values);
 }

@@ -22,10 +22,12 @@ internal sealed class LockstepEvaluation
     private readonly double[] _x;
     private readonly double[] _gradient;
     private readonly double[] _values;
+    private readonly ManualResetEventSlim[] _answered;
     private readonly int _d;
+    private readonly List<int> _waiters;
+    private readonly int[] _wake;
     private int _running;
-    private int _waiting;
-    private long _pass;
+    private long _passes;
     private Exception? _failure;
 
     /// <summary>Lockstep evaluation of <paramref name="batch"/> at <paramref name="start"/> (the concatenated potentials, copied), every problem running.</summary>
@@ -37,10 +39,15 @@ internal sealed class LockstepEvaluation
         _gradient = new double[_x.Length];
         _values = new double[batch.Problems.Count];
         _running = _values.Length;
+        _waiters = new List<int>(_values.Length);
+        _wake = new int[_values.Length];
+        // No spinning: with many problems per core, a spinning waiter only delays the pass it waits for.
+        _answered = new ManualResetEventSlim[_values.Length];
+        for (int p = 0; p < _answered.Length; p++) _answered[p] = new ManualResetEventSlim(false, spinCount: 1);
     }
 
     /// <summary>The batched evaluations run so far.</summary>
-    public long Passes => _pass;
+    public long Passes => Interlocked.Read(ref _passes);
 
     /// <summary>f_p as an objective of problem p's d potentials.</summary>
     public IDifferentiableObjective<double[]> Member(int problem) => new Problem(this, problem);
@@ -48,33 +55,57 @@ internal sealed class LockstepEvaluation
     /// <summary>Problem p's L-BFGS has returned (or thrown): later passes no longer wait for it.</summary>
     public void Finish()
     {
+        int pass = 0;
         lock (_gate)
         {
             _running--;
-            if (_running > 0 && _waiting == _running) Run();
+            if (_running > 0 && _waiters.Count == _running) pass = TakeWaiters();
         }
+        if (pass > 0) Run(pass, -1);
+    }
+
+    /// <summary>Frees the events (after every problem has finished).</summary>
+    public void Release()
+    {
+        foreach (var e in _answered) e.Dispose();
     }
 
     private double Evaluate(int problem, double[] x, double[] gradient)
     {
+        // Each problem writes only its own block, and only while no pass runs (a pass needs it waiting).
+        x.CopyTo(_x, problem * _d);
+        int pass = 0;
         lock (_gate)
         {
-            x.CopyTo(_x, problem * _d);
-            _waiting++;
-            if (_waiting == _running) Run();
-            else
-            {
-                long pass = _pass;
-                while (pass == _pass) Monitor.Wait(_gate);
-            }
-            if (_failure is not null) throw new InvalidOperationException("The batched evaluation failed.", _failure);
-            _gradient.AsSpan(problem * _d, _d).CopyTo(gradient);
-            return _values[problem];
+            _waiters.Add(problem);
+            if (_waiters.Count == _running) pass = TakeWaiters();
         }
+        if (pass > 0) Run(pass, problem);
+        else
+        {
+            _answered[problem].Wait();
+            _answered[problem].Reset();
+        }
+        if (Volatile.Read(ref _failure) is { } failure) throw new InvalidOperationException("The batched evaluation failed.", failure);
+        _gradient.AsSpan(problem * _d, _d).CopyTo(gradient);
+        return _values[problem];
     }
 
-    /// <summary>One batched evaluation for every waiting problem; called under the lock.</summary>
-    private void Run()
+    /// <summary>Moves the problems waiting for this pass to the wake list, under the lock; returns how many.</summary>
+    private int TakeWaiters()
+    {
+        int count = _waiters.Count;
+        _waiters.CopyTo(_wake);
+        _waiters.Clear();
+        return count;
+    }
+
+    /// <summary>
+    /// One batched evaluation, run by the last problem to arrive (<paramref name="runner"/>, which does
+    /// not wait) or by one that finishes (−1); then every other problem of the pass is answered. The next pass cannot start, nor rewrite the wake list, before
+    /// every one of them has been answered and asked again, and each entry is read before it is answered.
+    /// </summary>
+    private void Run(int count, int runner)
     {
         try
         {
@@ -82,11 +113,14 @@ internal sealed class LockstepEvaluation
         }
         catch (Exception e)
         {
-            _failure = e;
+            Volatile.Write(ref _failure, e);
         }
-        _waiting = 0;
-        _pass++;
-        Monitor.PulseAll(_gate);
+        Interlocked.Increment(ref _passes);
+        for (int i = 0; i < count; i++)
+        {
+            int p = _wake[i];
+            if (p != runner) _answered[p].Set();
+        }
     }
 
     private sealed class Problem(LockstepEvaluation owner, int index) : IDifferentiableObjective<double[]>

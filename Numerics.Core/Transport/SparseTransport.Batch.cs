@@ -95,6 +95,7 @@ public static partial class SparseTransport
         }
         foreach (var thread in threads) thread.Start();
         foreach (var thread in threads) thread.Join();
+        lockstep.Release();
         if (Array.Find(failures, e => e is not null) is { } failure)
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
 

@@ -20,9 +20,9 @@ public static partial class SparseTransport
     /// </para>
     /// <para>
     /// One L-BFGS run over the concatenated potentials would also minimise the (separable) sum, but
-    /// its shared step length and curvature scale couple the problems: measured, it took 2–4× the
-    /// iterations of the slowest problem alone on smooth problems, and at small k one problem's kinks
-    /// stalled the whole batch (docs/transport.md, "Batched problems").
+    /// its shared step length and curvature scale couple the problems: measured, it took about twice
+    /// the iterations of the slowest problem alone on smooth problems, and at small k one problem's
+    /// kinks stalled the whole batch (docs/transport.md, "Batched problems").
     /// </para>
     /// <para>
     /// The runs are driven from one thread per problem, waiting on each other between evaluations.

@@ -129,7 +129,8 @@ public sealed class GpuTransportBatchObjective<T> : ISparseTransportBatchObjecti
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">A length is wrong (names the argument).</exception>
-    public void Evaluate(double[] x, double[] gradient, Span<double> values)
+    /// <remarks>The launch covers every problem's columns whatever <paramref name="active"/> says: on a device the idle columns cost less than a second launch.</remarks>
+    public void Evaluate(double[] x, double[] gradient, Span<double> values, bool[]? active = null)
     {
         CheckLength(x, nameof(x));
         CheckLength(gradient, nameof(gradient));

@@ -15,7 +15,8 @@ namespace Numerics.Transport;
 /// loop over them would pay a parallel launch each. Then, problem by problem, its row sums, column
 /// sums and term sum are taken over its own columns in column order, exactly as the single
 /// objective does: f_p and ∇f_p are the bits the single objective gives at x_p, whatever the thread
-/// count and whatever the other problems' potentials. No buffer is allocated per evaluation.
+/// count and whatever the other problems' potentials. An evaluation of some problems only (the ones
+/// still running in a batched solve) sweeps their columns only. No buffer is allocated per evaluation.
 /// </para>
 /// </remarks>
 public sealed class BatchTransportObjective : ISparseTransportBatchObjective
@@ -89,25 +90,28 @@ public sealed class BatchTransportObjective : ISparseTransportBatchObjective
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">A length is wrong (names the argument).</exception>
-    public void Evaluate(double[] x, double[] gradient, Span<double> values)
+    public void Evaluate(double[] x, double[] gradient, Span<double> values, bool[]? active = null)
     {
         CheckLength(x, nameof(x));
         CheckLength(gradient, nameof(gradient));
         if (values.Length != _finite.Length) throw new ArgumentException($"values has length {values.Length}; the batch holds {_finite.Length} problems.", nameof(values));
+        if (active is not null && active.Length != _finite.Length) throw new ArgumentException($"active has length {active.Length}; the batch holds {_finite.Length} problems.", nameof(active));
         int d = VariablesPerProblem;
         bool dual = Formulation == TransportFormulation.Dual;
         // A problem whose block is not finite gets NaN, as alone; the sweep reads zeros there instead.
         for (int p = 0; p < _finite.Length; p++)
         {
+            if (active is not null && !active[p]) continue;
             var block = x.AsSpan(p * d, d);
             _finite[p] = TensorPrimitives.IsFiniteAll<double>(block);
             if (_finite[p]) block.CopyTo(_x.AsSpan(p * d));
             else _x.AsSpan(p * d, d).Clear();
             if (dual) _x.AsSpan(p * d + _m, _n).CopyTo(_beta.AsSpan(p * _n));
         }
-        _sweep.Run(_x, _rule);
+        _sweep.Run(_x, _rule, active);
         for (int p = 0; p < _finite.Length; p++)
         {
+            if (active is not null && !active[p]) continue;
             var g = gradient.AsSpan(p * d, d);
             if (!_finite[p])
             {

@@ -48,6 +48,7 @@ internal sealed class ColumnSweep
     private readonly Action<int> _body;
     private double[] _alpha = [];
     private IColumnRule? _rule;
+    private bool[]? _blocks;
 
     /// <summary>A sweep over <paramref name="problem"/>'s cost keeping at most <paramref name="k"/> entries per column.</summary>
     /// <exception cref="ArgumentOutOfRangeException">min(k, m)·n exceeds the largest array.</exception>
@@ -60,7 +61,7 @@ internal sealed class ColumnSweep
     /// <summary>
     /// A sweep over the m × <paramref name="columns"/> column-major <paramref name="cost"/> made of
     /// problems of <paramref name="blockColumns"/> columns each: column j reads α at
-    /// ⌊j/blockColumns⌋·<paramref name="alphaStride"/> of the array passed to <see cref="Run"/>.
+    /// ⌊j/blockColumns⌋·<paramref name="alphaStride"/> of the array passed to <see cref="Run(double[], IColumnRule)"/>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">min(k, m)·columns exceeds the largest array.</exception>
     public ColumnSweep(double[] cost, int rows, int columns, int k, int blockColumns, int alphaStride)
@@ -91,10 +92,17 @@ internal sealed class ColumnSweep
     /// Runs <paramref name="rule"/> on every column of s = α − C (α of length m, finite; in a batch,
     /// the concatenated variables, problem p's α at p·stride).
     /// </summary>
-    public void Run(double[] alpha, IColumnRule rule)
+    public void Run(double[] alpha, IColumnRule rule) => Run(alpha, rule, null);
+
+    /// <summary>
+    /// As <see cref="Run(double[], IColumnRule)"/>, on the columns of the blocks (problems of a batch)
+    /// marked in <paramref name="blocks"/> only (null: all); the others keep their last results.
+    /// </summary>
+    public void Run(double[] alpha, IColumnRule rule, bool[]? blocks)
     {
         _alpha = alpha;
         _rule = rule;
+        _blocks = blocks;
         int threads = Math.Min(LinearAlgebraBackend.Current.EffectiveThreads, _selections.Length);
         if (threads <= 1)
             for (int c = 0; c < _selections.Length; c++) RunChunk(c);
@@ -151,6 +159,7 @@ internal sealed class ColumnSweep
         int first = chunk * _chunkColumns, last = Math.Min(_columns, first + _chunkColumns);
         for (int j = first; j < last; j++)
         {
+            if (_blocks is { } blocks && !blocks[j / _blockColumns]) continue;
             top.Reset(rule.Floor(j), rule.Band(j));
             Scan(_alpha.AsSpan(j / _blockColumns * _alphaStride, _rows), _cost.AsSpan(j * _rows, _rows), top);
             top.Finish();

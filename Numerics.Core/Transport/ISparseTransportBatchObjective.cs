@@ -31,10 +31,12 @@ public interface ISparseTransportBatchObjective
     int VariablesPerProblem { get; }
 
     /// <summary>
-    /// Evaluates every problem at its block of <paramref name="x"/> (host, length P·d): writes ∇f_p to
-    /// block p of <paramref name="gradient"/> and f_p to <paramref name="values"/>[p].
+    /// Evaluates the problems marked in <paramref name="active"/> (null: every problem) at their blocks
+    /// of <paramref name="x"/> (host, length P·d): writes ∇f_p to block p of <paramref name="gradient"/>
+    /// and f_p to <paramref name="values"/>[p]. An implementation may evaluate the others too (a device
+    /// launch covers every column); their results are not read.
     /// </summary>
-    void Evaluate(double[] x, double[] gradient, Span<double> values);
+    void Evaluate(double[] x, double[] gradient, Span<double> values, bool[]? active = null);
 
     /// <summary>Evaluates at <paramref name="x"/> as <see cref="Evaluate"/> does and returns every problem's plan T_p(x_p).</summary>
     TransportPlan[] Plans(double[] x, Span<double> values);

@@ -11,8 +11,7 @@ namespace Numerics.Transport;
 /// </summary>
 /// <remarks>
 /// A pass starts when the last running problem asks (or when a problem finishes and every other
-/// running one is waiting), under one lock; it evaluates every problem, the finished ones at their
-/// last point, whose results nobody reads. What a problem receives depends only on its own
+/// running one is waiting), and evaluates the problems of that pass only. What a problem receives depends only on its own
 /// potentials, so neither the order in which the threads arrive nor the thread count changes a bit.
 /// </remarks>
 internal sealed class LockstepEvaluation
@@ -26,6 +25,7 @@ internal sealed class LockstepEvaluation
     private readonly int _d;
     private readonly List<int> _waiters;
     private readonly int[] _wake;
+    private readonly bool[] _active;
     private int _running;
     private long _passes;
     private Exception? _failure;
@@ -41,6 +41,7 @@ internal sealed class LockstepEvaluation
         _running = _values.Length;
         _waiters = new List<int>(_values.Length);
         _wake = new int[_values.Length];
+        _active = new bool[_values.Length];
         // No spinning: with many problems per core, a spinning waiter only delays the pass it waits for.
         _answered = new ManualResetEventSlim[_values.Length];
         for (int p = 0; p < _answered.Length; p++) _answered[p] = new ManualResetEventSlim(false, spinCount: 1);
@@ -107,9 +108,13 @@ internal sealed class LockstepEvaluation
     /// </summary>
     private void Run(int count, int runner)
     {
+        // Only the problems of this pass are evaluated: once most have finished, a straggler's passes
+        // sweep its own columns, not the whole batch.
+        Array.Clear(_active);
+        for (int i = 0; i < count; i++) _active[_wake[i]] = true;
         try
         {
-            _batch.Evaluate(_x, _gradient, _values);
+            _batch.Evaluate(_x, _gradient, _values, _active);
         }
         catch (Exception e)
         {

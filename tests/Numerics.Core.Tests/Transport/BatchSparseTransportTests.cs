@@ -68,6 +68,26 @@ public class BatchSparseTransportTests
         }
     }
 
+    [Fact]
+    public void EvaluatingSomeProblemsLeavesTheOthersAlone()
+    {
+        var problems = Batch(3, 6, 5, 80);
+        var batch = new BatchTransportObjective(problems, TransportFormulation.Dual, 2, 0.4);
+        int d = batch.VariablesPerProblem;
+        var rng = new System.Random(3);
+        var x = Enumerable.Range(0, batch.Dimension).Select(_ => rng.NextDouble() - 0.3).ToArray();
+        var gradient = Enumerable.Repeat(7.0, batch.Dimension).ToArray();
+        var values = new double[] { 7, 7, 7 };
+        batch.Evaluate(x, gradient, values, [false, true, false]);
+        Assert.Equal(7.0, values[0]);
+        Assert.Equal(7.0, values[2]);
+        Assert.All(gradient[..d].Concat(gradient[(2 * d)..]), g => Assert.Equal(7.0, g));
+        var single = new DualObjective(problems[1], 2, 0.4);
+        var g1 = new double[d];
+        Assert.Equal(single.Evaluate(x[d..(2 * d)], g1), values[1]);
+        Assert.Equal(g1, gradient[d..(2 * d)]);
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void EachProblemIsItsSingleSolveToTheBit(TransportFormulation formulation, int k)

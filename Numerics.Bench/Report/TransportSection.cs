@@ -120,7 +120,7 @@ internal sealed class TransportSection : IReportSection
             }
         }
         w.WriteLine($"Batched routing problems (experts × tokens, C = −softmax(logits), balanced loads, γ = {Gamma}, tolerance 1e-6 per problem): one L-BFGS per problem in lockstep, "
-            + "one pass over every problem's columns per evaluation, against a loop of single solves; a pass evaluates every problem, so the batch takes as many passes as its slowest problem takes evaluations:");
+            + "one pass over the running problems' columns per evaluation, against a loop of single solves; the batch takes as many passes as its slowest problem takes evaluations:");
         w.WriteLine();
         table.Write(w);
     }

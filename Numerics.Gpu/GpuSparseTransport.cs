@@ -31,4 +31,28 @@ public static class GpuSparseTransport
         using var x0 = DeviceMatrix<T>.Upload(device, start.Length, 1, GpuTransportObjective<T>.FromHost(start));
         return SparseTransport.Solve(objective, new GpuArithmetic<T>(device), x0, options);
     }
+
+    /// <summary>
+    /// Solves a batch of equal-shaped problems at once on the device: one kernel launch per evaluation
+    /// covers every problem's columns (<see cref="GpuTransportBatchObjective{T}"/>), and the control
+    /// logic is Core's <see cref="SparseTransport.SolveBatch(ISparseTransportBatchObjective, SparseTransportOptions?)"/>,
+    /// as on the CPU: one L-BFGS per problem, on the host, in lockstep.
+    /// </summary>
+    /// <param name="device">The device.</param>
+    /// <param name="problems">The problems, all of the same m×n.</param>
+    /// <param name="k">The most non-zeros per column, ≥ 1.</param>
+    /// <param name="options">As for <see cref="SparseTransport.SolveBatch(IReadOnlyList{TransportProblem}, int, SparseTransportOptions?)"/>; null: the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="device"/> or <paramref name="problems"/> is null.</exception>
+    /// <exception cref="ArgumentException">The batch is empty, holds a null entry or mixes shapes (names problems); an option is invalid or a warm start is set (names options).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">k &lt; 1.</exception>
+    public static SparseTransportBatchResult SolveBatch<T>(GpuDevice device, IReadOnlyList<TransportProblem> problems, int k, SparseTransportOptions? options = null)
+        where T : unmanaged, IEquatable<T>, IFormattable
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        SparseTransport.RequireBatch(problems);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        options = SparseTransport.RequireBatchOptions(options);
+        using var objective = new GpuTransportBatchObjective<T>(device, problems, options.Formulation, k, options.Gamma);
+        return SparseTransport.SolveBatch(objective, options);
+    }
 }

@@ -184,6 +184,8 @@ public sealed class GpuTransportObjective<T> : ISparseTransportObjective<DeviceM
             M = m,
             N = n,
             Slots = _slots,
+            Block = n,
+            Stride = Dimension,
             Dual = Formulation == TransportFormulation.Dual ? 1 : 0,
             Gamma = Gamma,
         };

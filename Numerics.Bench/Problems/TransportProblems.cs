@@ -28,6 +28,34 @@ internal static class TransportProblems
     }
 
     /// <summary>
+    /// A mixture-of-experts routing batch: <paramref name="count"/> groups of <paramref name="tokens"/>
+    /// tokens, each group one problem with the experts as rows and the tokens as columns (so k bounds the
+    /// experts per token), C_ij = −softmax(logits)_ij over the experts of token j (logits ~ N(0, 1),
+    /// seed <paramref name="seed"/>), balanced loads a = 1/experts and b = 1/tokens: the vmoe routers' setting.
+    /// </summary>
+    public static TransportProblem[] RoutingBatch(int count, int experts, int tokens, ulong seed)
+    {
+        var logits = new double[count * experts * tokens];
+        new CounterRng(seed).FillNormal(logits);
+        var a = Vector<double>.Build.Dense(experts, 1.0 / experts);
+        var b = Vector<double>.Build.Dense(tokens, 1.0 / tokens);
+        var problems = new TransportProblem[count];
+        for (int p = 0; p < count; p++)
+        {
+            var c = Matrix<double>.Build.Dense(experts, tokens);
+            for (int j = 0; j < tokens; j++)
+            {
+                var z = logits.AsSpan((p * tokens + j) * experts, experts);
+                double max = System.Numerics.Tensors.TensorPrimitives.Max<double>(z), sum = 0;
+                for (int i = 0; i < experts; i++) sum += Math.Exp(z[i] - max);
+                for (int i = 0; i < experts; i++) c[i, j] = -Math.Exp(z[i] - max) / sum;
+            }
+            problems[p] = TransportProblem.Create(c, a, b);
+        }
+        return problems;
+    }
+
+    /// <summary>
     /// Potentials after ten L-BFGS iterations of <paramref name="formulation"/> at k = 2 (α, then β for
     /// the dual), where columns have found their supports: a representative point to time an
     /// evaluation at, unlike the trivial start (at β = 0 the dual's plan is empty).

@@ -1,5 +1,6 @@
 using Numerics.Bench.Problems;
 using Numerics.Gpu;
+using Numerics.Optimization;
 using Numerics.Transport;
 
 namespace Numerics.Bench.Report;
@@ -9,7 +10,8 @@ namespace Numerics.Bench.Report;
 /// against one pass over C (the bandwidth floor of any evaluation, same run, same threads; on CUDA also
 /// the device evaluation in double and float), then
 /// full solves to a total marginal error of 1e-6 for k = 1, 2 and the quadratic baseline (k = m), and
-/// on CUDA a k = 2 device solve.
+/// on CUDA a k = 2 device solve; then batches of small routing problems solved at once against a
+/// loop of single solves.
 /// </summary>
 internal sealed class TransportSection : IReportSection
 {
@@ -83,7 +85,50 @@ internal sealed class TransportSection : IReportSection
             + "The certified gap needs a feasible k-sparse plan (\"none\" without one); the estimate is the unrounded plan's value minus the dual value:");
         w.WriteLine();
         solves.Write(w);
+        Batches(context);
     }
+
+    /// <summary>The routing batches: (problems, experts m, tokens n, k), the smoke size first.</summary>
+    private static readonly (int Count, int Experts, int Tokens, int K)[] SmokeBatches = [(16, 8, 64, 2)],
+        FullBatches = [(256, 8, 64, 1), (256, 8, 64, 2), (64, 32, 256, 2)];
+
+    /// <summary>
+    /// Mixture-of-experts-like batches solved by <see cref="SparseTransport.SolveBatch(IReadOnlyList{TransportProblem}, int, SparseTransportOptions?)"/>
+    /// against a loop of single solves of the same problems (the baseline, same run), and on CUDA on the
+    /// device; every result of the batch is checked to be the single solve's, bit for bit.
+    /// </summary>
+    private static void Batches(ReportContext context)
+    {
+        var w = context.Writer;
+        var table = new ReportTable("problems × (m × n)", "k", "method", "seconds", "× loop", "passes / evaluations", "most evaluations (one problem)", "converged", "same bits as the loop");
+        var options = new SparseTransportOptions { Gamma = Gamma };
+        foreach (var (count, experts, tokens, k) in context.Sizes(SmokeBatches, FullBatches))
+        {
+            var problems = TransportProblems.RoutingBatch(count, experts, tokens, 7);
+            string shape = $"{count} × ({experts} × {tokens})";
+            SparseTransportResult[] loop = null!;
+            double tLoop = Timing.Best(() => loop = problems.Select(p => SparseTransport.Solve(p, k, options)).ToArray(), 2);
+            int most = loop.Max(r => r.Evaluations);
+            table.Add(shape, k, "loop of single solves (baseline)", tLoop, 1.0, loop.Sum(r => (long)r.Evaluations), most, loop.Count(r => r.Status == SolverStatus.Converged), "");
+            SparseTransportBatchResult batch = null!;
+            double tBatch = Timing.Best(() => batch = SparseTransport.SolveBatch(problems, k, options), 2);
+            table.Add(shape, k, "SolveBatch (host)", tBatch, tBatch / tLoop, batch.Passes, most, batch.ConvergedCount, Same(loop, batch));
+            if (context.CudaDevice is { } cuda)
+            {
+                double t = Timing.Best(() => batch = GpuSparseTransport.SolveBatch<double>(cuda, problems, k, options), 2);
+                table.Add(shape, k, $"SolveBatch, double on {cuda.Name}", t, t / tLoop, batch.Passes, most, batch.ConvergedCount, "");
+            }
+        }
+        w.WriteLine($"Batched routing problems (experts × tokens, C = −softmax(logits), balanced loads, γ = {Gamma}, tolerance 1e-6 per problem): one L-BFGS per problem in lockstep, "
+            + "one pass over the running problems' columns per evaluation, against a loop of single solves; the batch takes as many passes as its slowest problem takes evaluations:");
+        w.WriteLine();
+        table.Write(w);
+    }
+
+    /// <summary>Whether every batch result is the single solve's, to the bit (status, iterations, plan, α).</summary>
+    private static bool Same(SparseTransportResult[] loop, SparseTransportBatchResult batch) =>
+        loop.Select((r, p) => (r, b: batch.Results[p])).All(t => t.r.Status == t.b.Status && t.r.Iterations == t.b.Iterations
+            && t.r.Plan.Values.ToArray().SequenceEqual(t.b.Plan.Values.ToArray()) && t.r.Alpha.ToArray().SequenceEqual(t.b.Alpha.ToArray()));
 
     /// <summary>The certified gap, or "none" when no feasible k-sparse plan was found.</summary>
     private static object Gap(SparseTransportResult r) => r.DualityGap is { } gap ? gap : "none";

@@ -26,7 +26,7 @@ namespace Numerics.Transport;
 /// is found, a certified duality gap (see <see cref="SparseTransportResult"/>).
 /// </para>
 /// </remarks>
-public static class SparseTransport
+public static partial class SparseTransport
 {
     /// <summary>Solves the problem (C, a, b) with at most <paramref name="k"/> non-zeros per column of the plan.</summary>
     /// <param name="cost">C, m×n, finite.</param>
@@ -80,11 +80,36 @@ public static class SparseTransport
         ArgumentNullException.ThrowIfNull(arithmetic);
         options ??= new SparseTransportOptions();
         options.Validate(nameof(options));
-        // L-BFGS runs on the potentials in units of σ (see PotentialScaledObjective); x = σ·u on the way out.
         double unit = PotentialScaledObjective<TVector>.UnitFor(objective.Problem, objective.Gamma);
+        var run = Maximize(objective, arithmetic, x0, unit, options);
+        var plan = objective.Plan(run.X);
+        var x = objective.Potentials(run.X);
+        arithmetic.Release(run.X);
+        arithmetic.Release(run.Gradient);
+
+        var problem = objective.Problem;
+        double rowError = problem.RowMarginalError(plan), columnError = problem.ColumnMarginalError(plan);
+        // The status is earned on the returned plan: L-BFGS tested ‖∇f‖₁ of the same evaluation, which
+        // differs from these sums only by the order of summation.
+        var status = run.Status == SolverStatus.Converged && !(rowError + columnError <= options.ResolvedTolerance) ? SolverStatus.Stalled : run.Status;
+        // A device may evaluate in float on the cost rounded to float, whose dual value need not bound the
+        // problem as given: the reported lower bound is recomputed on the host in double (one pass over C).
+        double dualValue = objective is HostTransportObjective ? -run.Value * unit : -HostValue(objective, x);
+        return Result(problem, objective.Formulation, objective.MaxNonZerosPerColumn, objective.Gamma, plan, x, dualValue, rowError, columnError,
+            run.Residual, status, run.Iterations, run.Evaluations);
+    }
+
+    /// <summary>
+    /// Runs the shared L-BFGS on <paramref name="objective"/> (a negated dual) from <paramref name="x0"/>,
+    /// on the potentials in units of σ = <paramref name="unit"/> (see <see cref="PotentialScaledObjective{TVector}"/>);
+    /// the result's X is scaled back to x = σ·u, and the caller releases X and Gradient.
+    /// </summary>
+    /// <exception cref="ArgumentException">x0 has the wrong length, holds NaN/±∞, or f(x0) is not finite (names x0).</exception>
+    private static LbfgsResult<TVector> Maximize<TVector>(IDifferentiableObjective<TVector> objective, IVectorArithmetic<TVector> arithmetic, TVector x0,
+        double unit, SparseTransportOptions options)
+    {
         var scaled = new PotentialScaledObjective<TVector>(objective, arithmetic, unit);
         var u0 = arithmetic.Create(objective.Dimension);
-        var lbfgs = options.ToLbfgs();
         LbfgsResult<TVector> run;
         try
         {
@@ -93,7 +118,7 @@ public static class SparseTransport
             arithmetic.Copy(x0, u0);
             arithmetic.Scale(1 / unit, u0);
             var progress = options.Progress is { } p ? new ObjectiveScaledProgress(p, unit) : null;
-            run = new Lbfgs<TVector>(arithmetic).Minimize(scaled, u0, lbfgs with { Progress = progress });
+            run = new Lbfgs<TVector>(arithmetic).Minimize(scaled, u0, options.ToLbfgs() with { Progress = progress });
         }
         finally
         {
@@ -101,29 +126,29 @@ public static class SparseTransport
             scaled.Release();
         }
         arithmetic.Scale(unit, run.X);
-        var plan = objective.Plan(run.X);
-        var x = objective.Potentials(run.X);
-        arithmetic.Release(run.X);
-        arithmetic.Release(run.Gradient);
+        return run;
+    }
 
-        var problem = objective.Problem;
+    /// <summary>
+    /// The result for <paramref name="problem"/> from its plan and potentials at the end of a solve: the
+    /// costs, the feasible plan and certified gap, and the errors and status already earned on this
+    /// plan; shared by <see cref="Solve{TVector}"/> and the batched solve, so both report alike.
+    /// </summary>
+    private static SparseTransportResult Result(TransportProblem problem, TransportFormulation formulation, int k, double gamma, TransportPlan plan,
+        double[] x, double dualValue, double rowError, double columnError, double residual, SolverStatus status, int iterations, int evaluations)
+    {
         int m = problem.Rows;
         double cost = plan.Cost(problem.Cost);
-        double regularized = cost + 0.5 * objective.Gamma * plan.SquaredNorm();
-        double dualValue = objective is HostTransportObjective ? -run.Value * unit : -HostValue(objective, x);
-        double rowError = problem.RowMarginalError(plan), columnError = problem.ColumnMarginalError(plan);
-        // The status is earned on the returned plan: L-BFGS tested ‖∇f‖₁ of the same evaluation, which
-        // differs from these sums only by the order of summation.
-        var status = run.Status == SolverStatus.Converged && !(rowError + columnError <= options.ResolvedTolerance) ? SolverStatus.Stalled : run.Status;
-        var feasible = FeasiblePlan(objective, plan, x.AsSpan(0, m));
-        bool dual = objective.Formulation == TransportFormulation.Dual;
+        double regularized = cost + 0.5 * gamma * plan.SquaredNorm();
+        var feasible = FeasiblePlan(problem, k, gamma, plan, x.AsSpan(0, m));
+        bool dual = formulation == TransportFormulation.Dual;
         return new SparseTransportResult(
             plan,
             Vector<double>.Build.Dense(x[..m]),
             dual ? Vector<double>.Build.Dense(x[m..]) : null,
-            objective.Formulation,
-            objective.MaxNonZerosPerColumn,
-            objective.Gamma,
+            formulation,
+            k,
+            gamma,
             cost,
             regularized,
             dualValue,
@@ -133,11 +158,11 @@ public static class SparseTransport
             rowError,
             columnError,
             problem.InputMass,
-            run.Residual,
+            residual,
             plan.MaxNonZerosPerColumn(),
             status,
-            run.Iterations,
-            run.Evaluations);
+            iterations,
+            evaluations);
     }
 
     /// <summary>
@@ -146,17 +171,15 @@ public static class SparseTransport
     /// exact-LP plan rebuilt from α when it meets the marginals with one non-zero per column; null when
     /// neither is (see <see cref="SparseTransportResult"/>'s remarks).
     /// </summary>
-    private static FeasibleTransportPlan? FeasiblePlan<TVector>(ISparseTransportObjective<TVector> objective, TransportPlan plan, ReadOnlySpan<double> alpha)
+    private static FeasibleTransportPlan? FeasiblePlan(TransportProblem problem, int k, double gamma, TransportPlan plan, ReadOnlySpan<double> alpha)
     {
-        var problem = objective.Problem;
-        int k = objective.MaxNonZerosPerColumn;
-        var best = Feasible(problem, PlanRounding.Round(plan, problem), FeasiblePlanSource.Rounded, k, objective.Gamma);
+        var best = Feasible(problem, PlanRounding.Round(plan, problem), FeasiblePlanSource.Rounded, k, gamma);
         if (k == 1 && problem.Rows > 1)
         {
             var reconstruction = ExactPlanReconstruction.ReconstructValidated(alpha, problem.SourceWeights, problem.TargetWeights, problem.InputMass,
                 problem.Cost, problem.Rows, problem.Columns, new PlanReconstructionOptions());
             if (reconstruction.Status == SolverStatus.Converged
-                && Feasible(problem, reconstruction.Plan.ToTransportPlan(), FeasiblePlanSource.Reconstructed, k, objective.Gamma) is { } rebuilt
+                && Feasible(problem, reconstruction.Plan.ToTransportPlan(), FeasiblePlanSource.Reconstructed, k, gamma) is { } rebuilt
                 && (best is null || rebuilt.RegularizedCost < best.RegularizedCost))
                 best = rebuilt;
         }
@@ -169,11 +192,15 @@ public static class SparseTransport
     /// bounds that problem's optimum and can exceed this one's by half a float ulp of C per unit of
     /// mass, so the proven lower bound is recomputed here (one pass over C).
     /// </summary>
-    private static double HostValue<TVector>(ISparseTransportObjective<TVector> objective, double[] x)
+    private static double HostValue<TVector>(ISparseTransportObjective<TVector> objective, double[] x) =>
+        HostValue(objective.Problem, objective.Formulation, objective.MaxNonZerosPerColumn, objective.Gamma, x);
+
+    /// <summary>f(x) of <paramref name="formulation"/> for <paramref name="problem"/>, on the host in double (see the overload above).</summary>
+    private static double HostValue(TransportProblem problem, TransportFormulation formulation, int k, double gamma, double[] x)
     {
-        HostTransportObjective host = objective.Formulation == TransportFormulation.Dual
-            ? new DualObjective(objective.Problem, objective.MaxNonZerosPerColumn, objective.Gamma)
-            : new SemiDualObjective(objective.Problem, objective.MaxNonZerosPerColumn, objective.Gamma);
+        HostTransportObjective host = formulation == TransportFormulation.Dual
+            ? new DualObjective(problem, k, gamma)
+            : new SemiDualObjective(problem, k, gamma);
         return host.Evaluate(x, new double[x.Length]);
     }
 

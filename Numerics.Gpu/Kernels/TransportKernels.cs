@@ -3,16 +3,20 @@ using ILGPU.Runtime;
 
 namespace Numerics.Gpu.Kernels;
 
-/// <summary>The buffers and sizes of one transport evaluation on the device.</summary>
+/// <summary>
+/// The buffers and sizes of one transport evaluation on the device: one problem, or a batch of
+/// equal-shaped problems side by side (column j belongs to problem ⌊j/<see cref="Block"/>⌋, whose
+/// variables start at that times <see cref="Stride"/>).
+/// </summary>
 internal struct TransportArguments<T> where T : unmanaged
 {
-    /// <summary>C, m×n column-major.</summary>
+    /// <summary>C, m×N column-major (a batch: the problems' costs side by side).</summary>
     public ArrayView<T> Cost;
-    /// <summary>The variables: α (m), then β (n) for the dual.</summary>
+    /// <summary>The variables: α (m), then β (n) for the dual; a batch: these blocks, one per problem, <see cref="Stride"/> apart.</summary>
     public ArrayView<T> X;
     /// <summary>The gradient, laid out as <see cref="X"/>; the column kernel writes its β part, the row kernel its α part.</summary>
     public ArrayView<T> Gradient;
-    /// <summary>a (m) and b (n), in float64.</summary>
+    /// <summary>a (m) and b (N), in float64; a batch: the problems' a's and b's, each concatenated.</summary>
     public ArrayView<double> A, B;
     /// <summary>Per column: how many plan entries it holds.</summary>
     public ArrayView<int> Counts;
@@ -22,9 +26,14 @@ internal struct TransportArguments<T> where T : unmanaged
     public ArrayView<double> PlanValues;
     /// <summary>Per column: its term of the objective (max_{k,bⱼ} or δ_k).</summary>
     public ArrayView<double> Terms;
-    /// <summary>The plan densely, m×n column-major, for the fixed-order row sums.</summary>
+    /// <summary>The plan densely, m×N column-major, for the fixed-order row sums.</summary>
     public ArrayView<double> Dense;
+    /// <summary>M rows per problem, N columns in all, Slots per column.</summary>
     public int M, N, Slots;
+    /// <summary>Columns per problem (N for a single problem).</summary>
+    public int Block;
+    /// <summary>Variables per problem: m for the semi-dual, m + n for the dual.</summary>
+    public int Stride;
     /// <summary>1: the dual D_k; 0: the semi-dual S_k.</summary>
     public int Dual;
     public double Gamma;
@@ -39,21 +48,21 @@ internal struct TransportArguments<T> where T : unmanaged
 /// </summary>
 internal static class TransportKernels
 {
-    /// <summary>Column j: top-k selection, the semi-dual's simplex projection or the dual's squared ReLU, and its slots.</summary>
+    /// <summary>Column j (of problem ⌊j/Block⌋): top-k selection, the semi-dual's simplex projection or the dual's squared ReLU, and its slots.</summary>
     public static void Columns<T, TOps>(Index1D column, TransportArguments<T> p)
         where T : unmanaged where TOps : struct, IScalarOps<T>
     {
         var o = default(TOps);
-        int j = column, m = p.M, slots = p.Slots;
-        long start = (long)j * slots, cj = (long)j * m;
-        double floor = p.Dual != 0 ? -o.ToDouble(p.X[m + j]) : double.NegativeInfinity;
+        int j = column, m = p.M, slots = p.Slots, problem = j / p.Block;
+        long start = (long)j * slots, cj = (long)j * m, x0 = (long)problem * p.Stride, betaIndex = x0 + m + (j - (long)problem * p.Block);
+        double floor = p.Dual != 0 ? -o.ToDouble(p.X[betaIndex]) : double.NegativeInfinity;
 
         // Top k of s in rank order (larger value first, ties to the smaller row): rows arrive in
         // increasing order, so a newcomer goes after every held entry of equal value.
         int count = 0;
         for (int i = 0; i < m; i++)
         {
-            double s = o.ToDouble(p.X[i]) - o.ToDouble(p.Cost[cj + i]);
+            double s = o.ToDouble(p.X[x0 + i]) - o.ToDouble(p.Cost[cj + i]);
             if (!(s > floor) || (count == slots && !(s > p.PlanValues[start + slots - 1]))) continue;
             int r = count < slots ? count++ : slots - 1;
             for (; r > 0 && s > p.PlanValues[start + r - 1]; r--)
@@ -79,16 +88,18 @@ internal static class TransportKernels
             p.Dense[cj + p.PlanRows[start + r]] = p.PlanValues[start + r];
             columnSum += p.PlanValues[start + r];
         }
-        if (p.Dual != 0) p.Gradient[m + j] = o.FromDouble(columnSum - p.B[j]);
+        if (p.Dual != 0) p.Gradient[betaIndex] = o.FromDouble(columnSum - p.B[j]);
     }
 
-    /// <summary>Row i of the α gradient: Σⱼ T_ij in column order, minus aᵢ.</summary>
+    /// <summary>Row i of problem ⌊r/M⌋'s α gradient (r = the row's index over the batch): Σⱼ T_ij over that problem's columns in column order, minus aᵢ.</summary>
     public static void Rows<T, TOps>(Index1D row, TransportArguments<T> p)
         where T : unmanaged where TOps : struct, IScalarOps<T>
     {
+        int problem = row / p.M, i = row - problem * p.M;
+        long first = (long)problem * p.Block;
         double sum = 0;
-        for (int j = 0; j < p.N; j++) sum += p.Dense[row + (long)j * p.M];
-        p.Gradient[row] = default(TOps).FromDouble(sum - p.A[row]);
+        for (long j = first; j < first + p.Block; j++) sum += p.Dense[i + j * p.M];
+        p.Gradient[(long)problem * p.Stride + i] = default(TOps).FromDouble(sum - p.A[row]);
     }
 
     /// <summary>

@@ -154,8 +154,9 @@ public sealed class DistributedLeastSquaresTests
         Assert.Equal(parted.Status == SolverStatus.Converged, parted.StopTest != LsqrStopTest.None);
         if (parted.StopTest == LsqrStopTest.NormalResidual)
         {
-            // The default's test 2: the tolerance, or the rounding floor c·u·(‖b‖ + ‖A‖‖x‖)/‖r‖ (‖A‖ ≥ the solver's estimate).
-            double floor = SketchedLeastSquares.RoundingFloorFactor * u / 2 * (p.B.L2Norm() + normA * parted.X.L2Norm()) / parted.ResidualNorm;
+            // The default's test 2: the tolerance, or the rounding floor max(c·u·(‖b‖ + ‖A‖‖x‖)/‖r‖, c′·√(n·d)·u) (‖A‖ ≥ the solver's estimate).
+            double floor = Math.Max(SketchedLeastSquares.RoundingFloorFactor * u / 2 * (p.B.L2Norm() + normA * parted.X.L2Norm()) / parted.ResidualNorm,
+                SketchedLeastSquares.EvaluationFloorFactor * Math.Sqrt((double)p.A.RowCount * p.A.ColumnCount) * u / 2);
             Assert.True(parted.RelativeNormalResidual <= Math.Max(tolerance, floor), $"{parted.RelativeNormalResidual:E2}, tolerance {tolerance:E2}, floor {floor:E2}");
         }
         var recomputed = p.A.TransposeThisAndMultiply(p.B - p.A * parted.X).L2Norm();

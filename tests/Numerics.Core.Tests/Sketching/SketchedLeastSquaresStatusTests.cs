@@ -157,5 +157,6 @@ public class SketchedLeastSquaresStatusTests
         Assert.Equal(LsqrStopTest.None, capped.StopTest);
         var (relative, unit) = RecomputedNormal(a, b, capped.X);
         Assert.True(relative > 100 * SketchedLeastSquares.RoundingFloorFactor * unit, $"{relative:E2} vs unit {unit:E2}");
+        Assert.True(relative > 100 * SketchedLeastSquares.EvaluationFloorFactor * Math.Sqrt(4096.0 * d) * U, $"{relative:E2}");
     }
 }

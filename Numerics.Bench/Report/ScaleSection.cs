@@ -32,7 +32,7 @@ internal sealed class ScaleSection : IReportSection
     public string Name => "scale";
 
     /// <inheritdoc />
-    public string Description => "streaming sketched least squares from a mapped .npy (n×256, n from NUMERICS_SCALE_ROWS) against a sequential read of the file; 2 thread ranks vs 1";
+    public string Description => "streaming sketched least squares from a .npy read in row chunks (n×256, n from NUMERICS_SCALE_ROWS) against a cold sequential read of the file; peak RSS; 2 thread ranks vs 1";
 
     /// <inheritdoc />
     public void Run(ReportContext context)

@@ -8,13 +8,13 @@ namespace Numerics.Cli;
 /// <summary>
 /// <c>numerics lstsq</c> over row blocks: run on every rank of <see cref="CliContext.Communicator"/>
 /// (one process with <c>--row-blocks R</c>, or R ranks under MPI), and with <c>--stream</c> reading A
-/// from the mapped file chunk by chunk instead of loading the rank's rows.
+/// from the file chunk by chunk instead of loading the rank's rows.
 /// </summary>
 /// <remarks>
 /// The row blocks are <see cref="RowPartition"/>'s: <c>--row-blocks B</c> (default: the rank count)
 /// splits the n rows into B blocks, which must be a multiple of the rank count R; rank r holds blocks
 /// r·B/R … (r+1)·B/R − 1. So a one-process run with <c>--row-blocks R</c> and an R-rank run solve
-/// over the same blocks and give the same bits. Every rank maps the same <c>.npy</c> files; rank 0
+/// over the same blocks and give the same bits. Every rank opens the same <c>.npy</c> files; rank 0
 /// alone writes <c>--out</c> and prints the JSON line, which adds <c>ranks</c>, <c>row_blocks</c>,
 /// <c>stream</c> and <c>bytes_communicated</c> (the sum over ranks of the payload bytes of the solve's
 /// collectives). A rank that fails (its file, its block, the output) makes every rank fail: the ranks
@@ -117,7 +117,7 @@ internal static class DistributedLstsq
         finally { file?.Dispose(); }
     }
 
-    /// <summary>The rows [offset, offset + count) of the mapped file loaded into memory (a non-finite entry is an error naming the file).</summary>
+    /// <summary>The rows [offset, offset + count) of the file loaded into memory (a non-finite entry is an error naming the file).</summary>
     private static RowBlock Load(NpyMappedMatrix file, long offset, int count, ReadOnlySpan<double> b)
     {
         var values = new double[(long)count * file.Columns];

@@ -96,7 +96,7 @@ public static class DistributedLeastSquares
         var (z0, _, corrections) = pre!.Coordinates(sab.AsSpan(m * d, m));
         double tolerance = options.Tolerance ?? LsqrOptions.DefaultToleranceFor(n);
         var (x, lsqr, _, residualNorm, normalResidual, status, stopTest, relativeNormal) = SketchedLeastSquares.Refine(op, b, pre, z0,
-            method == LeastSquaresMethod.SketchAndPrecondition && pre.Rank > 0 && lost is null, tolerance, options, op.CollectiveToken);
+            method == LeastSquaresMethod.SketchAndPrecondition && pre.Rank > 0 && lost is null, tolerance, n, options, op.CollectiveToken);
         if (lost is not null) status = SolverStatus.Breakdown;
         string factorization = corrections > 0
             ? $"{pre.Factorization}, {corrections} seminormal correction{(corrections > 1 ? "s" : "")}"

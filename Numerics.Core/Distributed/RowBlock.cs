@@ -6,8 +6,9 @@ namespace Numerics.Distributed;
 
 /// <summary>
 /// A contiguous block of rows [Offset, Offset + Count) of a tall A and of b, as one rank holds it:
-/// either in memory, or as a row range of a memory-mapped <c>.npy</c> file read a few thousand rows
-/// at a time (streaming: the block is never loaded whole).
+/// either in memory, or as a row range of a <c>.npy</c> file (<see cref="NpyMappedMatrix"/>) read a
+/// few thousand rows at a time (streaming: the block is never loaded whole, and the process holds
+/// one chunk of it, not the file's pages).
 /// </summary>
 /// <remarks>
 /// The distributed solver reads every block the same way, whatever its storage: rows are copied, one
@@ -44,7 +45,7 @@ public sealed class RowBlock
     /// <summary>d, the columns of A.</summary>
     public int Columns { get; }
 
-    /// <summary>True when the block is read from a mapped file.</summary>
+    /// <summary>True when the block is read from a file (<see cref="Mapped"/>).</summary>
     public bool IsMapped => _file is not null;
 
     /// <summary>The block's entries of b (length <see cref="Count"/>).</summary>
@@ -75,7 +76,8 @@ public sealed class RowBlock
 
     /// <summary>
     /// Rows [<paramref name="firstRow"/>, <paramref name="firstRow"/> + <paramref name="rowCount"/>) of the
-    /// mapped file <paramref name="a"/> (global row indices are the file's), with their entries of b.
+    /// file <paramref name="a"/> (global row indices are the file's), with their entries of b (copied:
+    /// b is n/R values, read whole, which the O(m·d + chunk) bound on A's side does not cover).
     /// A is read chunk by chunk as the solver needs it; a NaN/∞ in it is found then, and fails the
     /// solve on every rank with <see cref="InvalidDataException"/> on this one.
     /// </summary>
@@ -97,7 +99,7 @@ public sealed class RowBlock
     /// two, so exactly), into <paramref name="destination"/> column-major with leading dimension
     /// <paramref name="ld"/>.
     /// </summary>
-    /// <exception cref="InvalidDataException">A mapped block holds NaN/∞ in these rows.</exception>
+    /// <exception cref="InvalidDataException">A file block holds NaN/∞ in these rows, or the file was truncated.</exception>
     internal void CopyRows(int first, int count, Span<double> destination, int ld, double scale)
     {
         if (_values is not null)

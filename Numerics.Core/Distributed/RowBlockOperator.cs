@@ -71,19 +71,7 @@ internal sealed class RowBlockOperator : ILinearOperator
     /// <inheritdoc />
     public void Multiply(ReadOnlySpan<double> x, Span<double> y)
     {
-        try
-        {
-            int row = 0;
-            foreach (var block in _blocks)
-                for (int r0 = 0; r0 < block.Count; r0 += _chunkRows)
-                {
-                    int k = Math.Min(_chunkRows, block.Count - r0);
-                    block.CopyRows(r0, k, _chunk, k, _scale);
-                    // The thread-count-invariant backend: the same bits on every rank whatever its thread count.
-                    LinearAlgebraBackend.ThreadCountInvariant.Gemv(Transpose.NoTranspose, k, Columns, 1.0, _chunk, k, x, 1, 0.0, y.Slice(row, k), 1);
-                    row += k;
-                }
-        }
+        try { Pass(Product.Forward, x, 0, y, default, default); }
         catch (Exception e)
         {
             _pending ??= ExceptionDispatchInfo.Capture(e);
@@ -95,62 +83,85 @@ internal sealed class RowBlockOperator : ILinearOperator
     public void MultiplyTransposed(ReadOnlySpan<double> y, Span<double> x)
     {
         var payload = new double[Columns + 2];
-        var share = new double[Columns];
-        var part = new double[Columns];
-        var total = payload.AsSpan(0, Columns);
-        int row = 0;
-        bool first = true;
-        try
-        {
-            foreach (var block in _blocks)
-            {
-                share.AsSpan().Clear();
-                for (int r0 = 0; r0 < block.Count; r0 += _chunkRows)
-                {
-                    int k = Math.Min(_chunkRows, block.Count - r0);
-                    block.CopyRows(r0, k, _chunk, k, _scale);
-                    LinearAlgebraBackend.ThreadCountInvariant.Gemv(Transpose.Transpose, k, Columns, 1.0, _chunk, k, y.Slice(row, k), 1, 0.0, part, 1);
-                    for (int j = 0; j < Columns; j++) share[j] += part[j];
-                    row += k;
-                }
-                AddShare(total, share, ref first);
-            }
-        }
+        try { Pass(Product.Transposed, default, 0, default, y, payload.AsSpan(0, Columns)); }
         catch (Exception e) { _pending ??= ExceptionDispatchInfo.Capture(e); }
         Reduce(payload);
-        total.CopyTo(x);
+        payload.AsSpan(0, Columns).CopyTo(x);
     }
 
     /// <inheritdoc />
     public void MultiplyThenTransposed(ReadOnlySpan<double> x, double alpha, Span<double> y, Span<double> z)
     {
         var payload = new double[Columns + 2];
-        var share = new double[Columns];
-        var part = new double[Columns];
-        var total = payload.AsSpan(0, Columns);
-        var xs = x.ToArray();
-        var ys = y;
-        int row = 0;
-        bool first = true;
-        try
-        {
-            foreach (var block in _blocks)
-            {
-                share.AsSpan().Clear();
-                for (int r0 = 0; r0 < block.Count; r0 += _chunkRows)
-                {
-                    int k = Math.Min(_chunkRows, block.Count - r0);
-                    block.CopyRows(r0, k, _chunk, k, _scale);
-                    new DenseOperator(_chunk, k, Columns, k).MultiplyThenTransposed(xs, alpha, ys.Slice(row, k), part);
-                    for (int j = 0; j < Columns; j++) share[j] += part[j];
-                    row += k;
-                }
-                AddShare(total, share, ref first);
-            }
-        }
+        try { Pass(Product.Fused, x, alpha, y, y, payload.AsSpan(0, Columns)); }
         catch (Exception e) { _pending ??= ExceptionDispatchInfo.Capture(e); }
         Reduce(payload);
-        total.CopyTo(z);
+        payload.AsSpan(0, Columns).CopyTo(z);
+    }
+
+    /// <summary>What one pass over the rank's rows computes.</summary>
+    private enum Product
+    {
+        /// <summary>y ← A·x.</summary>
+        Forward,
+
+        /// <summary>total ← Aᵀy.</summary>
+        Transposed,
+
+        /// <summary>y ← A·x − α·y, then total ← Aᵀy with the updated y (one read of each chunk).</summary>
+        Fused,
+    }
+
+    /// <summary>
+    /// The one loop over this rank's rows: every block is read chunk by chunk into the shared buffer,
+    /// the chunk's product formed with the thread-count-invariant backend (the same bits on every
+    /// rank whatever its thread count), and for the transposed products each block's share summed in
+    /// chunk order, then the shares in block order into <paramref name="total"/> (this rank's part of
+    /// the rank-ordered sum).
+    /// </summary>
+    /// <param name="product">What to compute.</param>
+    /// <param name="x">The d-vector of A·x (Forward, Fused).</param>
+    /// <param name="alpha">α of the fused update.</param>
+    /// <param name="yOut">This rank's rows of y, written (Forward, Fused).</param>
+    /// <param name="yIn">This rank's rows of y, read (Transposed; Fused: the same memory as <paramref name="yOut"/>).</param>
+    /// <param name="total">This rank's Aᵀy (Transposed, Fused).</param>
+    private void Pass(Product product, ReadOnlySpan<double> x, double alpha, Span<double> yOut, ReadOnlySpan<double> yIn, Span<double> total)
+    {
+        bool transposed = product != Product.Forward;
+        var share = transposed ? new double[Columns] : null;
+        var part = transposed ? new double[Columns] : null;
+        var xs = product == Product.Fused ? x.ToArray() : null;
+        int row = 0;
+        bool first = true;
+        foreach (var block in _blocks)
+        {
+            share?.AsSpan().Clear();
+            for (int r0 = 0; r0 < block.Count; r0 += _chunkRows)
+            {
+                int k = Math.Min(_chunkRows, block.Count - r0);
+                block.CopyRows(r0, k, _chunk, k, _scale);
+                switch (product)
+                {
+                    case Product.Forward:
+                        LinearAlgebraBackend.ThreadCountInvariant.Gemv(Transpose.NoTranspose, k, Columns, 1.0, _chunk, k, x, 1, 0.0, yOut.Slice(row, k), 1);
+                        break;
+                    case Product.Transposed:
+                        LinearAlgebraBackend.ThreadCountInvariant.Gemv(Transpose.Transpose, k, Columns, 1.0, _chunk, k, yIn.Slice(row, k), 1, 0.0, part, 1);
+                        break;
+                    default:
+                        new DenseOperator(_chunk, k, Columns, k).MultiplyThenTransposed(xs, alpha, yOut.Slice(row, k), part);
+                        break;
+                }
+                if (transposed) for (int j = 0; j < Columns; j++) share![j] += part![j];
+                row += k;
+            }
+            if (transposed)
+            {
+                if (first) share!.CopyTo(total);
+                else for (int j = 0; j < Columns; j++) total[j] += share![j];
+                first = false;
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -170,13 +181,6 @@ internal sealed class RowBlockOperator : ILinearOperator
         }
         Reduce(payload);
         return Math.Sqrt(payload[0]);
-    }
-
-    private static void AddShare(Span<double> total, double[] share, ref bool first)
-    {
-        if (first) share.CopyTo(total);
-        else for (int j = 0; j < share.Length; j++) total[j] += share[j];
-        first = false;
     }
 
     /// <summary>Allreduces the payload with this rank's failure and cancellation counts in its last two entries, then acts on the totals.</summary>

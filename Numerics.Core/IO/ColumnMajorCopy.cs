@@ -21,7 +21,7 @@ internal static unsafe class ColumnMajorCopy
     private const int Tile = 32;
 
     /// <summary>Below this many elements a transpose runs on the calling thread: forking costs more than it saves.</summary>
-    private const long ParallelThreshold = 1 << 16;
+    internal const long ParallelThreshold = 1 << 16;
 
     /// <summary><c>dst[i] = (TDst)src[i]</c> for <c>i &lt; count</c>, reversing each source element's bytes first when <paramref name="swap"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -1,13 +1,14 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace Numerics.IO;
 
 /// <summary>
 /// The operations that depend on a file's element type, chosen once per file by
 /// <see cref="For"/>: reading and writing the flat array, and filling a column-major destination
-/// of another element type from a stream, an in-memory array or mapped memory.
+/// of another element type from a stream, an in-memory array or positioned reads of a file.
 /// </summary>
 internal abstract unsafe class NpyElements
 {
@@ -32,10 +33,12 @@ internal abstract unsafe class NpyElements
         where TDst : unmanaged, INumberBase<TDst>;
 
     /// <summary>
-    /// Copies rows [firstRow, firstRow + count) of a mapped totalRows×cols array into
-    /// <paramref name="destination"/> with leading dimension <paramref name="ld"/>.
+    /// Reads rows [firstRow, firstRow + count) of the header's totalRows×cols array, whose data start
+    /// at byte <paramref name="dataStart"/> of the file, into <paramref name="destination"/> with
+    /// leading dimension <paramref name="ld"/>, by positioned reads into small pooled buffers.
     /// </summary>
-    public abstract void CopyRows<TDst>(byte* data, long totalRows, int cols, bool fortranOrder, bool swap, long firstRow, int count, TDst* destination, long ld)
+    /// <exception cref="InvalidDataException">The file ends before the rows (it shrank after its header was checked).</exception>
+    public abstract void ReadRows<TDst>(SafeFileHandle handle, NpyHeader header, long dataStart, long firstRow, int count, TDst* destination, long ld)
         where TDst : unmanaged, INumberBase<TDst>;
 
     /// <summary>
@@ -81,7 +84,13 @@ internal abstract unsafe class NpyElements
                         ColumnMajorCopy.Convert(b, d + done, n, swap: false);
                     }
                 }
-                else if (cols <= per && stream is FileStream file) ReadRowBlocksInParallel(file, header, d, rows, cols, per / cols);
+                else if (cols <= per && stream is FileStream file)
+                {
+                    // Positioned reads by several workers: reading one block overlaps transposing another.
+                    long start = file.Position;
+                    ReadRows(file.SafeFileHandle, header, start, 0, rows, d, rows);
+                    file.Position = start + (long)rows * cols * sizeof(TFile);
+                }
                 else if (cols <= per)
                 {
                     // Blocks of whole rows, each transposed into its rows of every column.
@@ -107,49 +116,6 @@ internal abstract unsafe class NpyElements
             }
         }
 
-        /// <summary>
-        /// C-order rows from a file: each worker reads its own row block at its own offset and
-        /// transposes it, so reading one block overlaps transposing another and no buffer is shared.
-        /// </summary>
-        private static void ReadRowBlocksInParallel<TDst>(FileStream file, NpyHeader header, TDst* destination, int rows, int cols, int blockRows)
-            where TDst : unmanaged, INumberBase<TDst>
-        {
-            long start = file.Position;
-            var handle = file.SafeFileHandle;
-            int blocks = (rows + blockRows - 1) / blockRows;
-            nint d = (nint)destination;
-            bool swap = header.NeedsByteSwap;
-            try
-            {
-                // One buffer per worker; workers take the next block from a shared counter.
-                int next = -1;
-                Parallel.For(0, Math.Min(blocks, Environment.ProcessorCount), _ =>
-                {
-                    var block = GC.AllocateUninitializedArray<TFile>(Math.Min(blockRows, rows) * cols);
-                    for (int b = Interlocked.Increment(ref next); b < blocks; b = Interlocked.Increment(ref next))
-                    {
-                        int r0 = b * blockRows, k = Math.Min(blockRows, rows - r0);
-                        var values = block.AsSpan(0, k * cols);
-                        var bytes = MemoryMarshal.AsBytes(values);
-                        long offset = start + (long)r0 * cols * sizeof(TFile);
-                        for (int got = 0; got < bytes.Length;)
-                        {
-                            int n = RandomAccess.Read(handle, bytes[got..], offset + got);
-                            if (n == 0) throw NpyChunks.Truncated(header, (long)r0 * cols + got / sizeof(TFile));
-                            got += n;
-                        }
-                        if (swap) NpyChunks.SwapInPlace(values);
-                        fixed (TFile* s = block) ColumnMajorCopy.Transpose(s, k, cols, (TDst*)d + r0, rows, swap: false, parallel: false);
-                    }
-                });
-            }
-            catch (AggregateException e) when (e.InnerException is InvalidDataException inner)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(inner);
-            }
-            file.Position = start + (long)rows * cols * sizeof(TFile);
-        }
-
         private static void Fill(Stream stream, NpyHeader header, Span<TFile> block, long offset)
         {
             int read = NpyChunks.ReadInto(stream, block, block.Length * Unsafe.SizeOf<TFile>(), header.NeedsByteSwap);
@@ -167,18 +133,139 @@ internal abstract unsafe class NpyElements
             }
         }
 
-        public override void CopyRows<TDst>(byte* data, long totalRows, int cols, bool fortranOrder, bool swap, long firstRow, int count, TDst* destination, long ld)
+        public override void ReadRows<TDst>(SafeFileHandle handle, NpyHeader header, long dataStart, long firstRow, int count, TDst* destination, long ld)
         {
-            RequireExact<TFile, TDst>(NpyDTypeCodes.FromElementType(typeof(TFile))!.Value);
-            var source = (TFile*)data;
-            if (fortranOrder || cols == 1)
+            RequireExact<TFile, TDst>(header.DType);
+            var job = new RowsJob<TDst>(handle, header, dataStart, firstRow, count, destination, ld);
+            if (job.Pieces == 0) return;
+            // Small requests on the calling thread, as ColumnMajorCopy does: forking costs more than it
+            // saves, and a streaming solver's thousands of small reads then allocate nothing.
+            if (job.Pieces == 1 || (long)count * job.Columns < ColumnMajorCopy.ParallelThreshold || Environment.ProcessorCount == 1)
             {
-                // Each column's rows are contiguous in the file.
-                nint s = (nint)source, d = (nint)destination;
-                Parallel.For(0, cols, new ParallelOptions { MaxDegreeOfParallelism = (long)count * cols < 1 << 16 ? 1 : -1 }, j =>
-                    ColumnMajorCopy.Convert((TFile*)s + j * totalRows + firstRow, (TDst*)d + j * ld, count, swap));
+                var buffer = System.Buffers.ArrayPool<TFile>.Shared.Rent(job.BufferLength);
+                try { for (long piece = 0; piece < job.Pieces; piece++) job.Read(piece, buffer.AsSpan(0, job.BufferLength)); }
+                finally { System.Buffers.ArrayPool<TFile>.Shared.Return(buffer); }
+                return;
             }
-            else ColumnMajorCopy.Transpose(source + firstRow * cols, count, cols, destination, ld, swap, parallel: true);
+            // Workers take the next piece from a shared counter, each with its own pooled buffer, so
+            // reading one piece overlaps transposing another. Every piece writes its own part of the
+            // destination, so the result does not depend on the order.
+            long next = -1;
+            try
+            {
+                Parallel.For(0, (int)Math.Min(job.Pieces, Environment.ProcessorCount), _ =>
+                {
+                    var buffer = System.Buffers.ArrayPool<TFile>.Shared.Rent(job.BufferLength);
+                    try
+                    {
+                        for (long piece = Interlocked.Increment(ref next); piece < job.Pieces; piece = Interlocked.Increment(ref next))
+                            job.Read(piece, buffer.AsSpan(0, job.BufferLength));
+                    }
+                    finally { System.Buffers.ArrayPool<TFile>.Shared.Return(buffer); }
+                });
+            }
+            catch (AggregateException e) when (e.InnerException is InvalidDataException inner)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(inner);
+            }
+        }
+
+        /// <summary>
+        /// Rows [firstRow, firstRow + count) of the file cut into pieces of about one chunk
+        /// (<see cref="NpyChunks.DefaultBytes"/>), small enough to be still in L2 when converted: a
+        /// Fortran-order column run, a block of whole C-order rows, or a segment of a C-order row longer
+        /// than a chunk.
+        /// </summary>
+        private readonly struct RowsJob<TDst> where TDst : unmanaged, INumberBase<TDst>
+        {
+            private readonly SafeFileHandle _handle;
+            private readonly NpyHeader _header;
+            private readonly long _dataStart, _firstRow, _totalRows, _ld;
+            private readonly int _count, _per, _runs;
+            private readonly nint _destination;
+            private readonly bool _swap, _columns;
+
+            public RowsJob(SafeFileHandle handle, NpyHeader header, long dataStart, long firstRow, int count, TDst* destination, long ld)
+            {
+                _handle = handle;
+                _header = header;
+                _dataStart = dataStart;
+                _firstRow = firstRow;
+                _count = count;
+                _destination = (nint)destination;
+                _ld = ld;
+                _totalRows = header.Shape[0];
+                _swap = header.NeedsByteSwap;
+                Columns = (int)header.Shape[1];
+                _per = NpyChunks.Elements<TFile>(NpyChunks.DefaultBytes);
+                _columns = header.FortranOrder || Columns == 1;
+                if (_columns)
+                {
+                    // Each column's rows are one contiguous run of the file.
+                    _runs = (count + _per - 1) / _per;
+                    Pieces = (long)Columns * _runs;
+                    BufferLength = Math.Min(_per, count);
+                }
+                else if (Columns <= _per)
+                {
+                    _runs = _per / Columns;                          // rows per block
+                    Pieces = (count + _runs - 1) / _runs;
+                    BufferLength = Math.Min(_runs, count) * Columns;
+                }
+                else
+                {
+                    _runs = (Columns + _per - 1) / _per;             // segments per row
+                    Pieces = (long)count * _runs;
+                    BufferLength = _per;
+                }
+            }
+
+            public int Columns { get; }
+
+            public long Pieces { get; }
+
+            public int BufferLength { get; }
+
+            public void Read(long piece, Span<TFile> buffer)
+            {
+                var d = (TDst*)_destination;
+                if (_columns)
+                {
+                    long j = piece / _runs;
+                    int i0 = (int)(piece % _runs) * _per, k = Math.Min(_per, _count - i0);
+                    var values = buffer[..k];
+                    Fill(values, _dataStart + (j * _totalRows + _firstRow + i0) * sizeof(TFile));
+                    fixed (TFile* s = values) ColumnMajorCopy.Convert(s, d + j * _ld + i0, k, _swap);
+                }
+                else if (Columns <= _per)
+                {
+                    int r0 = (int)piece * _runs, k = Math.Min(_runs, _count - r0);
+                    var values = buffer[..(k * Columns)];
+                    Fill(values, _dataStart + (_firstRow + r0) * Columns * sizeof(TFile));
+                    fixed (TFile* s = values) ColumnMajorCopy.Transpose(s, k, Columns, d + r0, _ld, _swap, parallel: false);
+                }
+                else
+                {
+                    int i = (int)(piece / _runs), j0 = (int)(piece % _runs) * _per, w = Math.Min(_per, Columns - j0);
+                    var values = buffer[..w];
+                    Fill(values, _dataStart + ((_firstRow + i) * Columns + j0) * sizeof(TFile));
+                    fixed (TFile* s = values) ColumnMajorCopy.Transpose(s, 1, w, d + i + j0 * _ld, _ld, _swap, parallel: false);
+                }
+            }
+
+            private void Fill(Span<TFile> values, long offset) => ReadAt(_handle, _header, values, offset);
+        }
+
+        /// <summary>Fills <paramref name="values"/> from the file at byte <paramref name="offset"/>; the byte order is left as in the file.</summary>
+        private static void ReadAt(SafeFileHandle handle, NpyHeader header, Span<TFile> values, long offset)
+        {
+            var bytes = MemoryMarshal.AsBytes(values);
+            for (int got = 0; got < bytes.Length;)
+            {
+                int n = RandomAccess.Read(handle, bytes[got..], offset + got);
+                if (n == 0) throw NpyChunks.Truncated(header, (offset - header.DataOffset + got) / sizeof(TFile));
+                got += n;
+            }
         }
     }
 
@@ -199,7 +286,7 @@ internal abstract unsafe class NpyElements
 
         public override void CopyColumnMajor<TDst>(Array data, bool fortranOrder, TDst[] destination, int rows, int cols) => throw NotNumeric();
 
-        public override void CopyRows<TDst>(byte* data, long totalRows, int cols, bool fortranOrder, bool swap, long firstRow, int count, TDst* destination, long ld) => throw NotNumeric();
+        public override void ReadRows<TDst>(SafeFileHandle handle, NpyHeader header, long dataStart, long firstRow, int count, TDst* destination, long ld) => throw NotNumeric();
 
         private static InvalidDataException NotNumeric() => new("the file holds bool (b1), which is not a numeric matrix; read it with Npy.Read.");
     }

@@ -1,27 +1,31 @@
-using System.IO.MemoryMappedFiles;
 using System.Numerics;
+using Microsoft.Win32.SafeHandles;
 
 namespace Numerics.IO;
 
 /// <summary>
-/// A 2-D <c>.npy</c> file mapped into memory and read in row blocks: a streaming solver copies
-/// rows [r0, r0 + k) into its own column-major buffer without the whole file ever being loaded.
+/// A 2-D <c>.npy</c> file read in row blocks: a streaming solver copies rows [r0, r0 + k) into its
+/// own column-major buffer without the whole file ever being loaded.
 /// </summary>
 /// <remarks>
 /// <para>The header is validated as by <see cref="NpyHeader.Read"/>, including that the file holds
-/// every byte the shape declares, so block reads never run past the mapping. The operating system
-/// pages the file in as blocks are read and may drop the pages again, so the resident memory is the
-/// blocks in use, not the file; the row count is a 64-bit number and the file may exceed what a
+/// every byte the shape declares; the row count is a 64-bit number and the file may exceed what a
 /// .NET array or MathNet matrix can hold.</para>
-/// <para>C-order rows are contiguous in the file and are transposed into the buffer tile by tile;
+/// <para>Rows are read with positioned reads (<see cref="RandomAccess.Read(SafeFileHandle, Span{byte}, long)"/>,
+/// pread on Linux) in pieces of about 256 KiB through pooled buffers, and converted into the
+/// destination while the piece is in cache. The name is historical: the file was once read through
+/// a memory mapping, but every page of a mapping that a pass touches stays in the process's resident
+/// set until the kernel reclaims it (a full pass over an 8 GB file leaves ≈ 8 GB resident), whereas
+/// pages read by pread sit in the page cache, outside the process. The resident cost of a read is
+/// therefore the destination plus a few pooled pieces, whatever the file's size. The file is opened
+/// for sequential access (posix_fadvise SEQUENTIAL on Linux: a larger read-ahead).</para>
+/// <para>C-order rows are contiguous in the file and are transposed into the buffer piece by piece;
 /// Fortran-order rows are one contiguous run per column. Big-endian files are byte-swapped as they
 /// are copied. Copies of one instance may run concurrently on disjoint or overlapping blocks.</para>
 /// </remarks>
 public sealed unsafe class NpyMappedMatrix : IDisposable
 {
-    private readonly MemoryMappedFile _file;
-    private readonly MemoryMappedViewAccessor _view;
-    private readonly byte* _data;
+    private readonly FileStream _stream;
     private readonly NpyHeader _header;
     private readonly NpyElements _elements;
     private int _disposed;
@@ -30,20 +34,16 @@ public sealed unsafe class NpyMappedMatrix : IDisposable
     {
         _header = header;
         _elements = NpyElements.For(header.DType);
+        _stream = stream;
         Path = path;
-        _file = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
-        _view = _file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-        byte* start = null;
-        _view.SafeMemoryMappedViewHandle.AcquirePointer(ref start);
-        _data = start + _view.PointerOffset + header.DataOffset;
     }
 
-    /// <summary>Opens and maps a 2-D numeric <c>.npy</c> file.</summary>
+    /// <summary>Opens a 2-D numeric <c>.npy</c> file for row-block reads.</summary>
     /// <exception cref="InvalidDataException">The file is malformed, truncated, not 2-D, or holds bool; the message names the file.</exception>
     public static NpyMappedMatrix Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
         try
         {
             NpyHeader header;
@@ -84,7 +84,7 @@ public sealed unsafe class NpyMappedMatrix : IDisposable
     /// <typeparam name="T"><see cref="double"/> (any numeric file) or <see cref="float"/> (float32 or uint8 files, held exactly).</typeparam>
     /// <exception cref="ArgumentOutOfRangeException">The rows lie outside the matrix, or the leading dimension is below <paramref name="rowCount"/>.</exception>
     /// <exception cref="ArgumentException">The destination is too short for the block.</exception>
-    /// <exception cref="InvalidDataException">The file's type would be rounded into <typeparamref name="T"/>.</exception>
+    /// <exception cref="InvalidDataException">The file's type would be rounded into <typeparamref name="T"/>, or the file was truncated after it was opened.</exception>
     public void CopyRows<T>(long firstRow, int rowCount, Span<T> destination, int leadingDimension) where T : unmanaged, INumberBase<T>
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -98,15 +98,13 @@ public sealed unsafe class NpyMappedMatrix : IDisposable
             throw new ArgumentException($"The destination holds {destination.Length} elements; {rowCount} rows of {Columns} columns with leading dimension {leadingDimension} need {needed}.", nameof(destination));
         if (needed == 0) return;
         fixed (T* d = destination)
-            _elements.CopyRows(_data, Rows, Columns, FortranOrder, _header.NeedsByteSwap, firstRow, rowCount, d, leadingDimension);
+            _elements.ReadRows(_stream.SafeFileHandle, _header, _header.DataOffset, firstRow, rowCount, d, leadingDimension);
     }
 
-    /// <summary>Unmaps the file.</summary>
+    /// <summary>Closes the file.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        _view.SafeMemoryMappedViewHandle.ReleasePointer();
-        _view.Dispose();
-        _file.Dispose();
+        _stream.Dispose();
     }
 }

@@ -258,21 +258,85 @@ public static class SketchedLeastSquares
     /// through <see cref="ILinearOperator.RowSpaceNorm"/>, so an operator spread over ranks decides
     /// on the global values, the same on every rank.
     /// </summary>
+    /// <param name="op">A (this rank's rows when distributed).</param>
+    /// <param name="b">b (this rank's rows).</param>
+    /// <param name="x">The answer.</param>
+    /// <param name="pre">The sketch's factor, whose top right singular vector estimates ‖A‖.</param>
+    /// <param name="lsqrStatus">LSQR's own status, kept when no test holds and it says why (iterations, cancellation, breakdown).</param>
+    /// <param name="tolerance">The tolerance of both tests.</param>
+    /// <param name="residualNorm">The recomputed ‖r‖.</param>
+    /// <param name="normalResidual">The recomputed ‖Aᵀr‖.</param>
+    /// <param name="rows">n, the global row count (the operator may hold one rank's rows).</param>
+    /// <param name="roundingFloor">
+    /// True for the default tolerance: test 2 also holds at the rounding floor of the recomputed test,
+    /// the larger of <see cref="EvaluationFloorFactor"/>·√(n·d)·u·‖A‖·‖r‖ and
+    /// <see cref="RoundingFloorFactor"/>·u·‖A‖·(‖b‖ + ‖A‖·‖x‖), below which no double-precision x can be
+    /// told apart (see those constants). False for a tolerance the caller asked for, which is taken literally.
+    /// </param>
     internal static (SolverStatus Status, LsqrStopTest StopTest, double RelativeNormal) EarnedStatus(ILinearOperator op, double[] b, double[] x,
-        SketchPreconditioner pre, SolverStatus lsqrStatus, double tolerance, double residualNorm, double normalResidual)
+        SketchPreconditioner pre, SolverStatus lsqrStatus, double tolerance, double residualNorm, double normalResidual, long rows, bool roundingFloor)
     {
         var av = new double[op.Rows];
         op.Multiply(pre.TopVector, av);
         double normA = op.RowSpaceNorm(av), xNorm = GolubKahan.Norm(x);
         double relativeNormal = normalResidual == 0 ? 0 : normalResidual / (normA * residualNorm);
-        var stopTest = residualNorm <= tolerance * (op.RowSpaceNorm(b) + normA * xNorm) ? LsqrStopTest.Residual
+        double scale = op.RowSpaceNorm(b) + normA * xNorm;
+        var stopTest = residualNorm <= tolerance * scale ? LsqrStopTest.Residual
             : normalResidual <= tolerance * normA * residualNorm ? LsqrStopTest.NormalResidual
+            : roundingFloor && normalResidual <= RoundingFloor(rows, op.Columns, normA, residualNorm, scale) ? LsqrStopTest.NormalResidual
             : LsqrStopTest.None;
         var status = stopTest != LsqrStopTest.None ? SolverStatus.Converged
             : lsqrStatus is SolverStatus.Cancelled or SolverStatus.Breakdown or SolverStatus.MaxIterations ? lsqrStatus
             : SolverStatus.Stalled;
         return (status, stopTest, relativeNormal);
     }
+
+    /// <summary>u = 2⁻⁵³, the unit roundoff of double.</summary>
+    private const double Unit = 1.1102230246251565e-16;
+
+    /// <summary>
+    /// The default tolerance's floor on ‖Aᵀr‖: max(<see cref="EvaluationFloorFactor"/>·√(n·d)·u·‖A‖·‖r‖,
+    /// <see cref="RoundingFloorFactor"/>·u·‖A‖·(‖b‖ + ‖A‖·‖x‖)), with <paramref name="scale"/> = ‖b‖ + ‖A‖·‖x‖.
+    /// </summary>
+    internal static double RoundingFloor(long rows, int columns, double normA, double residualNorm, double scale) =>
+        Math.Max(EvaluationFloorFactor * Math.Sqrt((double)rows * columns) * Unit * normA * residualNorm, RoundingFloorFactor * Unit * normA * scale);
+
+    /// <summary>
+    /// c of the default's evaluation floor c·√(n·d)·u on the relative normal residual: the rounding error
+    /// of forming Aᵀr itself.
+    /// </summary>
+    /// <remarks>
+    /// Each entry of Aᵀr sums n products, with an error of about √n·u·|a_j|ᵀ|r| (probabilistic
+    /// accumulation), so ‖fl(Aᵀr) − Aᵀr‖ ≲ √n·u·‖A‖_F·‖r‖ ≤ √(n·d)·u·‖A‖₂·‖r‖: relative to ‖A‖₂‖r‖, up
+    /// to √(n·d)·u, reached for a flat spectrum (a Gaussian A has ‖A‖_F ≈ √d·‖A‖₂). The tolerance
+    /// max(1e-14, 4·√n·u) took ‖A‖_F for ‖A‖₂ and so misses the √d. Measured: n = 4·10⁶, d = 256
+    /// (the scale report's 8 GB file) ended at 1.56e-12 = 0.44·√(n·d)·u, above both 4·√n·u = 8.9e-13
+    /// and the rounding floor (32 units of 3.6e-14 = 1.1e-12). c = 4, the constant of the n-only rule.
+    /// </remarks>
+    internal const double EvaluationFloorFactor = 4;
+
+    /// <summary>
+    /// c of the default tolerance's rounding floor: with no tolerance requested, test 2 also holds when
+    /// ‖Aᵀr‖ ≤ c·u·‖A‖·(‖b‖ + ‖A‖·‖x‖), i.e. when the relative normal residual ‖Aᵀr‖/(‖A‖‖r‖) is at most
+    /// c·u·(‖b‖ + ‖A‖·‖x‖)/‖r‖.
+    /// </summary>
+    /// <remarks>
+    /// Why this level: even the exact solution x* rounded to double, x* + δx with ‖δx‖ ≤ u/2·‖x*‖, has
+    /// Aᵀ(b − A·(x* + δx)) = −AᵀA·δx, up to u/2·‖A‖²·‖x‖; evaluating r = b − A·x adds errors of order
+    /// u·(‖b‖ + ‖A‖·‖x‖), whose image under Aᵀ is at most ‖A‖ times that. Below
+    /// u·‖A‖·(‖b‖ + ‖A‖·‖x‖) the recomputed ‖Aᵀr‖ therefore says nothing about x, and a backward-stable
+    /// solver lands a multiple above it. Measured in units of u·(‖b‖ + ‖A‖‖x‖)/‖r‖ on Gaussian A
+    /// (n = 4 096…20 000, d = 16…1 024, ‖r‖/‖b‖ from 1e-7 to 0.1; docs/sketching.md): Householder QR
+    /// (the LAPACK baseline) at 1.3–18 and this solver's LSQR answers at 0.9–3.5, both depending on
+    /// MKL's blocking and threads. The level does not depend on n, unlike the evaluation error of Aᵀr that
+    /// the tolerance max(1e-14, 4·√n·u) covers, so for large d or a small residual it is the larger of
+    /// the two; the old default missed it and reported answers more accurate than QR's as Stalled
+    /// (d = 256, ‖r‖ = 0.1·√n). c = 32 accepts every answer as accurate as the QR baseline's with a
+    /// margin of about two. LSQR still iterates toward 4·√n·u, so the floor changes the label, not
+    /// the work; an unfinished run (each iteration gains a factor of about 2.5, 15 iterations leave
+    /// ~1e-5) stays orders of magnitude above it.
+    /// </remarks>
+    internal const double RoundingFloorFactor = 32;
 
     /// <summary>What <see cref="Refine"/> found: x, the LSQR run (null without one), the residuals and the earned status.</summary>
     internal readonly record struct Refinement(double[] X, LsqrResult? Lsqr, double[] NormalResidual, double ResidualNorm,
@@ -281,11 +345,13 @@ public static class SketchedLeastSquares
     /// <summary>
     /// The solve once the sketch is factored, for the one-process and the distributed solvers alike:
     /// x = N·z₀ from the sketch, refined by LSQR on A·N when <paramref name="refine"/>; then r and Aᵀr
-    /// recomputed in one pass and the status earned on them (<see cref="EarnedStatus"/>).
+    /// recomputed in one pass and the status earned on them (<see cref="EarnedStatus"/>; with
+    /// <see cref="IterativeOptions.Tolerance"/> null, the default <paramref name="tolerance"/> comes with
+    /// the rounding floor of <see cref="RoundingFloor"/>; <paramref name="rows"/> is the global n).
     /// Sketch-and-solve (no LSQR) is <c>Converged</c> by definition: it asks for no tolerance.
     /// </summary>
     internal static Refinement Refine(ILinearOperator op, double[] b, SketchPreconditioner pre, double[] z0, bool refine,
-        double tolerance, SketchedLeastSquaresOptions options, CancellationToken token)
+        double tolerance, long rows, SketchedLeastSquaresOptions options, CancellationToken token)
     {
         LsqrResult? lsqr = null;
         double[] x;
@@ -308,7 +374,7 @@ public static class SketchedLeastSquares
         var stopTest = LsqrStopTest.None;
         double? relativeNormal = null;
         if (lsqr is not null)
-            (status, stopTest, relativeNormal) = EarnedStatus(op, b, x, pre, lsqr.Status, tolerance, residualNorm, normalResidual);
+            (status, stopTest, relativeNormal) = EarnedStatus(op, b, x, pre, lsqr.Status, tolerance, residualNorm, normalResidual, rows, roundingFloor: options.Tolerance is null);
         return new Refinement(x, lsqr, atr, residualNorm, normalResidual, status, stopTest, relativeNormal);
     }
 

@@ -207,7 +207,7 @@ public sealed class SketchedLeastSquaresFactorization
         }
         double tolerance = _options.Tolerance ?? LsqrOptions.DefaultToleranceFor(n);
         var (x, lsqr, atr, residualNorm, normalResidual, status, stopTest, relativeNormal) = SketchedLeastSquares.Refine(op, b, pre, z0,
-            Method == LeastSquaresMethod.SketchAndPrecondition && pre.Rank > 0, tolerance, _options, token);
+            Method == LeastSquaresMethod.SketchAndPrecondition && pre.Rank > 0, tolerance, n, _options, token);
         double[]? bound = null;
         LinfCertificate? certificate = null;
         if (_options.Certificate && pre.Rank == d && status != SolverStatus.Cancelled)

@@ -35,7 +35,11 @@ public enum LeastSquaresMethod
 /// variables on the recomputed r = b − A·x and Aᵀr: Converged when ‖Aᵀr‖ ≤ Tolerance·‖A‖·‖r‖ or
 /// ‖r‖ ≤ Tolerance·(‖b‖ + ‖A‖·‖x‖), ‖A‖ estimated by σ_max(R); Stalled when LSQR stops without
 /// either holding. Null means max(1e-14, 4·√n·u) (<see cref="LsqrOptions.DefaultToleranceFor"/>),
-/// the accuracy to which Aᵀr can be evaluated in double.
+/// together with a rounding floor: the default also counts test 2 as held when
+/// ‖Aᵀr‖ ≤ ‖A‖·max(4·√(n·d)·u·‖r‖, 32·u·(‖b‖ + ‖A‖·‖x‖)) — the evaluation error of Aᵀr, and the level
+/// at which even the exact solution rounded to double sits, times the margin of a backward-stable
+/// solve — so an answer as accurate as Householder QR's is Converged (docs/sketching.md). A tolerance
+/// given explicitly is taken literally, without the floor.
 /// <see cref="IterativeOptions.MaxIterations"/> limits the LSQR iterations of all restarts together;
 /// null means <see cref="DefaultMaxIterations"/>. Cancellation applies to the LSQR iterations and to
 /// the certificate's pass over A; progress to the LSQR iterations.

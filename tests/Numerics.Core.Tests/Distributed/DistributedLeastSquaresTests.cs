@@ -110,6 +110,32 @@ public sealed class DistributedLeastSquaresTests
     }
 
     [Fact]
+    public void AtD256TheDistributedSolverEarnsConvergedAsTheOneProcessSolverDoes()
+    {
+        // The scale report's generator at d = 256: the default tolerance's rounding floor (shared
+        // EarnedStatus) applies to the partitioned solve too, and the same bits come out of 2 ranks.
+        var (a, b) = Numerics.Core.Tests.Sketching.SketchedLeastSquaresStatusTests.GaussianProblem(4096, 256, 0.1);
+        var options = new SketchedLeastSquaresOptions { Method = LeastSquaresMethod.SketchAndPrecondition, Sketch = SketchKind.CountSketch, Rows = 1024, Seed = 1 };
+        RowBlock Block(int k)
+        {
+            var (offset, count) = RowPartition.Block(4096, 2, k);
+            return RowBlock.InMemory(offset, a.SubMatrix((int)offset, (int)count, 0, 256), b.SubVector((int)offset, (int)count));
+        }
+        var one = DistributedLeastSquares.Solve(SingleProcessCommunicator.Instance, [Block(0), Block(1)], 4096, options);
+        Assert.Equal(SolverStatus.Converged, one.Status);
+        var qr = SketchedLeastSquares.Solve(a, b, new SketchedLeastSquaresOptions { Method = LeastSquaresMethod.Qr });
+        Assert.True((one.X - qr.X).L2Norm() <= 1e-13 * qr.X.L2Norm());
+        var (relative, unit) = Numerics.Core.Tests.Sketching.SketchedLeastSquaresStatusTests.RecomputedNormal(a, b, one.X);
+        Assert.True(relative <= SketchedLeastSquares.RoundingFloorFactor * unit, $"{relative:E2} vs unit {unit:E2}");
+        var two = RunRanks(2, c => DistributedLeastSquares.Solve(c, [Block(c.Rank)], 4096, options));
+        Assert.All(two, o => Assert.Equal(one.X.ToArray(), o.Value!.X.ToArray()));
+        Assert.All(two, o => Assert.Equal(SolverStatus.Converged, o.Value!.Status));
+        // Capped: still MaxIterations.
+        var capped = DistributedLeastSquares.Solve(SingleProcessCommunicator.Instance, [Block(0), Block(1)], 4096, options with { MaxIterations = 10 });
+        Assert.Equal(SolverStatus.MaxIterations, capped.Status);
+    }
+
+    [Fact]
     public void IllConditionedPartitionedSolveIsAsAccurateAsPerturbationTheoryAllowsAndItsStatusIsEarned()
     {
         // κ = 1e8 with ‖r‖ = 1: x* itself moves by u·κ²·‖r‖/(‖A‖·‖x*‖) under rounding-sized changes of A,
@@ -126,7 +152,13 @@ public sealed class DistributedLeastSquaresTests
         double tolerance = LsqrOptions.DefaultToleranceFor(p.A.RowCount);
         Assert.Contains(parted.Status, new[] { SolverStatus.Converged, SolverStatus.Stalled });
         Assert.Equal(parted.Status == SolverStatus.Converged, parted.StopTest != LsqrStopTest.None);
-        if (parted.StopTest == LsqrStopTest.NormalResidual) Assert.True(parted.RelativeNormalResidual <= tolerance);
+        if (parted.StopTest == LsqrStopTest.NormalResidual)
+        {
+            // The default's test 2: the tolerance, or the rounding floor max(c·u·(‖b‖ + ‖A‖‖x‖)/‖r‖, c′·√(n·d)·u) (‖A‖ ≥ the solver's estimate).
+            double floor = Math.Max(SketchedLeastSquares.RoundingFloorFactor * u / 2 * (p.B.L2Norm() + normA * parted.X.L2Norm()) / parted.ResidualNorm,
+                SketchedLeastSquares.EvaluationFloorFactor * Math.Sqrt((double)p.A.RowCount * p.A.ColumnCount) * u / 2);
+            Assert.True(parted.RelativeNormalResidual <= Math.Max(tolerance, floor), $"{parted.RelativeNormalResidual:E2}, tolerance {tolerance:E2}, floor {floor:E2}");
+        }
         var recomputed = p.A.TransposeThisAndMultiply(p.B - p.A * parted.X).L2Norm();
         Assert.Equal(recomputed, parted.NormalResidualNorm!.Value, 1e-6 * recomputed + 1e-14);
     }

@@ -90,4 +90,73 @@ public class SketchedLeastSquaresStatusTests
         // The sweep must exercise both outcomes: well-posed cases converge, noise-bound ones do not.
         Assert.InRange(converged, 12, cases - 1);
     }
+
+    /// <summary>
+    /// The scale report's generator: Gaussian A (n×d), x = (1, …, 1), b = A·x + σ·noise. At d = 256 the
+    /// old default (4·√n·u) lay below what even QR's answer shows on the recomputed test.
+    /// </summary>
+    internal static (Matrix<double> A, Vector<double> B) GaussianProblem(int n, int d, double sigma)
+    {
+        var values = new double[(long)n * d];
+        new Numerics.Random.CounterRng(7).FillNormal(values, 0);
+        var a = Matrix<double>.Build.Dense(n, d, values);
+        var noise = new double[n];
+        new Numerics.Random.CounterRng(8).FillNormal(noise, 0);
+        return (a, a * Vector<double>.Build.Dense(d, 1.0) + sigma * Vector<double>.Build.Dense(noise));
+    }
+
+    /// <summary>‖Aᵀr‖/(‖A‖₂‖r‖) and the rounding unit u·(‖b‖ + ‖A‖₂‖x‖)/‖r‖, recomputed with the dense SVD's ‖A‖₂.</summary>
+    internal static (double Relative, double Unit) RecomputedNormal(Matrix<double> a, Vector<double> b, Vector<double> x)
+    {
+        double normA = Lapack.Svd(a, SvdVectors.None).S[0];
+        var r = b - a * x;
+        return (a.TransposeThisAndMultiply(r).L2Norm() / (normA * r.L2Norm()), U * (b.L2Norm() + normA * x.L2Norm()) / r.L2Norm());
+    }
+
+    [Fact]
+    public void At_d_256_an_answer_as_accurate_as_QR_is_Converged_under_the_default_tolerance()
+    {
+        var (a, b) = GaussianProblem(4096, 256, 0.1);
+        var qr = SketchedLeastSquares.Solve(a, b, new SketchedLeastSquaresOptions { Method = LeastSquaresMethod.Qr });
+        var pre = SketchedLeastSquares.Solve(a, b, new SketchedLeastSquaresOptions
+        {
+            Method = LeastSquaresMethod.SketchAndPrecondition, Sketch = SketchKind.CountSketch, Rows = 1024, Seed = 1,
+        });
+        // As accurate as QR: the same x to a few ulps (κ(A) ≈ 1.7), and a recomputed normal residual
+        // no worse than QR's by more than rounding.
+        Assert.True((pre.X - qr.X).L2Norm() <= 1e-13 * qr.X.L2Norm(), $"‖x − x_QR‖/‖x_QR‖ = {(pre.X - qr.X).L2Norm() / qr.X.L2Norm():E2}");
+        var (relative, unit) = RecomputedNormal(a, b, pre.X);
+        var (qrRelative, _) = RecomputedNormal(a, b, qr.X);
+        Assert.True(relative <= 2 * qrRelative + 4 * unit, $"LSQR {relative:E2}, QR {qrRelative:E2}");
+        // The old default, 4·√n·u = 2.8e-14, is below both: the recomputed test cannot reach it.
+        Assert.True(relative > LsqrOptions.DefaultToleranceFor(4096) && qrRelative > LsqrOptions.DefaultToleranceFor(4096), $"{relative:E2} {qrRelative:E2}");
+        Assert.Equal(SolverStatus.Converged, pre.Status);
+        Assert.Equal(LsqrStopTest.NormalResidual, pre.StopTest);
+        // The floor that earned it holds independently, with the true ‖A‖₂.
+        Assert.True(relative <= SketchedLeastSquares.RoundingFloorFactor * unit, $"{relative:E2} > {SketchedLeastSquares.RoundingFloorFactor}·{unit:E2}");
+        // An explicit tolerance is literal: the same solve asked for 1e-14 is Stalled, with the value it reached.
+        var literal = SketchedLeastSquares.Solve(a, b, new SketchedLeastSquaresOptions
+        {
+            Method = LeastSquaresMethod.SketchAndPrecondition, Sketch = SketchKind.CountSketch, Rows = 1024, Seed = 1, Tolerance = 1e-14,
+        });
+        Assert.Equal(SolverStatus.Stalled, literal.Status);
+        Assert.True(literal.RelativeNormalResidual > 1e-14);
+    }
+
+    [Theory]
+    [InlineData(256, 0.1)]
+    [InlineData(64, 1e-6)]
+    public void A_capped_run_is_still_MaxIterations_under_the_default_tolerance(int d, double sigma)
+    {
+        var (a, b) = GaussianProblem(4096, d, sigma);
+        var capped = SketchedLeastSquares.Solve(a, b, new SketchedLeastSquaresOptions
+        {
+            Method = LeastSquaresMethod.SketchAndPrecondition, Sketch = SketchKind.CountSketch, Rows = 4 * d, Seed = 1, MaxIterations = 10,
+        });
+        Assert.Equal(SolverStatus.MaxIterations, capped.Status);
+        Assert.Equal(LsqrStopTest.None, capped.StopTest);
+        var (relative, unit) = RecomputedNormal(a, b, capped.X);
+        Assert.True(relative > 100 * SketchedLeastSquares.RoundingFloorFactor * unit, $"{relative:E2} vs unit {unit:E2}");
+        Assert.True(relative > 100 * SketchedLeastSquares.EvaluationFloorFactor * Math.Sqrt(4096.0 * d) * U, $"{relative:E2}");
+    }
 }

@@ -7,44 +7,27 @@ public sealed partial class LearnedProximalNetwork
 {
     private static LinearAlgebraBackend Backend => LinearAlgebraBackend.Current;
 
-    /// <summary>ψ(y_j) for each column y_j of the n×m batch <paramref name="y"/>.</summary>
-    /// <param name="y">The inputs, n×m column-major.</param>
-    /// <param name="potential">Receives the m values.</param>
-    /// <exception cref="ArgumentException">y's length is not a positive multiple of n, y holds NaN/∞, or potential's length is not m.</exception>
-    public override void Potential(ReadOnlySpan<double> y, Span<double> potential)
+    /// <inheritdoc />
+    private protected override void PotentialCore(ReadOnlySpan<double> y, int m, Span<double> potential)
     {
-        int m = CheckBatch(y, nameof(y));
-        CheckOutput(potential.Length, m, nameof(potential));
         var ws = Workspace(m);
         y.CopyTo(ws.InputAndDirection);
         Forward(ws);
         PotentialOf(ws, potential);
     }
 
-    /// <summary>
-    /// The learned prox f(y_j) = ∇ψ(y_j) for each column of <paramref name="y"/>: the exact
-    /// minimiser of ½‖y_j − x‖² + R_θ(x).
-    /// </summary>
-    /// <param name="y">The inputs, n×m column-major.</param>
-    /// <param name="x">Receives f(y), n×m.</param>
-    /// <exception cref="ArgumentException">y's length is not a positive multiple of n, y holds NaN/∞, or x's length differs from y's.</exception>
-    public override void Prox(ReadOnlySpan<double> y, Span<double> x)
+    /// <inheritdoc />
+    private protected override void ProxCore(ReadOnlySpan<double> y, int m, Span<double> x)
     {
-        int m = CheckBatch(y, nameof(y));
-        CheckOutput(x.Length, y.Length, nameof(x));
         var ws = Workspace(m);
         y.CopyTo(ws.InputAndDirection);
         Forward(ws);
         Gradient(ws, x);
     }
 
-    /// <summary>ψ and f together: one forward pass serves both.</summary>
-    /// <exception cref="ArgumentException">As <see cref="Prox"/> and <see cref="Potential"/>.</exception>
-    public override void PotentialAndProx(ReadOnlySpan<double> y, Span<double> potential, Span<double> x)
+    /// <inheritdoc />
+    private protected override void PotentialAndProxCore(ReadOnlySpan<double> y, int m, Span<double> potential, Span<double> x)
     {
-        int m = CheckBatch(y, nameof(y));
-        CheckOutput(potential.Length, m, nameof(potential));
-        CheckOutput(x.Length, y.Length, nameof(x));
         var ws = Workspace(m);
         y.CopyTo(ws.InputAndDirection);
         Forward(ws);

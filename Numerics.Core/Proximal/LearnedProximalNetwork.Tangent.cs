@@ -5,20 +5,9 @@ namespace Numerics.Proximal;
 
 public sealed partial class LearnedProximalNetwork
 {
-    /// <summary>
-    /// The Jacobian of the prox applied to a direction, ∇²ψ(y_j)·v_j, for each column: symmetric and
-    /// positive semidefinite (at least 2α) by construction.
-    /// </summary>
-    /// <param name="y">The inputs, n×m column-major.</param>
-    /// <param name="v">The directions, n×m.</param>
-    /// <param name="result">Receives ∇²ψ(y_j)·v_j, n×m.</param>
-    /// <exception cref="ArgumentException">A length is not n·m, or y or v holds NaN/∞.</exception>
-    public override void HessianVectorProduct(ReadOnlySpan<double> y, ReadOnlySpan<double> v, Span<double> result)
+    /// <inheritdoc />
+    private protected override void HessianVectorProductCore(ReadOnlySpan<double> y, ReadOnlySpan<double> v, int m, Span<double> result)
     {
-        int m = CheckBatch(y, nameof(y));
-        CheckOutput(v.Length, y.Length, nameof(v));
-        DenseStorage.RequireFinite(v, nameof(v));
-        CheckOutput(result.Length, y.Length, nameof(result));
         var ws = Workspace(m);
         y.CopyTo(ws.InputAndDirection);
         Forward(ws);
@@ -27,25 +16,14 @@ public sealed partial class LearnedProximalNetwork
         TangentReverse(ws, null, result);
     }
 
-    /// <summary>
-    /// The training gradient ∇_θ Σ_j ⟨r_j, f_θ(y_j)⟩: the derivative, with respect to the parameters,
-    /// of the prox contracted with fixed cotangents r_j (for a loss L(f(y)), r = ∂L/∂f gives ∂L/∂θ).
-    /// </summary>
+    /// <inheritdoc />
     /// <remarks>
     /// ⟨r, ∇_yψ(y)⟩ is the directional derivative of ψ along r, so its θ-gradient is an ordinary
     /// reverse pass through the primal pass and its forward tangent along r (mixed partials commute):
     /// no second reverse pass over the first. Cost ≈ three forward passes plus the weight GEMMs.
     /// </remarks>
-    /// <param name="y">The inputs, n×m column-major.</param>
-    /// <param name="r">The cotangents, n×m.</param>
-    /// <param name="gradient">Receives the gradient, in the layout of <see cref="InputConvexNetwork.Parameters"/>.</param>
-    /// <exception cref="ArgumentException">A length is wrong, or y or r holds NaN/∞.</exception>
-    public override void ParameterGradient(ReadOnlySpan<double> y, ReadOnlySpan<double> r, Span<double> gradient)
+    private protected override void ParameterGradientCore(ReadOnlySpan<double> y, ReadOnlySpan<double> r, int m, Span<double> gradient)
     {
-        int m = CheckBatch(y, nameof(y));
-        CheckOutput(r.Length, y.Length, nameof(r));
-        DenseStorage.RequireFinite(r, nameof(r));
-        CheckOutput(gradient.Length, ParameterCount, nameof(gradient));
         var ws = Workspace(m);
         y.CopyTo(ws.InputAndDirection);
         Forward(ws);

@@ -131,21 +131,10 @@ public sealed partial class LearnedProximalNetwork : InputConvexNetwork
         return _workspace;
     }
 
-    /// <summary>Checks an n×m batch argument and returns m.</summary>
-    private int CheckBatch(ReadOnlySpan<double> batch, string name)
-    {
-        if (batch.Length == 0 || batch.Length % Layout.N != 0)
-            throw new ArgumentException($"{name} has length {batch.Length}, not a positive multiple of the input dimension {Layout.N}.", name);
-        DenseStorage.RequireFinite(batch, name);
-        int m = batch.Length / Layout.N;
-        // The workspace holds h×2m per layer and n×2m of inputs; refuse a batch whose buffers no array can hold.
-        if (m > MaxBatch)
-            throw new ArgumentException($"{name} holds {m} points; at width {Layout.H} and dimension {Layout.N} a batch is limited to {MaxBatch}.", name);
-        return m;
-    }
+    /// <inheritdoc />
+    private protected override string InputSizeDescription => $"the input dimension {Layout.N}";
 
-    private void CheckOutput(int length, int expected, string name)
-    {
-        if (length != expected) throw new ArgumentException($"{name} has length {length}; expected {expected}.", name);
-    }
+    /// <inheritdoc />
+    private protected override string BatchLimitDescription(long count) =>
+        $"{count} points; at width {Layout.H} and dimension {Layout.N} a batch is limited to {MaxBatch}.";
 }

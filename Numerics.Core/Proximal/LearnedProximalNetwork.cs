@@ -89,12 +89,17 @@ public sealed partial class LearnedProximalNetwork : InputConvexNetwork
     {
         var ws = Workspace(y.Length / Layout.N);
         y.CopyTo(ws.InputAndDirection);
-        Forward(ws);
-        Gradient(ws, x);
+        ForwardAndGradient(ws);
+        ws.Output.AsSpan(0, y.Length).CopyTo(x);
     }
 
     /// <inheritdoc />
-    internal override void TrainingParameterGradient(ReadOnlySpan<double> r, double[] gradient) => ParameterGradient(_workspace!, r, gradient);
+    internal override void TrainingParameterGradient(ReadOnlySpan<double> r, double[] gradient)
+    {
+        var ws = _workspace!;
+        r.CopyTo(ws.InputAndDirection.AsSpan(Layout.N * ws.Count));
+        ParameterGradient(ws, gradient, forward: false);
+    }
 
     /// <summary>The (offset, length) ranges of θ that must stay non-negative.</summary>
     internal override IEnumerable<(int Start, int Length)> ConstrainedRanges()

@@ -34,6 +34,10 @@ Timed, each as the median of --steps runs after --warmup untimed ones, torch.set
 Also: the wall time of `python3 -c pass` and of `python3 -c "import torch"` (best of 3), for the
 end-to-end view of a run (process start, import, then steps x the median step).
 
+Debian's build (BLAS_INFO=generic) runs its matrix products on the system OpenBLAS, whose own
+pthread pool sits next to PyTorch's OpenMP pool: on 2 cores the two pools contend. Running with
+OPENBLAS_NUM_THREADS=1 leaves the cores to OpenMP; the environment line records the setting.
+
 Each measurement is one JSON line. --dtype float32 is PyTorch's default and what the official code
 trains in; ours is float64 throughout, so float64 is the like-for-like row.
 
@@ -180,7 +184,8 @@ def main():
     torch.set_num_threads(args.threads)
     print(json.dumps({"what": "environment", "torch": torch.__version__, "python": sys.version.split()[0],
                       "threads": torch.get_num_threads(), "cpus": os.cpu_count(), "load": os.getloadavg(),
-                      "mkldnn": torch.backends.mkldnn.is_available(), "mkl": torch.backends.mkl.is_available()}), flush=True)
+                      "mkldnn": torch.backends.mkldnn.is_available(), "mkl": torch.backends.mkl.is_available(),
+                      "openblas_num_threads": os.environ.get("OPENBLAS_NUM_THREADS")}), flush=True)
     names = ["default", "notebook"] if args.schedule == "both" else [args.schedule]
     dtypes = [torch.float32, torch.float64] if args.dtype == "both" else [getattr(torch, args.dtype)]
     for name in names:

@@ -11,9 +11,9 @@ namespace Numerics.Proximal;
 /// </summary>
 /// <remarks>
 /// Running whole blocks in parallel, rather than each product multi-threaded, matters because the
-/// products are small (width × width × block) and a training step has about thirty of them per
-/// layer stack: a thread-count-dependent BLAS (OpenBLAS, MKL on AMD) would otherwise have to run
-/// single-threaded for reproducibility, as training did before.
+/// products are small (width × width × block columns) and a training step makes about a dozen per
+/// layer: a thread-count-dependent BLAS (OpenBLAS, MKL on AMD) would otherwise have to run them
+/// single-threaded for reproducibility, on one core, as training did before.
 /// </remarks>
 internal readonly struct ColumnBlocks
 {

@@ -112,41 +112,22 @@ public sealed partial class ConvolutionalProximalNetwork : InputConvexNetwork
     }
 
     /// <inheritdoc />
-    public override void Potential(ReadOnlySpan<double> y, Span<double> potential)
-    {
-        int m = CheckBatch(y, nameof(y));
-        CheckOutput(potential.Length, m, nameof(potential));
-        var ws = Prepare(y, m);
-        PotentialOf(ws, potential);
-    }
+    private protected override void PotentialCore(ReadOnlySpan<double> y, int m, Span<double> potential) => PotentialOf(Prepare(y, m), potential);
 
     /// <inheritdoc />
-    public override void Prox(ReadOnlySpan<double> y, Span<double> x)
-    {
-        int m = CheckBatch(y, nameof(y));
-        CheckOutput(x.Length, y.Length, nameof(x));
-        var ws = Prepare(y, m);
-        Gradient(ws, x);
-    }
+    private protected override void ProxCore(ReadOnlySpan<double> y, int m, Span<double> x) => Gradient(Prepare(y, m), x);
 
     /// <inheritdoc />
-    public override void PotentialAndProx(ReadOnlySpan<double> y, Span<double> potential, Span<double> x)
+    private protected override void PotentialAndProxCore(ReadOnlySpan<double> y, int m, Span<double> potential, Span<double> x)
     {
-        int m = CheckBatch(y, nameof(y));
-        CheckOutput(potential.Length, m, nameof(potential));
-        CheckOutput(x.Length, y.Length, nameof(x));
         var ws = Prepare(y, m);
         PotentialOf(ws, potential);
         Gradient(ws, x);
     }
 
     /// <inheritdoc />
-    public override void HessianVectorProduct(ReadOnlySpan<double> y, ReadOnlySpan<double> v, Span<double> result)
+    private protected override void HessianVectorProductCore(ReadOnlySpan<double> y, ReadOnlySpan<double> v, int m, Span<double> result)
     {
-        int m = CheckBatch(y, nameof(y));
-        CheckOutput(v.Length, y.Length, nameof(v));
-        DenseStorage.RequireFinite(v, nameof(v));
-        CheckOutput(result.Length, y.Length, nameof(result));
         var ws = Prepare(y, m);
         v.CopyTo(ws.InputAndDirection.AsSpan(Layout.N * m));
         TangentForward(ws);
@@ -154,12 +135,8 @@ public sealed partial class ConvolutionalProximalNetwork : InputConvexNetwork
     }
 
     /// <inheritdoc />
-    public override void ParameterGradient(ReadOnlySpan<double> y, ReadOnlySpan<double> r, Span<double> gradient)
+    private protected override void ParameterGradientCore(ReadOnlySpan<double> y, ReadOnlySpan<double> r, int m, Span<double> gradient)
     {
-        int m = CheckBatch(y, nameof(y));
-        CheckOutput(r.Length, y.Length, nameof(r));
-        DenseStorage.RequireFinite(r, nameof(r));
-        CheckOutput(gradient.Length, ParameterCount, nameof(gradient));
         Prepare(y, m);
         var g = new double[ParameterCount];
         TrainingParameterGradient(r, g);
@@ -188,16 +165,11 @@ public sealed partial class ConvolutionalProximalNetwork : InputConvexNetwork
         return _workspace;
     }
 
-    private int CheckBatch(ReadOnlySpan<double> batch, string name)
-    {
-        if (batch.Length == 0 || batch.Length % Layout.N != 0)
-            throw new ArgumentException($"{name} has length {batch.Length}, not a positive multiple of the image size {Architecture.ImageHeight}×{Architecture.ImageWidth} = {Layout.N}.", name);
-        DenseStorage.RequireFinite(batch, name);
-        int m = batch.Length / Layout.N;
-        if (m > MaxBatch)
-            throw new ArgumentException($"{name} holds {m} images; with {Layout.C} channels a batch is limited to {MaxBatch}.", name);
-        return m;
-    }
+    /// <inheritdoc />
+    private protected override string InputSizeDescription => $"the image size {Architecture.ImageHeight}×{Architecture.ImageWidth} = {Layout.N}";
+
+    /// <inheritdoc />
+    private protected override string BatchLimitDescription(long count) => $"{count} images; with {Layout.C} channels a batch is limited to {MaxBatch}.";
 
     /// <summary>Σ in index order (a <c>TensorPrimitives</c> reduction groups terms by address alignment, which would change bits between runs).</summary>
     internal static double Sum(ReadOnlySpan<double> values)
@@ -205,11 +177,6 @@ public sealed partial class ConvolutionalProximalNetwork : InputConvexNetwork
         double s = 0;
         foreach (double v in values) s += v;
         return s;
-    }
-
-    private static void CheckOutput(int length, int expected, string name)
-    {
-        if (length != expected) throw new ArgumentException($"{name} has length {length}; expected {expected}.", name);
     }
 
     private void Convolve(int kernelOffset, double[] input, int inputOffset, double[] output, int images, int inChannels) =>

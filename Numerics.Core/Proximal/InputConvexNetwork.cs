@@ -68,7 +68,12 @@ public abstract class InputConvexNetwork
     /// <param name="y">The inputs, n×m (one input after another).</param>
     /// <param name="potential">Receives the m values.</param>
     /// <exception cref="ArgumentException">y's length is not a positive multiple of n, y holds NaN/∞, or potential's length is not m.</exception>
-    public abstract void Potential(ReadOnlySpan<double> y, Span<double> potential);
+    public void Potential(ReadOnlySpan<double> y, Span<double> potential)
+    {
+        int m = CheckBatch(y, nameof(y));
+        CheckOutput(potential.Length, m, nameof(potential));
+        PotentialCore(y, m, potential);
+    }
 
     /// <summary>
     /// The learned prox f(y_j) = ∇ψ(y_j) for each input of <paramref name="y"/>: the exact
@@ -77,11 +82,22 @@ public abstract class InputConvexNetwork
     /// <param name="y">The inputs, n×m.</param>
     /// <param name="x">Receives f(y), n×m. May be the same memory as y.</param>
     /// <exception cref="ArgumentException">y's length is not a positive multiple of n, y holds NaN/∞, or x's length differs from y's.</exception>
-    public abstract void Prox(ReadOnlySpan<double> y, Span<double> x);
+    public void Prox(ReadOnlySpan<double> y, Span<double> x)
+    {
+        int m = CheckBatch(y, nameof(y));
+        CheckOutput(x.Length, y.Length, nameof(x));
+        ProxCore(y, m, x);
+    }
 
     /// <summary>ψ and f together: one forward pass serves both.</summary>
     /// <exception cref="ArgumentException">As <see cref="Prox"/> and <see cref="Potential"/>.</exception>
-    public abstract void PotentialAndProx(ReadOnlySpan<double> y, Span<double> potential, Span<double> x);
+    public void PotentialAndProx(ReadOnlySpan<double> y, Span<double> potential, Span<double> x)
+    {
+        int m = CheckBatch(y, nameof(y));
+        CheckOutput(potential.Length, m, nameof(potential));
+        CheckOutput(x.Length, y.Length, nameof(x));
+        PotentialAndProxCore(y, m, potential, x);
+    }
 
     /// <summary>
     /// The Jacobian of the prox applied to a direction, ∇²ψ(y_j)·v_j, for each input: symmetric and
@@ -91,7 +107,14 @@ public abstract class InputConvexNetwork
     /// <param name="v">The directions, n×m.</param>
     /// <param name="result">Receives ∇²ψ(y_j)·v_j, n×m.</param>
     /// <exception cref="ArgumentException">A length is not n·m, or y or v holds NaN/∞.</exception>
-    public abstract void HessianVectorProduct(ReadOnlySpan<double> y, ReadOnlySpan<double> v, Span<double> result);
+    public void HessianVectorProduct(ReadOnlySpan<double> y, ReadOnlySpan<double> v, Span<double> result)
+    {
+        int m = CheckBatch(y, nameof(y));
+        CheckOutput(v.Length, y.Length, nameof(v));
+        DenseStorage.RequireFinite(v, nameof(v));
+        CheckOutput(result.Length, y.Length, nameof(result));
+        HessianVectorProductCore(y, v, m, result);
+    }
 
     /// <summary>
     /// The training gradient ∇_θ Σ_j ⟨r_j, f_θ(y_j)⟩: the derivative, with respect to the parameters,
@@ -101,7 +124,55 @@ public abstract class InputConvexNetwork
     /// <param name="r">The cotangents, n×m.</param>
     /// <param name="gradient">Receives the gradient, in the layout of <see cref="Parameters"/>.</param>
     /// <exception cref="ArgumentException">A length is wrong, or y or r holds NaN/∞.</exception>
-    public abstract void ParameterGradient(ReadOnlySpan<double> y, ReadOnlySpan<double> r, Span<double> gradient);
+    public void ParameterGradient(ReadOnlySpan<double> y, ReadOnlySpan<double> r, Span<double> gradient)
+    {
+        int m = CheckBatch(y, nameof(y));
+        CheckOutput(r.Length, y.Length, nameof(r));
+        DenseStorage.RequireFinite(r, nameof(r));
+        CheckOutput(gradient.Length, ParameterCount, nameof(gradient));
+        ParameterGradientCore(y, r, m, gradient);
+    }
+
+    /// <summary><see cref="Potential"/> on m = y.Length/n checked inputs, potential of length m.</summary>
+    private protected abstract void PotentialCore(ReadOnlySpan<double> y, int m, Span<double> potential);
+
+    /// <summary><see cref="Prox"/> on m checked inputs, x of y's length (possibly the same memory).</summary>
+    private protected abstract void ProxCore(ReadOnlySpan<double> y, int m, Span<double> x);
+
+    /// <summary><see cref="PotentialAndProx"/> on m checked inputs.</summary>
+    private protected abstract void PotentialAndProxCore(ReadOnlySpan<double> y, int m, Span<double> potential, Span<double> x);
+
+    /// <summary><see cref="HessianVectorProduct"/> on m checked inputs and directions.</summary>
+    private protected abstract void HessianVectorProductCore(ReadOnlySpan<double> y, ReadOnlySpan<double> v, int m, Span<double> result);
+
+    /// <summary><see cref="ParameterGradient"/> on m checked inputs and cotangents, gradient of length <see cref="ParameterCount"/>.</summary>
+    private protected abstract void ParameterGradientCore(ReadOnlySpan<double> y, ReadOnlySpan<double> r, int m, Span<double> gradient);
+
+    /// <summary>What a batch's length must be a multiple of, for the message of a bad length: "the input dimension 3", "the image size 8×8 = 64".</summary>
+    private protected abstract string InputSizeDescription { get; }
+
+    /// <summary>The message's reason for refusing a batch of <paramref name="count"/> inputs above <see cref="MaxBatch"/>, from "holds" to the limit.</summary>
+    private protected abstract string BatchLimitDescription(long count);
+
+    /// <summary>Checks an n×m batch argument (length, finiteness, the workspace's limit) and returns m.</summary>
+    private protected int CheckBatch(ReadOnlySpan<double> batch, string name)
+    {
+        int n = InputDimension;
+        if (batch.Length == 0 || batch.Length % n != 0)
+            throw new ArgumentException($"{name} has length {batch.Length}, not a positive multiple of {InputSizeDescription}.", name);
+        DenseStorage.RequireFinite(batch, name);
+        int m = batch.Length / n;
+        // The workspace holds a few arrays of (width)×2m per layer; refuse a batch whose buffers no array can hold.
+        if (m > MaxBatch)
+            throw new ArgumentException($"{name} holds {BatchLimitDescription(m)}", name);
+        return m;
+    }
+
+    /// <summary>Throws naming <paramref name="name"/> unless <paramref name="length"/> is <paramref name="expected"/>.</summary>
+    private protected static void CheckOutput(int length, int expected, string name)
+    {
+        if (length != expected) throw new ArgumentException($"{name} has length {length}; expected {expected}.", name);
+    }
 
     /// <summary>An independent copy with the same parameters (for use on another thread).</summary>
     public abstract InputConvexNetwork Clone();

@@ -7,84 +7,66 @@ public sealed partial class LearnedProximalNetwork
 {
     private static LinearAlgebraBackend Backend => LinearAlgebraBackend.Current;
 
-    /// <summary>ψ(y_j) for each column y_j of the n×m batch <paramref name="y"/>.</summary>
-    /// <param name="y">The inputs, n×m column-major.</param>
-    /// <param name="potential">Receives the m values.</param>
-    /// <exception cref="ArgumentException">y's length is not a positive multiple of n, y holds NaN/∞, or potential's length is not m.</exception>
-    public override void Potential(ReadOnlySpan<double> y, Span<double> potential)
+    /// <inheritdoc />
+    private protected override void PotentialCore(ReadOnlySpan<double> y, int m, Span<double> potential)
     {
-        int m = CheckBatch(y, nameof(y));
-        CheckOutput(potential.Length, m, nameof(potential));
         var ws = Workspace(m);
         y.CopyTo(ws.InputAndDirection);
-        Forward(ws);
+        ws.Blocks.For((_, start, count) => Forward(ws, start, count));
         PotentialOf(ws, potential);
     }
 
-    /// <summary>
-    /// The learned prox f(y_j) = ∇ψ(y_j) for each column of <paramref name="y"/>: the exact
-    /// minimiser of ½‖y_j − x‖² + R_θ(x).
-    /// </summary>
-    /// <param name="y">The inputs, n×m column-major.</param>
-    /// <param name="x">Receives f(y), n×m.</param>
-    /// <exception cref="ArgumentException">y's length is not a positive multiple of n, y holds NaN/∞, or x's length differs from y's.</exception>
-    public override void Prox(ReadOnlySpan<double> y, Span<double> x)
+    /// <inheritdoc />
+    private protected override void ProxCore(ReadOnlySpan<double> y, int m, Span<double> x)
     {
-        int m = CheckBatch(y, nameof(y));
-        CheckOutput(x.Length, y.Length, nameof(x));
         var ws = Workspace(m);
         y.CopyTo(ws.InputAndDirection);
-        Forward(ws);
-        Gradient(ws, x);
+        ForwardAndGradient(ws);
+        ws.Output.AsSpan(0, y.Length).CopyTo(x);
     }
 
-    /// <summary>ψ and f together: one forward pass serves both.</summary>
-    /// <exception cref="ArgumentException">As <see cref="Prox"/> and <see cref="Potential"/>.</exception>
-    public override void PotentialAndProx(ReadOnlySpan<double> y, Span<double> potential, Span<double> x)
+    /// <inheritdoc />
+    private protected override void PotentialAndProxCore(ReadOnlySpan<double> y, int m, Span<double> potential, Span<double> x)
     {
-        int m = CheckBatch(y, nameof(y));
-        CheckOutput(potential.Length, m, nameof(potential));
-        CheckOutput(x.Length, y.Length, nameof(x));
         var ws = Workspace(m);
         y.CopyTo(ws.InputAndDirection);
-        Forward(ws);
+        ForwardAndGradient(ws);
         PotentialOf(ws, potential);
-        Gradient(ws, x);
+        ws.Output.AsSpan(0, y.Length).CopyTo(x);
     }
 
     /// <summary>
-    /// The primal pass on the inputs in the first n·m entries of <see cref="ProximalNetworkWorkspace.InputAndDirection"/>:
-    /// stores z_k, s′(u_k) and s″(u_k) for every layer.
+    /// The primal pass and the prox on the inputs in the first n·m entries of
+    /// <see cref="ProximalNetworkWorkspace.InputAndDirection"/>, block by block: stores z_k, s′(u_k)
+    /// and s″(u_k) for every layer and writes f(y) into <see cref="ProximalNetworkWorkspace.Output"/>.
     /// </summary>
-    internal void Forward(ProximalNetworkWorkspace ws)
+    internal void ForwardAndGradient(ProximalNetworkWorkspace ws) =>
+        ws.Blocks.For((_, start, count) =>
+        {
+            Forward(ws, start, count);
+            Gradient(ws, start, count);
+        });
+
+    /// <summary>The primal pass on columns start..start+count−1: z_k, s′(u_k) and s″(u_k) for every layer.</summary>
+    private void Forward(ProximalNetworkWorkspace ws, int start, int count)
     {
-        int n = Layout.N, h = Layout.H, m = ws.Count;
-        double[] p = _parameters, y = ws.InputAndDirection, pre = ws.Adjoint;
+        int n = Layout.N, h = Layout.H;
+        double[] p = _parameters;
+        double beta = Architecture.Beta;
+        var y = ws.InputAndDirection.AsSpan(start * n, count * n);
+        var pre = ws.Adjoint.AsSpan(start * h, count * h);
         for (int k = 1; k <= Layout.K; k++)
         {
-            int bias = k == 1 ? Layout.B0 : Layout.C(k);
-            for (int j = 0; j < m; j++) Array.Copy(p, bias, pre, j * h, h);
-            if (k == 1)
-            {
-                Backend.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, h, m, n, 1.0, p.AsSpan(Layout.A0, h * n), h, y.AsSpan(0, n * m), n, 1.0, pre.AsSpan(0, h * m), h);
-            }
-            else
-            {
-                Backend.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, h, m, h, 1.0, p.AsSpan(Layout.W(k), h * h), h, ws.Activations[k - 2].AsSpan(0, h * m), h, 1.0, pre.AsSpan(0, h * m), h);
-                Backend.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, h, m, n, 1.0, p.AsSpan(Layout.B(k), h * n), h, y.AsSpan(0, n * m), n, 1.0, pre.AsSpan(0, h * m), h);
-            }
-            Activate(pre, ws.Activations[k - 1], ws.Slopes[k - 1], ws.Curvatures[k - 1], h, m);
+            var bias = p.AsSpan(k == 1 ? Layout.B0 : Layout.C(k), h);
+            for (int j = 0; j < count; j++) bias.CopyTo(pre.Slice(j * h, h));
+            if (k >= 2)
+                Backend.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, h, count, h, 1.0, p.AsSpan(Layout.W(k), h * h), h, ws.Activations[k - 2].AsSpan(start * h, count * h), h, 1.0, pre, h);
+            Backend.Gemm(Transpose.NoTranspose, Transpose.NoTranspose, h, count, n, 1.0, p.AsSpan(k == 1 ? Layout.A0 : Layout.B(k), h * n), h, y, n, 1.0, pre, h);
+            Softplus.Evaluate(pre, beta, ws.Activations[k - 1].AsSpan(start * h, count * h), ws.Slopes[k - 1].AsSpan(start * h, count * h), ws.Curvatures[k - 1].AsSpan(start * h, count * h));
         }
     }
 
-    private void Activate(double[] pre, double[] z, double[] slope, double[] curvature, int h, int m)
-    {
-        double beta = Architecture.Beta;
-        BatchBlocks.For(h * m, (start, end) =>
-            Softplus.Evaluate(pre.AsSpan(start, end - start), beta, z.AsSpan(start, end - start), slope.AsSpan(start, end - start), curvature.AsSpan(start, end - start)));
-    }
-
-    /// <summary>ψ_j = wᵀz_K,j + aᵀy_j + α‖y_j‖², after <see cref="Forward"/>.</summary>
+    /// <summary>ψ_j = wᵀz_K,j + aᵀy_j + α‖y_j‖², after the primal pass.</summary>
     private void PotentialOf(ProximalNetworkWorkspace ws, Span<double> potential)
     {
         int n = Layout.N, h = Layout.H;
@@ -103,30 +85,31 @@ public sealed partial class LearnedProximalNetwork
     }
 
     /// <summary>
-    /// x = ∇ψ(y) by the reverse pass after <see cref="Forward"/>: δ_K = w ⊙ s′(u_K),
-    /// δ_{k−1} = s′(u_{k−1}) ⊙ W_kᵀδ_k, x = A₀ᵀδ₁ + Σ_k B_kᵀδ_k + a + 2αy.
+    /// x = ∇ψ(y) on columns start..start+count−1 by the reverse pass after their primal pass:
+    /// δ_K = w ⊙ s′(u_K), δ_{k−1} = s′(u_{k−1}) ⊙ W_kᵀδ_k, x = A₀ᵀδ₁ + Σ_k B_kᵀδ_k + a + 2αy, into
+    /// the same columns of <see cref="ProximalNetworkWorkspace.Output"/>.
     /// </summary>
-    internal void Gradient(ProximalNetworkWorkspace ws, Span<double> x)
+    private void Gradient(ProximalNetworkWorkspace ws, int start, int count)
     {
-        int n = Layout.N, h = Layout.H, m = ws.Count;
+        int n = Layout.N, h = Layout.H;
         double alpha = Architecture.Alpha;
-        double[] p = _parameters, y = ws.InputAndDirection, delta = ws.Adjoint, back = ws.Scratch;
+        double[] p = _parameters;
+        var y = ws.InputAndDirection.AsSpan(start * n, count * n);
+        var x = ws.Output.AsSpan(start * n, count * n);
+        var delta = ws.Adjoint.AsSpan(start * h, count * h);
+        var back = ws.Scratch.AsSpan(start * h, count * h);
         var w = p.AsSpan(Layout.OutputWeights, h);
-        var sK = ws.Slopes[Layout.K - 1];
-        for (int j = 0; j < m; j++)
-            for (int i = 0; i < h; i++) delta[j * h + i] = w[i] * sK[j * h + i];
+        var sK = ws.Slopes[Layout.K - 1].AsSpan(start * h, count * h);
+        for (int j = 0; j < count; j++) TensorPrimitives.Multiply(w, sK.Slice(j * h, h), delta.Slice(j * h, h));
         var a = p.AsSpan(Layout.Linear, n);
-        for (int j = 0; j < m; j++)
+        for (int j = 0; j < count; j++)
             for (int l = 0; l < n; l++) x[j * n + l] = a[l] + 2 * alpha * y[j * n + l];
-        var d = delta.AsSpan(0, h * m);
         for (int k = Layout.K; k >= 2; k--)
         {
-            Backend.Gemm(Transpose.Transpose, Transpose.NoTranspose, n, m, h, 1.0, p.AsSpan(Layout.B(k), h * n), h, d, h, 1.0, x, n);
-            Backend.Gemm(Transpose.Transpose, Transpose.NoTranspose, h, m, h, 1.0, p.AsSpan(Layout.W(k), h * h), h, d, h, 0.0, back.AsSpan(0, h * m), h);
-            var s = ws.Slopes[k - 2];
-            BatchBlocks.For(h * m, (start, end) =>
-                TensorPrimitives.Multiply(s.AsSpan(start, end - start), back.AsSpan(start, end - start), delta.AsSpan(start, end - start)));
+            Backend.Gemm(Transpose.Transpose, Transpose.NoTranspose, n, count, h, 1.0, p.AsSpan(Layout.B(k), h * n), h, delta, h, 1.0, x, n);
+            Backend.Gemm(Transpose.Transpose, Transpose.NoTranspose, h, count, h, 1.0, p.AsSpan(Layout.W(k), h * h), h, delta, h, 0.0, back, h);
+            TensorPrimitives.Multiply(ws.Slopes[k - 2].AsSpan(start * h, count * h), back, delta);
         }
-        Backend.Gemm(Transpose.Transpose, Transpose.NoTranspose, n, m, h, 1.0, p.AsSpan(Layout.A0, h * n), h, d, h, 1.0, x, n);
+        Backend.Gemm(Transpose.Transpose, Transpose.NoTranspose, n, count, h, 1.0, p.AsSpan(Layout.A0, h * n), h, delta, h, 1.0, x, n);
     }
 }

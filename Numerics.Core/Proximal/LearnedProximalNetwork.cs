@@ -89,12 +89,17 @@ public sealed partial class LearnedProximalNetwork : InputConvexNetwork
     {
         var ws = Workspace(y.Length / Layout.N);
         y.CopyTo(ws.InputAndDirection);
-        Forward(ws);
-        Gradient(ws, x);
+        ForwardAndGradient(ws);
+        ws.Output.AsSpan(0, y.Length).CopyTo(x);
     }
 
     /// <inheritdoc />
-    internal override void TrainingParameterGradient(ReadOnlySpan<double> r, double[] gradient) => ParameterGradient(_workspace!, r, gradient);
+    internal override void TrainingParameterGradient(ReadOnlySpan<double> r, double[] gradient)
+    {
+        var ws = _workspace!;
+        r.CopyTo(ws.InputAndDirection.AsSpan(Layout.N * ws.Count));
+        ParameterGradient(ws, gradient, forward: false);
+    }
 
     /// <summary>The (offset, length) ranges of θ that must stay non-negative.</summary>
     internal override IEnumerable<(int Start, int Length)> ConstrainedRanges()
@@ -131,21 +136,10 @@ public sealed partial class LearnedProximalNetwork : InputConvexNetwork
         return _workspace;
     }
 
-    /// <summary>Checks an n×m batch argument and returns m.</summary>
-    private int CheckBatch(ReadOnlySpan<double> batch, string name)
-    {
-        if (batch.Length == 0 || batch.Length % Layout.N != 0)
-            throw new ArgumentException($"{name} has length {batch.Length}, not a positive multiple of the input dimension {Layout.N}.", name);
-        DenseStorage.RequireFinite(batch, name);
-        int m = batch.Length / Layout.N;
-        // The workspace holds h×2m per layer and n×2m of inputs; refuse a batch whose buffers no array can hold.
-        if (m > MaxBatch)
-            throw new ArgumentException($"{name} holds {m} points; at width {Layout.H} and dimension {Layout.N} a batch is limited to {MaxBatch}.", name);
-        return m;
-    }
+    /// <inheritdoc />
+    private protected override string InputSizeDescription => $"the input dimension {Layout.N}";
 
-    private void CheckOutput(int length, int expected, string name)
-    {
-        if (length != expected) throw new ArgumentException($"{name} has length {length}; expected {expected}.", name);
-    }
+    /// <inheritdoc />
+    private protected override string BatchLimitDescription(long count) =>
+        $"{count} points; at width {Layout.H} and dimension {Layout.N} a batch is limited to {MaxBatch}.";
 }

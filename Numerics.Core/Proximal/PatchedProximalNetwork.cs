@@ -125,31 +125,24 @@ public sealed class PatchedProximalNetwork : InputConvexNetwork
     internal override long MaxBatch => Math.Min(PatchNetwork.MaxBatch / PatchesPerImage, Array.MaxLength / ((long)PatchesPerImage * PatchNetwork.InputDimension));
 
     /// <inheritdoc />
-    public override void Potential(ReadOnlySpan<double> y, Span<double> potential)
+    private protected override void PotentialCore(ReadOnlySpan<double> y, int m, Span<double> potential)
     {
-        int m = CheckBatch(y, nameof(y));
-        CheckOutput(potential.Length, m, nameof(potential));
         var values = new double[m * PatchesPerImage];
         PatchNetwork.Potential(Gather(y, m), values);
         SumPatches(values, potential);
     }
 
     /// <inheritdoc />
-    public override void Prox(ReadOnlySpan<double> y, Span<double> x)
+    private protected override void ProxCore(ReadOnlySpan<double> y, int m, Span<double> x)
     {
-        int m = CheckBatch(y, nameof(y));
-        CheckOutput(x.Length, y.Length, nameof(x));
         var patches = Gather(y, m);
         PatchNetwork.Prox(patches, patches);
         Scatter(patches, m, x);
     }
 
     /// <inheritdoc />
-    public override void PotentialAndProx(ReadOnlySpan<double> y, Span<double> potential, Span<double> x)
+    private protected override void PotentialAndProxCore(ReadOnlySpan<double> y, int m, Span<double> potential, Span<double> x)
     {
-        int m = CheckBatch(y, nameof(y));
-        CheckOutput(potential.Length, m, nameof(potential));
-        CheckOutput(x.Length, y.Length, nameof(x));
         var patches = Gather(y, m);
         var values = new double[m * PatchesPerImage];
         PatchNetwork.PotentialAndProx(patches, values, patches);
@@ -158,12 +151,8 @@ public sealed class PatchedProximalNetwork : InputConvexNetwork
     }
 
     /// <inheritdoc />
-    public override void HessianVectorProduct(ReadOnlySpan<double> y, ReadOnlySpan<double> v, Span<double> result)
+    private protected override void HessianVectorProductCore(ReadOnlySpan<double> y, ReadOnlySpan<double> v, int m, Span<double> result)
     {
-        int m = CheckBatch(y, nameof(y));
-        CheckOutput(v.Length, y.Length, nameof(v));
-        DenseStorage.RequireFinite(v, nameof(v));
-        CheckOutput(result.Length, y.Length, nameof(result));
         var patches = Gather(y, m);
         var directions = Gather(v, m);
         PatchNetwork.HessianVectorProduct(patches, directions, directions);
@@ -171,12 +160,8 @@ public sealed class PatchedProximalNetwork : InputConvexNetwork
     }
 
     /// <inheritdoc />
-    public override void ParameterGradient(ReadOnlySpan<double> y, ReadOnlySpan<double> r, Span<double> gradient)
+    private protected override void ParameterGradientCore(ReadOnlySpan<double> y, ReadOnlySpan<double> r, int m, Span<double> gradient)
     {
-        int m = CheckBatch(y, nameof(y));
-        CheckOutput(r.Length, y.Length, nameof(r));
-        DenseStorage.RequireFinite(r, nameof(r));
-        CheckOutput(gradient.Length, ParameterCount, nameof(gradient));
         // ⟨r, F(y)⟩ = (1/c)·Σ_i ⟨P_i E r, f(P_i E y)⟩: the patch network's gradient, scaled.
         PatchNetwork.ParameterGradient(Gather(y, m), Gather(r, m), gradient);
         foreach (ref double g in gradient) g /= Coverage;
@@ -203,21 +188,11 @@ public sealed class PatchedProximalNetwork : InputConvexNetwork
         foreach (ref double g in gradient.AsSpan()) g /= Coverage;
     }
 
-    private int CheckBatch(ReadOnlySpan<double> batch, string name)
-    {
-        int n = InputDimension;
-        if (batch.Length == 0 || batch.Length % n != 0)
-            throw new ArgumentException($"{name} has length {batch.Length}, not a positive multiple of the image size {ImageHeight}×{ImageWidth} = {n}.", name);
-        DenseStorage.RequireFinite(batch, name);
-        int m = batch.Length / n;
-        if (m > MaxBatch) throw new ArgumentException($"{name} holds {m} images; cut into patches a batch is limited to {MaxBatch}.", name);
-        return m;
-    }
+    /// <inheritdoc />
+    private protected override string InputSizeDescription => $"the image size {ImageHeight}×{ImageWidth} = {InputDimension}";
 
-    private static void CheckOutput(int length, int expected, string name)
-    {
-        if (length != expected) throw new ArgumentException($"{name} has length {length}; expected {expected}.", name);
-    }
+    /// <inheritdoc />
+    private protected override string BatchLimitDescription(long count) => $"{count} images; cut into patches a batch is limited to {MaxBatch}.";
 
     /// <summary>The patches P_i E x of every image, image by image, patch rows then columns, each patch row by row.</summary>
     private double[] Gather(ReadOnlySpan<double> images, int m)

@@ -25,6 +25,8 @@ internal sealed class ProximalNetworkWorkspace
         }
         Adjoint = new double[h * 2 * m];
         Scratch = new double[h * 2 * m];
+        Output = new double[n * m];
+        Blocks = new ColumnBlocks(m);
     }
 
     /// <summary>m, the batch size this workspace holds.</summary>
@@ -50,4 +52,13 @@ internal sealed class ProximalNetworkWorkspace
 
     /// <summary>h×2m scratch for the transposed products of the reverse passes.</summary>
     public double[] Scratch { get; }
+
+    /// <summary>n×m: the prox or the Hessian-vector product of the dense network's blocked passes, before it is copied out.</summary>
+    public double[] Output { get; }
+
+    /// <summary>The fixed column blocks of the dense network's passes.</summary>
+    public ColumnBlocks Blocks { get; }
+
+    /// <summary>Per block, a parameter-sized partial gradient, added in block order (the dense network; more than one block only).</summary>
+    public double[][]? PartialGradients { get; set; }
 }

@@ -191,6 +191,103 @@ public class LearnedProximalNetworkTests
         }
     }
 
+    /// <summary>300 columns: three column blocks of the passes (128, 128 and 44), so the per-block partial gradients are added.</summary>
+    private const int SeveralBlocks = 300;
+
+    [Fact]
+    public void ParameterGradientMatchesFiniteDifferencesAcrossSeveralColumnBlocks()
+    {
+        var shape = Small with { InputDimension = 2, Width = 5, Layers = 3 };
+        var net = Interior(shape, 7);
+        int m = SeveralBlocks;
+        var y = Gaussian(2 * m, 41, 2);
+        var r = Gaussian(2 * m, 42, 1.0 / m);
+        var g = new double[net.ParameterCount];
+        net.ParameterGradient(y, r, g);
+        var theta = net.Parameters.ToArray();
+        var probe = new LearnedProximalNetwork(shape, theta);
+        var f = new double[2 * m];
+        double Phi(double[] parameters)
+        {
+            probe.SetParameters(parameters);
+            probe.Prox(y, f);
+            return Dot(r, f);
+        }
+        for (int i = 0; i < theta.Length; i++)
+        {
+            var plus = (double[])theta.Clone();
+            var minus = (double[])theta.Clone();
+            plus[i] += Step;
+            minus[i] -= Step;
+            double fd = (Phi(plus) - Phi(minus)) / (2 * Step);
+            Assert.True(Math.Abs(fd - g[i]) <= FiniteDifference * (1 + Math.Abs(g[i])), $"parameter {i}: fd {fd}, analytic {g[i]}");
+        }
+    }
+
+    [Fact]
+    public void SeveralColumnBlocksAgreeWithTheirColumnsInSmallBatches()
+    {
+        var net = Interior(Small, 8);
+        int m = SeveralBlocks, n = 3, part = 30; // 30 columns: one block
+        var y = Gaussian(n * m, 51, 2);
+        var v = Gaussian(n * m, 52);
+        var f = new double[n * m];
+        var psi = new double[m];
+        var hv = new double[n * m];
+        var g = new double[net.ParameterCount];
+        net.PotentialAndProx(y, psi, f);
+        net.HessianVectorProduct(y, v, hv);
+        net.ParameterGradient(y, v, g);
+        // The gradient is additive over columns: the sum of the parts' gradients, each from one block.
+        var sum = new double[g.Length];
+        for (int j0 = 0; j0 < m; j0 += part)
+        {
+            var fj = new double[n * part];
+            var pj = new double[part];
+            var hj = new double[n * part];
+            var gj = new double[g.Length];
+            var yj = y.AsSpan(n * j0, n * part);
+            net.PotentialAndProx(yj, pj, fj);
+            net.HessianVectorProduct(yj, v.AsSpan(n * j0, n * part), hj);
+            net.ParameterGradient(yj, v.AsSpan(n * j0, n * part), gj);
+            for (int i = 0; i < g.Length; i++) sum[i] += gj[i];
+            for (int j = 0; j < part; j++) Assert.True(Math.Abs(pj[j] - psi[j0 + j]) <= BatchConsistency * (1 + Math.Abs(psi[j0 + j])));
+            for (int l = 0; l < n * part; l++)
+            {
+                Assert.True(Math.Abs(fj[l] - f[n * j0 + l]) <= BatchConsistency * (1 + Math.Abs(fj[l])), $"f at {n * j0 + l}");
+                Assert.True(Math.Abs(hj[l] - hv[n * j0 + l]) <= BatchConsistency * (1 + Math.Abs(hj[l])), $"Hv at {n * j0 + l}");
+            }
+        }
+        double scale = 1 + g.Max(Math.Abs);
+        for (int i = 0; i < g.Length; i++) Assert.True(Math.Abs(sum[i] - g[i]) <= BatchConsistency * scale, $"parameter {i}: {sum[i]} vs {g[i]}");
+    }
+
+    [Fact]
+    public async Task SeveralColumnBlocksGiveTheSameBitsOnOneWorker()
+    {
+        var net = Interior(Small, 9);
+        int m = SeveralBlocks, n = 3;
+        var y = Gaussian(n * m, 61, 2);
+        var v = Gaussian(n * m, 62);
+        (double[], double[], double[]) Run()
+        {
+            var f = new double[n * m];
+            var hv = new double[n * m];
+            var g = new double[net.ParameterCount];
+            net.Prox(y, f);
+            net.HessianVectorProduct(y, v, hv);
+            net.ParameterGradient(y, v, g);
+            return (f, hv, g);
+        }
+        var parallel = Run();
+        // Parallel loops started from a task on an exclusive scheduler run their bodies one at a time.
+        var exclusive = new ConcurrentExclusiveSchedulerPair().ExclusiveScheduler;
+        var serial = await Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.None, exclusive);
+        Assert.Equal(parallel.Item1, serial.Item1);
+        Assert.Equal(parallel.Item2, serial.Item2);
+        Assert.Equal(parallel.Item3, serial.Item3);
+    }
+
     [Fact]
     public void InitialisationIsSeededAndRespectsTheConstraints()
     {

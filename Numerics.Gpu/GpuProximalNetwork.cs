@@ -103,10 +103,8 @@ public sealed partial class GpuProximalNetwork<T> : InputConvexNetwork, IDisposa
 
     /// <inheritdoc />
     /// <exception cref="ObjectDisposedException">This network or its device has been disposed.</exception>
-    public override void Potential(ReadOnlySpan<double> y, Span<double> potential)
+    private protected override void PotentialCore(ReadOnlySpan<double> y, int m, Span<double> potential)
     {
-        int m = CheckBatch(y, nameof(y));
-        CheckOutput(potential.Length, m, nameof(potential));
         var ws = Prepare(m);
         Upload(y, ws.InputAndDirection.SubView(0, y.Length));
         Forward(ws);
@@ -116,10 +114,8 @@ public sealed partial class GpuProximalNetwork<T> : InputConvexNetwork, IDisposa
 
     /// <inheritdoc />
     /// <exception cref="ObjectDisposedException">This network or its device has been disposed.</exception>
-    public override void Prox(ReadOnlySpan<double> y, Span<double> x)
+    private protected override void ProxCore(ReadOnlySpan<double> y, int m, Span<double> x)
     {
-        int m = CheckBatch(y, nameof(y));
-        CheckOutput(x.Length, y.Length, nameof(x));
         var ws = Prepare(m);
         Upload(y, ws.InputAndDirection.SubView(0, y.Length));
         Forward(ws);
@@ -129,11 +125,8 @@ public sealed partial class GpuProximalNetwork<T> : InputConvexNetwork, IDisposa
 
     /// <inheritdoc />
     /// <exception cref="ObjectDisposedException">This network or its device has been disposed.</exception>
-    public override void PotentialAndProx(ReadOnlySpan<double> y, Span<double> potential, Span<double> x)
+    private protected override void PotentialAndProxCore(ReadOnlySpan<double> y, int m, Span<double> potential, Span<double> x)
     {
-        int m = CheckBatch(y, nameof(y));
-        CheckOutput(potential.Length, m, nameof(potential));
-        CheckOutput(x.Length, y.Length, nameof(x));
         var ws = Prepare(m);
         Upload(y, ws.InputAndDirection.SubView(0, y.Length));
         Forward(ws);
@@ -145,12 +138,8 @@ public sealed partial class GpuProximalNetwork<T> : InputConvexNetwork, IDisposa
 
     /// <inheritdoc />
     /// <exception cref="ObjectDisposedException">This network or its device has been disposed.</exception>
-    public override void HessianVectorProduct(ReadOnlySpan<double> y, ReadOnlySpan<double> v, Span<double> result)
+    private protected override void HessianVectorProductCore(ReadOnlySpan<double> y, ReadOnlySpan<double> v, int m, Span<double> result)
     {
-        int m = CheckBatch(y, nameof(y));
-        CheckOutput(v.Length, y.Length, nameof(v));
-        DenseStorage.RequireFinite(v, nameof(v));
-        CheckOutput(result.Length, y.Length, nameof(result));
         var ws = Prepare(m);
         Upload(y, ws.InputAndDirection.SubView(0, y.Length));
         Upload(v, ws.InputAndDirection.SubView(y.Length, y.Length));
@@ -162,12 +151,8 @@ public sealed partial class GpuProximalNetwork<T> : InputConvexNetwork, IDisposa
 
     /// <inheritdoc />
     /// <exception cref="ObjectDisposedException">This network or its device has been disposed.</exception>
-    public override void ParameterGradient(ReadOnlySpan<double> y, ReadOnlySpan<double> r, Span<double> gradient)
+    private protected override void ParameterGradientCore(ReadOnlySpan<double> y, ReadOnlySpan<double> r, int m, Span<double> gradient)
     {
-        int m = CheckBatch(y, nameof(y));
-        CheckOutput(r.Length, y.Length, nameof(r));
-        DenseStorage.RequireFinite(r, nameof(r));
-        CheckOutput(gradient.Length, ParameterCount, nameof(gradient));
         var ws = Prepare(m);
         Upload(y, ws.InputAndDirection.SubView(0, y.Length));
         Upload(r, ws.InputAndDirection.SubView(y.Length, y.Length));
@@ -350,15 +335,12 @@ public sealed partial class GpuProximalNetwork<T> : InputConvexNetwork, IDisposa
         return _staging.AsSpan(0, length);
     }
 
-    /// <summary>Checks an n×m host batch argument and returns m (as the host network does).</summary>
-    private int CheckBatch(ReadOnlySpan<double> batch, string name)
-    {
-        int n = Layout.N;
-        if (batch.Length == 0 || batch.Length % n != 0)
-            throw new ArgumentException($"{name} has length {batch.Length}, not a positive multiple of the input dimension {n}.", name);
-        DenseStorage.RequireFinite(batch, name);
-        return CheckCount(batch.Length / n, name);
-    }
+    /// <inheritdoc />
+    private protected override string InputSizeDescription => $"the input dimension {Layout.N}";
+
+    /// <inheritdoc />
+    private protected override string BatchLimitDescription(long count) =>
+        $"{count} points; at width {Layout.H} and dimension {Layout.N} a batch is limited to {MaxBatch}.";
 
     /// <summary>Checks an n·m device batch argument (device, length, finiteness) and returns m.</summary>
     private int CheckBatch(DeviceMatrix<T> batch, string name)
@@ -376,7 +358,7 @@ public sealed partial class GpuProximalNetwork<T> : InputConvexNetwork, IDisposa
     {
         // The workspace holds h×2m per layer and n×2m of inputs; refuse a batch whose buffers a kernel index cannot span.
         if (m > MaxBatch)
-            throw new ArgumentException($"{name} holds {m} points; at width {Layout.H} and dimension {Layout.N} a batch is limited to {MaxBatch}.", name);
+            throw new ArgumentException($"{name} holds {BatchLimitDescription(m)}", name);
         return (int)m;
     }
 
@@ -396,10 +378,5 @@ public sealed partial class GpuProximalNetwork<T> : InputConvexNetwork, IDisposa
     {
         CheckDevice(matrix, name);
         if (matrix.Length != expected) throw new ArgumentException($"{name} has {matrix.Length} values; expected {expected}.", name);
-    }
-
-    private static void CheckOutput(int length, int expected, string name)
-    {
-        if (length != expected) throw new ArgumentException($"{name} has length {length}; expected {expected}.", name);
     }
 }

@@ -45,8 +45,9 @@ public sealed record MaidOptions : BilevelOptions
 
     /// <summary>
     /// When the descent test fails with bound ω against ‖z‖, tighten ε and δ at once by the factor
-    /// the bound predicts, 0.9·(1 − η)‖z‖/ω (if below ν, and not below
-    /// <see cref="MinRefinementFactor"/>), instead of halving them one estimate at a time: each
+    /// √(0.9·(1 − η)‖z‖/ω) (if below ν, and not below <see cref="MinRefinementFactor"/>; the root
+    /// because ω grows up to quadratically in the accuracies, so that the factor never
+    /// over-tightens), instead of halving them one estimate at a time: each
     /// estimate restarts FISTA's momentum and CG's Krylov space, so a run of halvings costs more
     /// inner iterations than one solve to the same accuracy. The descent test is applied as before.
     /// False gives the reference code's rule (ν per failed test). Default true.

@@ -76,6 +76,7 @@ public sealed class BilevelSolverOptions
         ["delta"] = result.Delta,
         ["status"] = result.Status.ToString(),
         ["certified"] = result.Certified,
+        ["certificate"] = result.Certificate.ToString().ToLowerInvariant(),
         ["seconds"] = seconds,
         ["device"] = "cpu",
     };

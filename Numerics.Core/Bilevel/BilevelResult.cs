@@ -23,16 +23,26 @@ namespace Numerics.Bilevel;
 /// <param name="Epsilon">The lower-level accuracy at the end.</param>
 /// <param name="Delta">The adjoint accuracy at the end.</param>
 /// <param name="Steps">Every accepted step, in order.</param>
-/// <param name="Certified">True when the problem's constants are proven bounds, so that error and loss bounds certify.</param>
+/// <param name="Certified">The problem's <see cref="IBilevelProblem{TVector}.ConstantsCertified"/>: true when it declares its constants proven bounds, so that error and loss bounds certify (see <paramref name="Certificate"/> for who proved them).</param>
 /// <param name="StationarityTarget">
 /// The absolute threshold the status was decided against: the options' Tolerance when set, else
 /// RelativeTolerance·G₀ with G₀ ≤ ‖∇f(θ₀)‖ the certified lower bound fixed at the start (0 when no
 /// finite estimate at θ₀ was obtained).
 /// </param>
+/// <param name="Certificate">
+/// What the certificate (the bounds, the certified decreases and <see cref="SolverStatus.Converged"/>)
+/// rests on: <see cref="CertificateBasis.Proven"/> for the library's problems,
+/// <see cref="CertificateBasis.Asserted"/> for a user's problem that declares its constants proven
+/// (valid exactly when they are), <see cref="CertificateBasis.Estimated"/> when the problem says
+/// they are estimates (then Converged is not a proof).
+/// </param>
 public sealed record BilevelResult<TVector>(double[] Theta, TVector LowerSolution, HypergradientEstimate Final, SolverStatus Status, int Iterations,
     long LowerIterations, long AdjointIterations, int DescentRefinements, int BacktrackFailures, double Epsilon, double Delta,
-    IReadOnlyList<BilevelStep> Steps, bool Certified, double StationarityTarget)
+    IReadOnlyList<BilevelStep> Steps, bool Certified, double StationarityTarget, CertificateBasis Certificate)
 {
+    /// <summary>True when the status and bounds are proofs on the library's own constants (<see cref="CertificateBasis.Proven"/>).</summary>
+    public bool ProvenCertificate => Certificate == CertificateBasis.Proven;
+
     /// <summary>g(x̃) at the returned θ: the upper loss estimate (within ± ‖∇g‖ε + L_gε²/2 of the exact one).</summary>
     public double UpperLoss => Final.Lower.UpperLoss;
 

@@ -101,14 +101,27 @@ internal sealed class BilevelRun<TVector> : IDisposable
         return solution;
     }
 
-    /// <summary>Moves to the trial θ̂ and logs the step.</summary>
-    public void Accept(double[] theta, double step, LowerLevelSolution trial, HypergradientEstimate estimate, double requiredDecrease)
+    /// <summary>
+    /// The adjoint-corrected upper bound on f(θ̂) at the last trial (<see cref="HypergradientOracle{TVector}.TrialLossBounds"/>),
+    /// counting its Hessian-vector product as one conjugate-gradient iteration.
+    /// </summary>
+    public double TrialUpperBound(double[] theta, LowerLevelSolution trial)
+    {
+        AdjointIterations++;
+        return Oracle.TrialLossBounds(theta, trial).Upper;
+    }
+
+    /// <summary>Moves to the trial θ̂ and logs the step with the bounds the acceptance test used.</summary>
+    public void Accept(double[] theta, double step, double upperBound, double referenceLowerBound, HypergradientEstimate estimate, double requiredDecrease)
     {
         Oracle.AcceptTrial();
         Theta = theta;
-        _steps.Add(new BilevelStep(Iterations, (double[])theta.Clone(), step, trial.UpperLossUpperBound, estimate.Lower.UpperLossLowerBound, requiredDecrease,
+        _steps.Add(new BilevelStep(Iterations, (double[])theta.Clone(), step, upperBound, referenceLowerBound, requiredDecrease,
             Epsilon, Delta, estimate.Norm, estimate.ErrorBound, LowerIterations, AdjointIterations));
     }
+
+    /// <summary>The last accepted step (only after one was accepted).</summary>
+    public BilevelStep LastStep => _steps[^1];
 
     /// <summary>True when the estimate certifies stationarity to the target.</summary>
     public bool Stationary(HypergradientEstimate estimate) => estimate.StationarityBound <= Target;
@@ -170,8 +183,13 @@ internal sealed class BilevelRun<TVector> : IDisposable
         var x = _ops.Create(_problem.LowerDimension);
         _ops.Copy(Oracle.LowerSolution, x);
         return new BilevelResult<TVector>(Theta, x, final, status, Iterations, LowerIterations, AdjointIterations, DescentRefinements, BacktrackFailures,
-            Epsilon, Delta, _steps.ToArray(), _problem.ConstantsCertified, Target);
+            Epsilon, Delta, _steps.ToArray(), _problem.ConstantsCertified, Target, Basis(_problem));
     }
+
+    /// <summary>Proven for the library's problems, Asserted for another that declares its constants certified, else Estimated.</summary>
+    internal static CertificateBasis Basis(IBilevelProblem<TVector> problem) =>
+        !problem.ConstantsCertified ? CertificateBasis.Estimated
+        : problem is IProvenConstants ? CertificateBasis.Proven : CertificateBasis.Asserted;
 
     public void Dispose() => Oracle.Dispose();
 }

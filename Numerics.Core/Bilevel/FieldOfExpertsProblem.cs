@@ -27,7 +27,7 @@ namespace Numerics.Bilevel;
 /// <para>One instance serves one solve at a time (it holds scratch vectors); dispose it to release them.</para>
 /// </remarks>
 /// <typeparam name="TVector">The vector handle.</typeparam>
-public sealed class FieldOfExpertsProblem<TVector> : IBilevelProblem<TVector>, IAdjointLipschitzBounds<TVector>, IDisposable
+public sealed class FieldOfExpertsProblem<TVector> : IBilevelProblem<TVector>, IAdjointLipschitzBounds<TVector>, IDisposable, IProvenConstants
 {
     private readonly IVectorArithmetic<TVector> _ops;
     private readonly IImageOperators<TVector> _images;

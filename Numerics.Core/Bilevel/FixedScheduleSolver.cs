@@ -56,7 +56,7 @@ public sealed class FixedScheduleSolver<TVector> : IBilevelSolver<TVector>
             var trial = run.Trial(theta);
             if (trial.UpperLoss <= estimate.Lower.UpperLoss)
             {
-                run.Accept(theta, step, trial, estimate, 0.0);
+                run.Accept(theta, step, trial.UpperLossUpperBound, estimate.Lower.UpperLossLowerBound, estimate, 0.0);
                 lipschitz *= LipschitzDecrease;
             }
             else

@@ -18,6 +18,13 @@ public sealed record HypergradientEstimate(double[] Hypergradient, double ErrorB
     /// <summary>‖z‖₂.</summary>
     public double Norm { get; } = SpanArithmetic.Norm<double>(Hypergradient);
 
+    /// <summary>
+    /// Certified bounds on the exact loss f(θ): the first-order bounds of <see cref="Lower"/>,
+    /// intersected with the adjoint-corrected ones when the estimate has an adjoint
+    /// (<see cref="UpperLossBounds.Corrected"/>). MAID's sufficient-decrease test uses them.
+    /// </summary>
+    public UpperLossBounds LossBounds { get; init; } = new(Lower.UpperLossLowerBound, Lower.UpperLossUpperBound);
+
     /// <summary>‖z‖ + ω ≥ ‖∇f(θ)‖: the certified stationarity measure.</summary>
     public double StationarityBound => Norm + ErrorBound;
 }

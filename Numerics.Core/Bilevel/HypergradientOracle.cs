@@ -29,7 +29,9 @@ public sealed class HypergradientOracle<TVector> : IDisposable
     private readonly InnerSolveOptions _inner;
     private readonly CancellationToken _token;
     private TVector _x, _trial, _adjoint;
-    private readonly TVector _gradient;
+    // ∇ₓh at _x and at _trial (swapped with them), for the adjoint-corrected loss bounds.
+    private TVector _residual, _trialResidual;
+    private readonly TVector _gradient, _scratch;
     private bool _haveAdjoint;
 
     /// <summary>An oracle for <paramref name="problem"/>, starting its lower-level solves from the problem's starting point at <paramref name="theta"/>.</summary>
@@ -49,7 +51,10 @@ public sealed class HypergradientOracle<TVector> : IDisposable
         _x = _ops.Create(d);
         _trial = _ops.Create(d);
         _adjoint = _ops.Create(d);
+        _residual = _ops.Create(d);
+        _trialResidual = _ops.Create(d);
         _gradient = _ops.Create(d);
+        _scratch = _ops.Create(d);
         problem.StartingPoint(theta, _x);
     }
 
@@ -68,8 +73,8 @@ public sealed class HypergradientOracle<TVector> : IDisposable
     /// <summary>Solves the lower level at θ to accuracy ε from the current solution, which it replaces.</summary>
     public LowerLevelSolution SolveLower(ReadOnlySpan<double> theta, double epsilon)
     {
-        var solution = Solve(theta.ToArray(), epsilon, _x, _trial);
-        (_x, _trial) = (_trial, _x);
+        var solution = Solve(theta.ToArray(), epsilon, _x, _trial, _trialResidual);
+        AcceptTrial();
         return solution;
     }
 
@@ -77,10 +82,33 @@ public sealed class HypergradientOracle<TVector> : IDisposable
     /// Solves the lower level at a trial θ̂ to accuracy ε, warm-started from the current solution,
     /// into a separate buffer; <see cref="AcceptTrial"/> makes it the current solution.
     /// </summary>
-    public LowerLevelSolution SolveTrial(ReadOnlySpan<double> theta, double epsilon) => Solve(theta.ToArray(), epsilon, _x, _trial);
+    public LowerLevelSolution SolveTrial(ReadOnlySpan<double> theta, double epsilon) => Solve(theta.ToArray(), epsilon, _x, _trial, _trialResidual);
 
     /// <summary>Makes the last trial solution the current one.</summary>
-    public void AcceptTrial() => (_x, _trial) = (_trial, _x);
+    public void AcceptTrial()
+    {
+        (_x, _trial) = (_trial, _x);
+        (_residual, _trialResidual) = (_trialResidual, _residual);
+    }
+
+    /// <summary>
+    /// Certified bounds on f(θ̂) at the last trial solution x̃(θ̂) (<see cref="SolveTrial"/> at
+    /// <paramref name="theta"/>), corrected with the current adjoint q (computed at the current θ,
+    /// not at θ̂: any q gives a valid bound, one close to A(x̃(θ̂))⁻¹∇g a tight one). Costs one
+    /// Hessian-vector product for ‖A(x̃(θ̂))q − ∇g(x̃(θ̂))‖, counted by the caller; with no adjoint
+    /// yet, or a trial that broke down, the first-order bounds.
+    /// </summary>
+    /// <param name="theta">θ̂, as given to <see cref="SolveTrial"/>.</param>
+    /// <param name="trial">What <see cref="SolveTrial"/> returned.</param>
+    public UpperLossBounds TrialLossBounds(ReadOnlySpan<double> theta, LowerLevelSolution trial)
+    {
+        var firstOrder = new UpperLossBounds(trial.UpperLossLowerBound, trial.UpperLossUpperBound);
+        if (!_haveAdjoint || trial.Status == SolverStatus.Breakdown || !double.IsFinite(trial.Accuracy)) return firstOrder;
+        var t = theta.ToArray();
+        var constants = _problem.Constants(t, _trial);
+        if (!constants.IsUsable) return firstOrder;
+        return Corrected(t, _trial, _trialResidual, trial, constants);
+    }
 
     /// <summary>The hypergradient at θ to accuracy (ε, δ): lower solve (replacing the current solution), adjoint solve, z = −Bᵀq and its bound.</summary>
     /// <exception cref="ArgumentException">θ is invalid, or ε or δ is not positive and finite.</exception>
@@ -119,11 +147,30 @@ public sealed class HypergradientOracle<TVector> : IDisposable
         for (int i = 0; i < z.Length; i++) z[i] = -z[i];
         double achievedDelta = result.Status == SolverStatus.Breakdown ? double.PositiveInfinity : result.ResidualNorm;
         AdjointLipschitz? along = _problem is IAdjointLipschitzBounds<TVector> directional ? directional.AdjointLipschitz(t, _x, _adjoint, lower.Accuracy) : null;
-        double bound = HypergradientErrorBound.Compute(constants, _problem.UpperSmoothness, gNorm, lower.Accuracy, achievedDelta, _ops.Norm(_adjoint), along);
-        return new HypergradientEstimate(z, bound, lower, achievedDelta, result.Iterations, result.Status);
+        double adjointNorm = _ops.Norm(_adjoint);
+        double bound = HypergradientErrorBound.Compute(constants, _problem.UpperSmoothness, gNorm, lower.Accuracy, achievedDelta, adjointNorm, along);
+        double hessianAlong = constants.HessianLipschitz * adjointNorm;
+        if (along is { Hessian: >= 0 } a) hessianAlong = Math.Min(hessianAlong, a.Hessian);
+        var loss = UpperLossBounds.Corrected(lower, _ops.Dot(_adjoint, _residual), achievedDelta, hessianAlong, _problem.LowerDimension, adjointNorm * _ops.Norm(_residual));
+        return new HypergradientEstimate(z, bound, lower, achievedDelta, result.Iterations, result.Status) { LossBounds = loss };
     }
 
-    private LowerLevelSolution Solve(double[] theta, double epsilon, TVector start, TVector destination)
+    /// <summary>The adjoint-corrected bounds at (θ, x) with the current adjoint; r = ∇ₓh(x, θ) given.</summary>
+    private UpperLossBounds Corrected(double[] theta, TVector x, TVector residual, LowerLevelSolution solution, LowerLevelConstants constants)
+    {
+        // s = A(x)q − ∇g(x): _scratch ← A q, _gradient ← ∇g(x).
+        _problem.LowerHessianProduct(theta, x, _adjoint, _scratch);
+        _problem.UpperLoss(x, _gradient);
+        _ops.Axpby(-1.0, _gradient, 1.0, _scratch);
+        double adjointResidual = _ops.Norm(_scratch);
+        double adjointNorm = _ops.Norm(_adjoint);
+        double hessianAlong = constants.HessianLipschitz * adjointNorm;
+        if (_problem is IAdjointLipschitzBounds<TVector> directional && directional.AdjointLipschitz(theta, x, _adjoint, solution.Accuracy) is { Hessian: >= 0 } along)
+            hessianAlong = Math.Min(hessianAlong, along.Hessian);
+        return UpperLossBounds.Corrected(solution, _ops.Dot(_adjoint, residual), adjointResidual, hessianAlong, _problem.LowerDimension, adjointNorm * _ops.Norm(residual));
+    }
+
+    private LowerLevelSolution Solve(double[] theta, double epsilon, TVector start, TVector destination, TVector destinationResidual)
     {
         ValidateTheta(_problem, theta, nameof(theta));
         RequirePositive(epsilon, nameof(epsilon));
@@ -136,7 +183,7 @@ public sealed class HypergradientOracle<TVector> : IDisposable
         }
         double mu = constants.StrongConvexity;
         var objective = new LowerLevelObjective<TVector>(_problem, theta);
-        double gradientNorm = GradientNorm(objective, start);
+        double gradientNorm = GradientNorm(objective, start, destinationResidual);
         int iterations = 0;
         SolverStatus status;
         if (gradientNorm <= mu * epsilon)
@@ -158,7 +205,7 @@ public sealed class HypergradientOracle<TVector> : IDisposable
             _ops.Release(result.X);
             iterations = result.Iterations;
             // Certify on ‖∇h‖ recomputed at the returned point, not on FISTA's gradient mapping.
-            gradientNorm = GradientNorm(objective, destination);
+            gradientNorm = GradientNorm(objective, destination, destinationResidual);
             status = gradientNorm <= mu * epsilon ? SolverStatus.Converged
                 : result.Status == SolverStatus.Converged ? SolverStatus.Stalled : result.Status;
         }
@@ -168,10 +215,11 @@ public sealed class HypergradientOracle<TVector> : IDisposable
         return new LowerLevelSolution(accuracy, loss, upperGradientNorm, iterations, status, _problem.UpperSmoothness);
     }
 
-    private double GradientNorm(LowerLevelObjective<TVector> objective, TVector x)
+    /// <summary>‖∇ₓh(x)‖, leaving ∇ₓh(x) in <paramref name="residual"/>.</summary>
+    private double GradientNorm(LowerLevelObjective<TVector> objective, TVector x, TVector residual)
     {
-        objective.Evaluate(x, _gradient);
-        return _ops.Norm(_gradient);
+        objective.Evaluate(x, residual);
+        return _ops.Norm(residual);
     }
 
     private static void RequirePositive(double value, string paramName)
@@ -185,6 +233,9 @@ public sealed class HypergradientOracle<TVector> : IDisposable
         _ops.Release(_x);
         _ops.Release(_trial);
         _ops.Release(_adjoint);
+        _ops.Release(_residual);
+        _ops.Release(_trialResidual);
         _ops.Release(_gradient);
+        _ops.Release(_scratch);
     }
 }

@@ -34,6 +34,29 @@ public sealed record MaidOptions : BilevelOptions
     /// <summary>Backtracking searches per outer iteration (each after tightening ε and δ) before the iteration gives up with θ unchanged. Default 3.</summary>
     public int BacktrackAttempts { get; init; } = 3;
 
+    /// <summary>
+    /// ρ̄_good ≥ 1: the next search starts at ρ̄_good·α instead of ρ̄·α when the accepted step's
+    /// certified decrease Lo(θ_k) − U(θ_{k+1}) was at least ½α‖z_k‖², half the linear model's
+    /// (for a quadratic loss along −z this holds exactly when α is at most the line's minimiser,
+    /// so the step is short). Only the next trial step changes; acceptance is certified as before.
+    /// 1 or <see cref="StepGrowth"/> gives the reference code's rule. Default 2 (1/ρ).
+    /// </summary>
+    public double GoodStepGrowth { get; init; } = 2.0;
+
+    /// <summary>
+    /// When the descent test fails with bound ω against ‖z‖, tighten ε and δ at once by the factor
+    /// √(0.9·(1 − η)‖z‖/ω) (if below ν, and not below <see cref="MinRefinementFactor"/>; the root
+    /// because ω grows up to quadratically in the accuracies, so that the factor never
+    /// over-tightens), instead of halving them one estimate at a time: each
+    /// estimate restarts FISTA's momentum and CG's Krylov space, so a run of halvings costs more
+    /// inner iterations than one solve to the same accuracy. The descent test is applied as before.
+    /// False gives the reference code's rule (ν per failed test). Default true.
+    /// </summary>
+    public bool PredictiveTightening { get; init; } = true;
+
+    /// <summary>The smallest factor one predictive refinement may apply to ε and δ, in (0, 1). Default 1e-3.</summary>
+    public double MinRefinementFactor { get; init; } = 1e-3;
+
     /// <inheritdoc />
     public override void Validate(string paramName)
     {
@@ -42,8 +65,11 @@ public sealed record MaidOptions : BilevelOptions
         Fraction(StepShrink, nameof(StepShrink), paramName);
         Fraction(AccuracyShrink, nameof(AccuracyShrink), paramName);
         Fraction(DescentMargin, nameof(DescentMargin), paramName);
+        Fraction(MinRefinementFactor, nameof(MinRefinementFactor), paramName);
         if (!(StepGrowth >= 1) || !double.IsFinite(StepGrowth))
             throw new ArgumentException($"MaidOptions.StepGrowth must be at least 1 and finite, got {StepGrowth}.", paramName);
+        if (!(GoodStepGrowth >= 1) || !double.IsFinite(GoodStepGrowth))
+            throw new ArgumentException($"MaidOptions.GoodStepGrowth must be at least 1 and finite, got {GoodStepGrowth}.", paramName);
         if (!(AccuracyGrowth >= 1) || !double.IsFinite(AccuracyGrowth))
             throw new ArgumentException($"MaidOptions.AccuracyGrowth must be at least 1 and finite, got {AccuracyGrowth}.", paramName);
         if (!(ArmijoConstant > 0 && ArmijoConstant < DescentMargin))

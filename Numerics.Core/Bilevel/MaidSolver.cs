@@ -76,8 +76,13 @@ public sealed class MaidSolver<TVector> : IBilevelSolver<TVector>
             }
             if (accepted is { } step)
             {
+                // A certified decrease of at least half the linear model's α‖z‖² says the step is
+                // short of the line's minimiser (for a quadratic, exactly when α ≤ α*): grow faster.
+                var last = run.LastStep;
+                double growth = last.ReferenceLowerBound - last.UpperLossUpperBound >= GoodDecrease * step * last.HypergradientNorm * last.HypergradientNorm
+                    ? Math.Max(_options.StepGrowth, _options.GoodStepGrowth) : _options.StepGrowth;
                 // Capped so that a huge ρ̄ cannot make α infinite (ρ·∞ would never come back).
-                alpha = Math.Min(_options.StepGrowth * step, double.MaxValue);
+                alpha = Math.Min(growth * step, double.MaxValue);
                 run.ScaleAccuracy(_options.AccuracyGrowth);
                 estimate = DescentEstimate(run);
             }
@@ -99,14 +104,39 @@ public sealed class MaidSolver<TVector> : IBilevelSolver<TVector>
                 || run.AtAccuracyFloor || run.MustStop)
                 return estimate;
             run.DescentRefinements++;
-            run.ScaleAccuracy(_options.AccuracyShrink);
+            run.ScaleAccuracy(RefinementFactor(estimate));
         }
     }
+
+    /// <summary>
+    /// The factor on ε and δ after a failed descent test: ν, or, with
+    /// <see cref="MaidOptions.PredictiveTightening"/>, the smaller factor √(0.9·(1 − η)‖z‖/ω)
+    /// (never below <see cref="MaidOptions.MinRefinementFactor"/>). ω grows between linearly and
+    /// quadratically in (ε, δ), so the factor that passes lies between the ratio and its square
+    /// root: the root never over-tightens (which would be costly, since ε relaxes only by ν̄ per
+    /// step) and reaches the needed accuracy in a few refinements where halving takes many. The
+    /// test itself is still applied to the new estimate, so a short prediction costs another
+    /// refinement, never the certificate.
+    /// </summary>
+    private double RefinementFactor(HypergradientEstimate estimate)
+    {
+        double factor = _options.AccuracyShrink;
+        if (!_options.PredictiveTightening) return factor;
+        double predicted = Math.Sqrt(PredictionMargin * (1 - _options.DescentMargin) * estimate.Norm / estimate.ErrorBound);
+        // NaN (ω = 0 or ∞) keeps ν; a tiny ‖z‖ asks for at most the floor factor per refinement.
+        return predicted < factor ? Math.Max(predicted, _options.MinRefinementFactor) : factor;
+    }
+
+    /// <summary>The fraction of the linear model's decrease α‖z‖² above which <see cref="MaidOptions.GoodStepGrowth"/> applies.</summary>
+    private const double GoodDecrease = 0.5;
+
+    /// <summary>Aim a little below the descent threshold, so that the small nonlinearity of ω in (ε, δ) rarely costs a second refinement.</summary>
+    private const double PredictionMargin = 0.9;
 
     /// <summary>Up to <paramref name="trials"/> steps α, ρα, ρ²α, …; the accepted step (θ moved and logged) or null.</summary>
     private double? Backtrack(BilevelRun<TVector> run, HypergradientEstimate estimate, double alpha, int trials)
     {
-        double reference = estimate.Lower.UpperLossLowerBound;
+        double reference = estimate.LossBounds.Lower;
         double zz = estimate.Norm * estimate.Norm;
         double step = alpha;
         for (int j = 0; j < trials; j++, step *= _options.StepShrink)
@@ -114,9 +144,14 @@ public sealed class MaidSolver<TVector> : IBilevelSolver<TVector>
             var theta = run.TrialPoint(step, estimate.Hypergradient);
             var trial = run.Trial(theta);
             double required = _options.ArmijoConstant * step * zz;
-            if (trial.UpperLossUpperBound <= reference - required)
+            // The first-order bound is free; the adjoint-corrected one costs a Hessian product, so
+            // it is asked for only when the first fails (and the trial did not break down).
+            double upper = trial.UpperLossUpperBound;
+            if (!(upper <= reference - required) && trial.Status != SolverStatus.Breakdown && double.IsFinite(trial.Accuracy))
+                upper = Math.Min(upper, run.TrialUpperBound(theta, trial));
+            if (upper <= reference - required)
             {
-                run.Accept(theta, step, trial, estimate, required);
+                run.Accept(theta, step, upper, reference, estimate, required);
                 return step;
             }
             if (run.MustStop) break;

@@ -24,7 +24,7 @@ namespace Numerics.Bilevel;
 /// L_g = ‖A_v‖₂²/(2m_v).
 /// </para>
 /// </remarks>
-public sealed class MultinomialLogisticProblem : IBilevelProblem<double[]>
+public sealed class MultinomialLogisticProblem : IBilevelProblem<double[]>, IProvenConstants
 {
     private readonly double[] _a, _av;
     private readonly int _m, _mv, _p;

@@ -14,7 +14,7 @@ namespace Numerics.Bilevel;
 /// so that the constants stay bounds. The exact solution x̂ = (XᵀX + λI)⁻¹Xᵀy makes the problem
 /// the closed-form check of the solvers.
 /// </remarks>
-public sealed class RidgeProblem : IBilevelProblem<double[]>
+public sealed class RidgeProblem : IBilevelProblem<double[]>, IProvenConstants
 {
     private readonly Matrix<double> _x, _xv;
     private readonly Vector<double> _y, _yv;

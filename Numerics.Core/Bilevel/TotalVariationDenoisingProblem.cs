@@ -35,7 +35,7 @@ namespace Numerics.Bilevel;
 /// </para>
 /// </remarks>
 /// <typeparam name="TVector">The vector handle.</typeparam>
-public sealed class TotalVariationDenoisingProblem<TVector> : IBilevelProblem<TVector>, IAdjointLipschitzBounds<TVector>, IDisposable
+public sealed class TotalVariationDenoisingProblem<TVector> : IBilevelProblem<TVector>, IAdjointLipschitzBounds<TVector>, IDisposable, IProvenConstants
 {
     /// <summary>‖D‖₂² ≤ 8 for 2-D forward differences.</summary>
     private const double DifferenceNormSquared = 8.0;

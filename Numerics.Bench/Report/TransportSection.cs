@@ -119,8 +119,8 @@ internal sealed class TransportSection : IReportSection
                 table.Add(shape, k, $"SolveBatch, double on {cuda.Name}", t, t / tLoop, batch.Passes, most, batch.ConvergedCount, "");
             }
         }
-        w.WriteLine($"Batched routing problems (experts × tokens, C = −softmax(logits), balanced loads, γ = {Gamma}, tolerance 1e-6 per problem): one L-BFGS per problem in lockstep, "
-            + "one pass over the running problems' columns per evaluation, against a loop of single solves; the batch takes as many passes as its slowest problem takes evaluations:");
+        w.WriteLine($"Batched routing problems (experts × tokens, C = −softmax(logits), balanced loads, γ = {Gamma}, tolerance 1e-6 per problem), against a loop of single solves: "
+            + "on the host the batch solves its problems independently in parallel (passes 0); on a device one L-BFGS per problem runs in lockstep, one launch over the running problems' columns per pass, as many passes as the slowest problem takes evaluations:");
         w.WriteLine();
         table.Write(w);
     }

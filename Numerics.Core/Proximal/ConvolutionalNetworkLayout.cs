@@ -28,8 +28,11 @@ internal readonly struct ConvolutionalNetworkLayout
     /// <summary>The parameter count for the given shape, as a long so oversize shapes can be refused.</summary>
     public static long Count(long n, int channels, int kernel, int layers)
     {
-        long taps = (long)kernel * kernel;
-        return channels * taps + channels + (layers - 1) * (channels * channels * taps + channels * taps + channels) + channels + n;
+        // In 128 bits: C·C overflows an int from C = 46341 on and C²·k² a long for large k, and a
+        // wrapped count would let an impossible shape (one read from a file) pass the size check.
+        Int128 c = channels, taps = (Int128)kernel * kernel;
+        Int128 total = c * taps + c + (layers - 1) * (c * c * taps + c * taps + c) + c + n;
+        return total > long.MaxValue ? long.MaxValue : (long)total;
     }
 
     public int A0 => 0;

@@ -14,6 +14,9 @@ internal sealed class InversionObjective(InputConvexNetwork network, double[] ta
 
     public double Evaluate(double[] x, double[] gradient)
     {
+        // A trial point can overflow when F is unbounded below (x outside the range of f, α = 0); the
+        // network refuses it, so report a non-finite value, which the line search backs off from.
+        if (!x.All(double.IsFinite)) { Array.Fill(gradient, double.NaN); return double.NaN; }
         network.PotentialAndProx(x, _psi, gradient);
         double value = _psi[0];
         for (int i = 0; i < target.Length; i++)
@@ -24,5 +27,9 @@ internal sealed class InversionObjective(InputConvexNetwork network, double[] ta
         return value;
     }
 
-    public void HessianVectorProduct(double[] x, double[] v, double[] result) => network.HessianVectorProduct(x, v, result);
+    public void HessianVectorProduct(double[] x, double[] v, double[] result)
+    {
+        if (!x.All(double.IsFinite) || !v.All(double.IsFinite)) { Array.Fill(result, double.NaN); return; }
+        network.HessianVectorProduct(x, v, result);
+    }
 }

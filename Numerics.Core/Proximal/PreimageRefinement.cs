@@ -61,6 +61,13 @@ internal static class PreimageRefinement
     {
         public int Dimension => u.Length;
 
-        public void Apply(double[] x, double[] y) => network.HessianVectorProduct(u, x, y);
+        public void Apply(double[] x, double[] y)
+        {
+            // Outside the range of f (α = 0) ∇²ψ(u) is nearly singular and CG's iterate can overflow;
+            // the network refuses a non-finite direction, so answer NaN: CG then ends in Breakdown and
+            // the step is discarded, instead of the evaluation throwing.
+            if (!x.All(double.IsFinite)) { Array.Fill(y, double.NaN); return; }
+            network.HessianVectorProduct(u, x, y);
+        }
     }
 }

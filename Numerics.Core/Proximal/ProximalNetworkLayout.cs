@@ -24,8 +24,13 @@ internal readonly struct ProximalNetworkLayout
     public int Total { get; }
 
     /// <summary>The parameter count for the given shape, as a long so oversize shapes can be refused.</summary>
-    public static long Count(int n, int h, int layers) =>
-        (long)h * n + h + (long)(layers - 1) * ((long)h * h + (long)h * n + h) + h + n;
+    public static long Count(int n, int h, int layers)
+    {
+        // In 128 bits: (K − 1)(h² + hn + h) overflows a long for large shapes (h = n = 2³¹ − 1, K = 2
+        // wraps to a negative count), which would then pass the size check.
+        Int128 width = h, total = width * n + width + (Int128)(layers - 1) * (width * width + width * n + width) + width + n;
+        return total > long.MaxValue ? long.MaxValue : (long)total;
+    }
 
     public int A0 => 0;
     public int B0 => H * N;

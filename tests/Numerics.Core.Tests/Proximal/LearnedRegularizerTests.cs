@@ -89,6 +89,25 @@ public class LearnedRegularizerTests
     }
 
     [Fact]
+    public void APointJustOutsideTheRangeIsAStatusNotAnException()
+    {
+        // α = 0 and x = 3.1 just beyond sup f: the Newton refinement's Hessian is nearly singular there,
+        // CG's iterate overflowed, and the network's refusal of the infinite direction escaped
+        // Evaluate as an ArgumentException. The point in the range must still converge.
+        var net = new LearnedProximalNetwork(new ProximalNetworkArchitecture { Width = 5, Layers = 2 }, 0);
+        var f = new double[2];
+        net.Prox([-1e6, 1e6], f);
+        Assert.True(3.1 > f[1], $"3.1 must lie beyond sup f ≈ {f[1]}");
+        var inside = new double[1];
+        net.Prox([0.3], inside);
+        var r = LearnedRegularizer.Evaluate(net, [3.1, inside[0]]);
+        Assert.NotEqual(SolverStatus.Converged, r.Statuses[0]);
+        Assert.True(r.Residuals[0] > RegularizerOptions.DefaultTolerance * (1 + 3.1), $"residual {r.Residuals[0]}");
+        Assert.Equal(SolverStatus.Converged, r.Statuses[1]);
+        Assert.True(r.Residuals[1] <= RegularizerOptions.DefaultTolerance * (1 + Math.Abs(inside[0])));
+    }
+
+    [Fact]
     public void APointWhereThePotentialOverflowsIsABreakdownNotAnException()
     {
         // α‖x‖² = 0.1·1e400 overflows: the solve cannot start at u₀ = x. The other point is unaffected.

@@ -100,6 +100,38 @@ public class ProximalNetworkFileTests
     }
 
     [Fact]
+    public void AShapeWhoseParameterCountOverflowsIsRefused()
+    {
+        // C = 65536 channels: C² = 2³² wraps to 0 in 32-bit arithmetic, and the wrapped count (327,681)
+        // passed the size check although W₂ alone needs 2³² weights; the network then indexed past θ.
+        var wrapsToSmall = new ConvolutionalNetworkArchitecture { ImageHeight = 1, ImageWidth = 1, Channels = 65536, KernelSize = 1, Layers = 2 };
+        Assert.Throws<ArgumentException>("architecture", () => new ConvolutionalProximalNetwork(wrapsToSmall));
+        // C = 46341: C² wraps negative; k = 2³¹ − 1 with C = 3: C²·k² wraps a long.
+        Assert.Throws<ArgumentException>("architecture", () => new ConvolutionalProximalNetwork(wrapsToSmall with { Channels = 46341 }));
+        Assert.Throws<ArgumentException>("architecture", () => new ConvolutionalProximalNetwork(wrapsToSmall with { Channels = 3, KernelSize = int.MaxValue }));
+        // Dense, h = n = 2³¹ − 1 and K = 2: (K − 1)(h² + hn + h) wraps a long to a negative count.
+        Assert.Throws<ArgumentException>("architecture", () => new LearnedProximalNetwork(new ProximalNetworkArchitecture { InputDimension = int.MaxValue, Width = int.MaxValue, Layers = 2 }));
+
+        // The same C = 65536 shape in a file whose count field holds the wrapped count, with a valid hash.
+        const int wrappedCount = 327681;
+        var bytes = new byte[56 + 8 * wrappedCount + 8];
+        "NELPNNET"u8.CopyTo(bytes);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), 2);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(12), 2);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(16), 1);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(20), 1);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(24), 65536);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(28), 1);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(32), 2);
+        BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(36), 10);
+        BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(44), 0.01);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(52), wrappedCount);
+        for (int i = 0; i < wrappedCount; i++) BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(56 + 8 * i), 1e-3);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(bytes.Length - 8), Fnv1a(bytes.AsSpan(0, bytes.Length - 8)));
+        Refused(bytes, "more than an array holds");
+    }
+
+    [Fact]
     public void BadConvolutionalFilesAreRefused()
     {
         var net = new ConvolutionalProximalNetwork(Image, 4);

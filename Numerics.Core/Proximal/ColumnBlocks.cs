@@ -50,13 +50,17 @@ internal readonly struct ColumnBlocks
 
     /// <summary>
     /// Runs body(block, first column, columns) for every block: directly for a single block (its
-    /// products keep the backend's thread count), otherwise in parallel with each block's products
-    /// single-threaded.
+    /// products keep the backend's thread count only where that cannot change their bits), otherwise
+    /// in parallel with each block's products single-threaded.
     /// </summary>
     public void For(Action<int, int, int> body)
     {
         if (Count == 1)
         {
+            // A backend whose GEMM bits follow its thread count (OpenBLAS, MKL on AMD) runs one thread,
+            // so a batch gives the same bits whatever the machine's thread count.
+            var backend = LinearAlgebraBackend.Current;
+            using var single = backend.GemmIsThreadCountInvariant ? null : backend.SingleThreaded();
             body(0, 0, Columns);
             return;
         }

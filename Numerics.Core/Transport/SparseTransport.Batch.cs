@@ -1,4 +1,5 @@
 using Numerics.Arithmetic;
+using Numerics.LinearAlgebra;
 using Numerics.Optimization;
 
 namespace Numerics.Transport;
@@ -48,6 +49,9 @@ public static partial class SparseTransport
         {
             try
             {
+                // The loop over problems is the parallelism: a solve's own column sweep runs on its thread,
+                // so small problems do not contend for the pool with nested sweeps.
+                using var scope = LinearAlgebraBackend.Current.SingleThreaded();
                 results[p] = Solve(problems[p], k, single);
             }
             catch (Exception e)

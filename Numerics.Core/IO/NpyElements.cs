@@ -136,6 +136,8 @@ internal abstract unsafe class NpyElements
         public override void ReadRows<TDst>(SafeFileHandle handle, NpyHeader header, long dataStart, long firstRow, int count, TDst* destination, long ld)
         {
             RequireExact<TFile, TDst>(header.DType);
+            // No elements: nothing to read, and a C-order block of no columns has no rows-per-block to split by.
+            if (count == 0 || header.Shape[1] == 0) return;
             var job = new RowsJob<TDst>(handle, header, dataStart, firstRow, count, destination, ld);
             if (job.Pieces == 0) return;
             // Small requests on the calling thread, as ColumnMajorCopy does: forking costs more than it

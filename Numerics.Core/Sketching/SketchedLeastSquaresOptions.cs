@@ -39,7 +39,8 @@ public enum LeastSquaresMethod
 /// ‖Aᵀr‖ ≤ ‖A‖·max(4·√(n·d)·u·‖r‖, 32·u·(‖b‖ + ‖A‖·‖x‖)) — the evaluation error of Aᵀr, and the level
 /// at which even the exact solution rounded to double sits, times the margin of a backward-stable
 /// solve — so an answer as accurate as Householder QR's is Converged (docs/sketching.md). A tolerance
-/// given explicitly is taken literally, without the floor.
+/// given explicitly is taken literally, without the floor, and a run stopped by the iteration cap,
+/// cancellation or breakdown does not get the floor either.
 /// <see cref="IterativeOptions.MaxIterations"/> limits the LSQR iterations of all restarts together;
 /// null means <see cref="DefaultMaxIterations"/>. Cancellation applies to the LSQR iterations and to
 /// the certificate's pass over A; progress to the LSQR iterations.

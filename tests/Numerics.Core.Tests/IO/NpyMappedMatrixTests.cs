@@ -57,6 +57,20 @@ public class NpyMappedMatrixTests
         finally { File.Delete(path); }
     }
 
+    [Theory]
+    [InlineData(5, 0, false)]
+    [InlineData(0, 0, false)]
+    [InlineData(5, 0, true)]
+    public void A_file_without_columns_reads_as_an_empty_matrix(int rows, int cols, bool fortran)
+    {
+        // numpy writes np.zeros((5, 0)) as a C-order file of no data; the row-block split divided by the column count.
+        string path = WriteFile(Matrix<double>.Build.Dense(rows, cols), fortran);
+        var m = Npy.ReadMatrix(path);
+        Assert.Equal((rows, cols), (m.RowCount, m.ColumnCount));
+        using var mapped = NpyMappedMatrix.Open(path);
+        mapped.CopyRows<double>(0, rows, new double[1], Math.Max(rows, 1));
+    }
+
     [Fact]
     public void Float32_files_copy_into_float_or_double_buffers()
     {

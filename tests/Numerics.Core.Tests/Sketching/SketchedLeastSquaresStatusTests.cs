@@ -159,4 +159,27 @@ public class SketchedLeastSquaresStatusTests
         Assert.True(relative > 100 * SketchedLeastSquares.RoundingFloorFactor * unit, $"{relative:E2} vs unit {unit:E2}");
         Assert.True(relative > 100 * SketchedLeastSquares.EvaluationFloorFactor * Math.Sqrt(4096.0 * d) * U, $"{relative:E2}");
     }
+
+    [Theory]
+    [InlineData(1e6, 7e-11, 3)]
+    [InlineData(1e10, 7e-13, 1)]
+    public void A_capped_run_on_a_nearly_consistent_problem_is_not_Converged_by_the_rounding_floor(double condition, double residualNorm, int cap)
+    {
+        // ‖r*‖/‖b‖ ≈ 1e-11…1e-13: the floor's relative level 32·u·(‖b‖ + ‖A‖‖x‖)/‖r‖ is ~1e-3, which a
+        // capped run's ‖Aᵀr‖/(‖A‖‖r‖) reaches after one to three iterations while x is still 50–90 times
+        // further from x* than QR's answer. The floor certifies finished runs only.
+        var p = LeastSquaresTestProblem.Generate(3000, 40, Coherence.Incoherent, condition, residualNorm, seed: 5);
+        var options = new SketchedLeastSquaresOptions { Method = LeastSquaresMethod.SketchAndPrecondition, Seed = 3 };
+        var qr = SketchedLeastSquares.Solve(p.A, p.B, new SketchedLeastSquaresOptions { Method = LeastSquaresMethod.Qr });
+        double qrError = (qr.X - p.XStar).L2Norm();
+        var capped = SketchedLeastSquares.Solve(p.A, p.B, options with { MaxIterations = cap });
+        double cappedError = (capped.X - p.XStar).L2Norm();
+        Assert.True(cappedError > 10 * qrError, $"capped {cappedError:E2}, QR {qrError:E2}");   // genuinely unfinished
+        Assert.Equal(SolverStatus.MaxIterations, capped.Status);
+        Assert.Equal(LsqrStopTest.None, capped.StopTest);
+        // The finished run still earns Converged through the floor, as accurate as QR.
+        var full = SketchedLeastSquares.Solve(p.A, p.B, options);
+        Assert.Equal(SolverStatus.Converged, full.Status);
+        Assert.True((full.X - p.XStar).L2Norm() <= 2 * qrError, $"full {(full.X - p.XStar).L2Norm():E2}, QR {qrError:E2}");
+    }
 }

@@ -23,7 +23,7 @@ public sealed class BilevelSolverOptions
 
     /// <summary>The options' usage text.</summary>
     public static string Usage =>
-        $"[--method {Methods.Usage}] [--schedule {Schedules.Usage}] [--max-iterations K] [--tol T | --rtol R] [--epsilon0 E] [--delta0 D] [--step0 A]";
+        $"[--method {Methods.Usage}] [--schedule {Schedules.Usage}] [--max-iterations K] [--tol T | --rtol R] [--epsilon0 E] [--delta0 D] [--step0 A] [--quasi-newton M]";
 
     private readonly Method _method;
     private readonly BilevelOptions _options;
@@ -45,8 +45,10 @@ public sealed class BilevelSolverOptions
         double delta = args.Double("delta0", epsilon, positive: true);
         double? step = args.Optional("step0") is null ? null : args.Double("step0", 0, positive: true);
         if (_method == Method.Maid && args.Optional("schedule") is not null) throw new CliUsageException("--schedule applies to --method fixed");
+        int memory = args.Int("quasi-newton", new MaidOptions().QuasiNewtonMemory, min: 0);
+        if (_method == Method.Fixed && args.Optional("quasi-newton") is not null) throw new CliUsageException("--quasi-newton applies to --method maid");
         _options = _method == Method.Maid
-            ? new MaidOptions { MaxIterations = maxIterations, Tolerance = tol, RelativeTolerance = rtol, InitialAccuracy = epsilon, InitialAdjointAccuracy = delta, InitialStep = step ?? new MaidOptions().InitialStep, Progress = progress }
+            ? new MaidOptions { MaxIterations = maxIterations, Tolerance = tol, RelativeTolerance = rtol, InitialAccuracy = epsilon, InitialAdjointAccuracy = delta, InitialStep = step ?? new MaidOptions().InitialStep, QuasiNewtonMemory = memory, Progress = progress }
             : new FixedScheduleOptions { MaxIterations = maxIterations, Tolerance = tol, RelativeTolerance = rtol, InitialAccuracy = epsilon, InitialAdjointAccuracy = delta, InitialStep = step, Schedule = schedule, Progress = progress };
     }
 

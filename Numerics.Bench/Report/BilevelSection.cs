@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Numerics.Arithmetic;
 using Numerics.Bench.Problems;
 using Numerics.Bilevel;
+using Numerics.Optimization;
 
 namespace Numerics.Bench.Report;
 
@@ -17,14 +18,11 @@ internal sealed class BilevelSection : IReportSection
     private static readonly (int Size, int Count, int Filters, int FilterSize)[] SmokeFoe = [(32, 1, 4, 5)], FullFoe = [(64, 2, 8, 5)];
     private static readonly (int Train, int Validation)[] SmokeLogistic = [(100, 100)], FullLogistic = [(500, 500)];
 
-    /// <summary>MAID's outer iterations per problem (full sizes; halved for smoke).</summary>
-    private const int TvIterations = 30, FoeIterations = 15, LogisticIterations = 20;
-
     /// <summary>
-    /// The baseline gets up to this many times MAID's outer iterations (full; 3 for smoke, where a
-    /// geometric schedule run 10× as long drives ε to the 1e-12 floor and dominates the section's time).
+    /// The inner-iteration budget (FISTA + CG) every run of a problem gets, full sizes (a quarter for
+    /// smoke): each run stops at its certified relative stationarity or when the budget is spent.
     /// </summary>
-    private const int BaselineFactor = 10, SmokeBaselineFactor = 3;
+    private const long TvBudget = 80_000, FoeBudget = 120_000, LogisticBudget = 200_000;
 
     /// <summary>The lower-level accuracy of the exact losses f(θ) the comparison is made on.</summary>
     private const double AccurateAccuracy = 1e-8;
@@ -39,11 +37,11 @@ internal sealed class BilevelSection : IReportSection
     public void Run(ReportContext context)
     {
         var w = context.Writer;
-        int scale = context.Smoke ? 2 : 1, factor = context.Smoke ? SmokeBaselineFactor : BaselineFactor;
+        int scale = context.Smoke ? 4 : 1;
         w.WriteLine("## Bilevel learning: MAID against the fixed schedule (host, double)");
         w.WriteLine();
-        var table = new ReportTable("problem", "baseline", "common f", "MAID inner", "baseline inner", "MAID / baseline", "MAID / baseline at 90% of the decrease",
-            "reference-rule MAID / baseline", "MAID run", "baseline run", "quality: start → MAID, baseline");
+        var runs = new ReportTable("problem", "run", "status", "outer", "inner (FISTA + CG)", "seconds", "final f", "quality");
+        var levels = new ReportTable(["problem", "share of f₀ − f_best", "f", .. RunNames, "MAID / best HOAG", "MAID (steepest descent) / best HOAG"]);
         var operators = new ReportTable("images", "D + Dᵀ (s)", "memory pass (s)", "multiple of a pass", "7×7 K + Kᵀ (s)", "multiple of a pass");
         string source = "";
         foreach (var (size, count) in context.Sizes(SmokeTv, FullTv))
@@ -51,7 +49,7 @@ internal sealed class BilevelSection : IReportSection
             var (clean, noisy, shape, from) = BilevelProblems.Denoising(size, count);
             source = from;
             using var problem = BilevelProblems.TotalVariation(clean, noisy, shape);
-            Compare(table, $"TV {count}×{size}²", problem, [-5.0, -5.0], TvIterations / scale, factor, [AccuracySchedule.Geometric, AccuracySchedule.Quadratic], Psnr(clean), NoisyPsnr(clean, noisy));
+            Compare(runs, levels, $"TV {count}×{size}²", problem, [-5.0, -5.0], TvBudget / scale, [AccuracySchedule.Geometric, AccuracySchedule.Quadratic], Psnr(clean), NoisyPsnr(clean, noisy));
             var (differences, pass, correlation) = OperatorTimes(shape, noisy);
             operators.Add($"{count}×{size}²", differences, pass, differences / pass, correlation, correlation / pass);
         }
@@ -60,73 +58,99 @@ internal sealed class BilevelSection : IReportSection
             var (clean, noisy, shape, _) = BilevelProblems.Denoising(size, count);
             var (problem, theta0) = BilevelProblems.FieldOfExperts(clean, noisy, shape, filters, filterSize);
             using (problem)
-                Compare(table, $"FoE {count}×{size}², {filters} × {filterSize}²", problem, theta0, FoeIterations / scale, factor, [AccuracySchedule.Geometric], Psnr(clean), NoisyPsnr(clean, noisy));
+                Compare(runs, levels, $"FoE {count}×{size}², {filters} × {filterSize}²", problem, theta0, FoeBudget / scale, [AccuracySchedule.Geometric], Psnr(clean), NoisyPsnr(clean, noisy));
         }
         string logisticSource = "";
         foreach (var (train, validation) in context.Sizes(SmokeLogistic, FullLogistic))
         {
             var (problem, theta0, from) = BilevelProblems.Logistic(train, validation);
             logisticSource = from;
-            Compare(table, $"logistic {train}+{validation}, 64 weights", problem, theta0, LogisticIterations / scale, factor, [AccuracySchedule.Geometric], (f, _) => $"{f:F4}", "");
+            Compare(runs, levels, $"logistic {train}+{validation}, 64 weights", problem, theta0, LogisticBudget / scale, [AccuracySchedule.Geometric], (f, _) => $"{f:F4}", "");
         }
         w.WriteLine($"Images: {source}, noise σ = {BilevelProblems.NoiseLevel}; TV from θ₀ = (−5, −5), FoE from the reference script's start; logistic: {logisticSource}, θ₀ = −3. "
-            + $"MAID runs {TvIterations / scale} (TV), {FoeIterations / scale} (FoE), {LogisticIterations / scale} (logistic) outer iterations with its defaults, and again with the reference code's "
-            + "control rules (ν-halving on a failed descent test, ρ̄ = 10/9 after every step); each fixed schedule (HOAG, ε₀ = δ₀ = 0.1, HOAG's step rule) up to "
-            + $"{factor}× as many; all from the same θ₀ and ε₀. "
-            + $"\"common f\" is the larger of MAID's and the baseline's final exact losses f(θ) = g(x̂(θ)) (lower level solved to ‖x̃ − x̂‖ ≤ {AccurateAccuracy:0e0}), so both runs reach it; "
-            + "\"inner\" counts FISTA + CG iterations (including the shared sharpening at θ₀ that fixes the relative stopping target) up to the first accepted step whose exact loss is at most that "
-            + "(a scan of the steps in order). The 90% column compares the same counts at f(θ₀) − 0.9·(f(θ₀) − common f); the reference-rule column is the same ratio for the "
-            + "reference-rule MAID run against the baseline, at the larger of their two final losses (given as \"ratio @ f\"). "
-            + "A run is \"status, outer iterations, seconds\". Quality: PSNR (dB) of the noisy images and of x̂ at θ₀, MAID's θ and the baseline's θ; for logistic, the validation cross-entropy at the same points.");
+            + $"Every run starts from the same θ₀ and ε₀ = δ₀ = 0.1 and stops at its certified relative stationarity (10⁻³ of the first hypergradient) or when it has spent the same budget of "
+            + $"{TvBudget / scale} (TV), {FoeBudget / scale} (FoE), {LogisticBudget / scale} (logistic) inner iterations; HOAG is the fixed schedules with HOAG's step rule. "
+            + "MAID runs with its defaults (quasi-Newton direction, QuasiNewtonMemory = 5), with steepest descent (QuasiNewtonMemory = 0, the reference method's direction), "
+            + "and with steepest descent under the reference code's control rules (ν-halving on a failed descent test, ρ̄ = 10/9 after every step). "
+            + $"f is the exact upper loss g(x̂(θ)) (lower level solved to ‖x̃ − x̂‖ ≤ {AccurateAccuracy:0e0}) at each accepted step; f_best is the lowest any run reached. "
+            + "\"inner\" counts FISTA + CG iterations, including the sharpening at θ₀ that fixes the relative target; a level's cell is the count at the first accepted step whose exact loss reaches it "
+            + "(\"never\" when the run ends first). Quality: PSNR (dB) of the noisy images, of x̂ at θ₀ and at each run's θ; for logistic, the validation cross-entropy.");
         w.WriteLine();
-        table.Write(w);
+        runs.Write(w);
+        w.WriteLine("Inner iterations each run spent to reach a share of the best decrease found, f ≤ f₀ − share·(f₀ − f_best):");
+        w.WriteLine();
+        levels.Write(w);
         w.WriteLine("Image operators: D + Dᵀ (forward differences and adjoint) and a 7×7 valid correlation with its adjoint, against copying the same input and output bytes once:");
         w.WriteLine();
         operators.Write(w);
     }
+
+    /// <summary>Outer iterations are not what limits a run here: the inner budget is.</summary>
+    private const int Unlimited = 1_000_000;
+
+    /// <summary>The runs of each comparison, in table order.</summary>
+    private static readonly string[] RunNames = ["MAID", "MAID (steepest descent)", "MAID (reference rules)", "HOAG geometric", "HOAG quadratic"];
+
+    /// <summary>The shares of the best decrease the cost is read at.</summary>
+    private static readonly double[] Shares = [0.9, 0.99, 0.999, 0.9999];
 
     private static string NoisyPsnr(double[] clean, double[] noisy) => $"noisy {DenoisingImages.PeakSignalToNoiseRatio(clean, noisy):F2}; ";
 
     /// <summary>The PSNR (dB) of a lower-level solution against the clean images.</summary>
     private static Func<double, double[], string> Psnr(double[] clean) => (_, x) => $"{DenoisingImages.PeakSignalToNoiseRatio(clean, x):F2}";
 
-    /// <summary>Runs MAID and each baseline schedule from θ₀ and adds one row per baseline.</summary>
+    /// <summary>Runs MAID (three ways) and each baseline schedule from θ₀, then reads off each run's cost to reach shares of the best decrease.</summary>
     /// <param name="quality">The quality of (f(θ), x̂(θ)) as a table cell.</param>
     /// <param name="prefix">Written before the qualities (the noisy PSNR), or empty.</param>
-    private static void Compare(ReportTable table, string label, IBilevelProblem<double[]> problem, double[] theta0, int iterations, int factor, AccuracySchedule[] schedules,
+    private static void Compare(ReportTable runs, ReportTable levels, string label, IBilevelProblem<double[]> problem, double[] theta0, long budget, AccuracySchedule[] schedules,
         Func<double, double[], string> quality, string prefix)
     {
         var ops = HostVectorArithmetic.Instance;
-        var (maid, maidSeconds) = Timed(() => new MaidSolver<double[]>(ops, new MaidOptions { MaxIterations = iterations }).Solve(problem, theta0));
-        var (reference, _) = Timed(() => new MaidSolver<double[]>(ops, new MaidOptions
+        var solvers = new Dictionary<string, IBilevelSolver<double[]>>
         {
-            MaxIterations = iterations, PredictiveTightening = false, GoodStepGrowth = 1.0,
-        }).Solve(problem, theta0));
-        var start = Accurate(problem, theta0);
-        var maidEnd = Accurate(problem, maid.Theta);
-        double referenceLoss = Accurate(problem, reference.Theta).Loss;
+            ["MAID"] = new MaidSolver<double[]>(ops, new MaidOptions { MaxIterations = Unlimited, MaxInnerIterations = budget }),
+            ["MAID (steepest descent)"] = new MaidSolver<double[]>(ops, new MaidOptions { MaxIterations = Unlimited, MaxInnerIterations = budget, QuasiNewtonMemory = 0 }),
+            ["MAID (reference rules)"] = new MaidSolver<double[]>(ops, new MaidOptions
+            {
+                MaxIterations = Unlimited, MaxInnerIterations = budget, QuasiNewtonMemory = 0, PredictiveTightening = false, GoodStepGrowth = 1.0,
+            }),
+        };
         foreach (var schedule in schedules)
+            solvers[$"HOAG {schedule.ToString().ToLowerInvariant()}"] = new FixedScheduleSolver<double[]>(ops,
+                new FixedScheduleOptions { Schedule = schedule, MaxIterations = Unlimited, MaxInnerIterations = budget });
+        var start = Accurate(problem, theta0);
+        var paths = new Dictionary<string, List<(long Inner, double Loss)>>();
+        foreach (var (name, solver) in solvers)
         {
-            var options = new FixedScheduleOptions { Schedule = schedule, MaxIterations = factor * iterations };
-            var (baseline, seconds) = Timed(() => new FixedScheduleSolver<double[]>(ops, options).Solve(problem, theta0));
-            var baselineEnd = Accurate(problem, baseline.Theta);
-            double common = Math.Max(maidEnd.Loss, baselineEnd.Loss);
-            double early = start.Loss - 0.9 * (start.Loss - common);
-            long maidInner = InnerAt(problem, maid, common, start.Loss), baselineInner = InnerAt(problem, baseline, common, start.Loss);
-            long maidEarly = InnerAt(problem, maid, early, start.Loss), baselineEarly = InnerAt(problem, baseline, early, start.Loss);
-            double referenceCommon = Math.Max(referenceLoss, baselineEnd.Loss);
-            long referenceInner = InnerAt(problem, reference, referenceCommon, start.Loss), referenceBaseline = InnerAt(problem, baseline, referenceCommon, start.Loss);
-            table.Add(label, schedule.ToString().ToLowerInvariant(), common, maidInner, baselineInner, Ratio(maidInner, baselineInner), Ratio(maidEarly, baselineEarly),
-                $"{Ratio(referenceInner, referenceBaseline):F3} @ {referenceCommon:G4}",
-                $"{maid.Status}, {maid.Iterations}, {maidSeconds:F1} s", $"{baseline.Status}, {baseline.Iterations}, {seconds:F1} s",
-                $"{prefix}{quality(start.Loss, start.X)} → {quality(maidEnd.Loss, maidEnd.X)}, {quality(baselineEnd.Loss, baselineEnd.X)}");
+            var (result, seconds) = Timed(() => solver.Solve(problem, theta0));
+            var path = ExactPath(problem, result);
+            paths[name] = path;
+            var end = Accurate(problem, result.Theta);
+            runs.Add(label, name, result.Status.ToString(), result.Iterations, result.TotalInnerIterations, seconds, end.Loss,
+                $"{prefix}{quality(start.Loss, start.X)} → {quality(end.Loss, end.X)}");
+        }
+        // NaN (an unconverged exact solve) is skipped: Min would return it.
+        double best = paths.Values.SelectMany(p => p).Select(p => p.Loss).Where(double.IsFinite).Append(start.Loss).Min();
+        foreach (double share in Shares)
+        {
+            double target = start.Loss - share * (start.Loss - best);
+            var cells = new List<object> { label, $"{share:G4}", target };
+            var cost = RunNames.ToDictionary(n => n, n => paths.TryGetValue(n, out var p) ? CostTo(p, target, start.Loss) : (long?)null);
+            foreach (var name in RunNames)
+                cells.Add(paths.ContainsKey(name) ? cost[name] is { } c ? c.ToString() : "never" : "—");
+            long? baseline = cost.Where(kv => kv.Key.StartsWith("HOAG") && kv.Value is not null).Select(kv => kv.Value).Min();
+            cells.Add(Ratio(cost["MAID"], baseline));
+            cells.Add(Ratio(cost["MAID (steepest descent)"], baseline));
+            levels.Add(cells.ToArray());
             // The section takes minutes: say where it is.
-            Console.Error.WriteLine($"bilevel: {label}, {schedule}: MAID {maidInner} vs {baselineInner} inner iterations at f = {common:G6}; "
-                + $"{maidEarly} vs {baselineEarly} at f = {early:G6}; reference rules {referenceInner} vs {referenceBaseline} at f = {referenceCommon:G6}");
+            Console.Error.WriteLine($"bilevel: {label}, {share:G4} of the decrease (f = {target:G7}): "
+                + string.Join(", ", RunNames.Where(paths.ContainsKey).Select(n => $"{n} {(cost[n] is { } c ? c.ToString() : "never")}")));
         }
     }
 
-    private static double Ratio(long a, long b) => b == 0 ? double.NaN : (double)a / b;
+    /// <summary>a/b as a cell: "—" when MAID never reached the level, "0 (baseline never)" when only the baselines did not.</summary>
+    private static string Ratio(long? maid, long? baseline) =>
+        maid is not { } m ? "—" : baseline is not { } b ? "baselines never" : b == 0 ? "—" : $"{(double)m / b:F3}";
 
     private static (BilevelResult<double[]> Result, double Seconds) Timed(Func<BilevelResult<double[]>> solve)
     {
@@ -139,28 +163,43 @@ internal sealed class BilevelSection : IReportSection
     private static (double Loss, double[] X) Accurate(IBilevelProblem<double[]> problem, double[] theta)
     {
         using var oracle = new HypergradientOracle<double[]>(HostVectorArithmetic.Instance, problem, theta, new InnerSolveOptions { LowerMaxIterations = 100_000 });
-        double loss = oracle.SolveLower(theta, AccurateAccuracy).UpperLoss;
-        return (loss, (double[])oracle.LowerSolution.Clone());
+        return (Exact(oracle, theta), (double[])oracle.LowerSolution.Clone());
     }
 
     /// <summary>
-    /// Inner iterations (cumulative, as logged) at the first accepted step whose exact loss is at
-    /// most <paramref name="target"/>, scanning the steps in order with one oracle warm-started from
-    /// step to step (the baseline's exact losses need not fall monotonically, so no bisection);
-    /// 0 when θ₀ already meets it, long.MaxValue when no step does.
+    /// The exact loss after each accepted step, with the cumulative inner iterations as logged, in
+    /// order, from one oracle warm-started from step to step.
     /// </summary>
-    private static long InnerAt(IBilevelProblem<double[]> problem, BilevelResult<double[]> run, double target, double startLoss)
+    private static List<(long Inner, double Loss)> ExactPath(IBilevelProblem<double[]> problem, BilevelResult<double[]> run)
+    {
+        var path = new List<(long, double)>();
+        if (run.Steps.Count == 0) return path;
+        using var oracle = new HypergradientOracle<double[]>(HostVectorArithmetic.Instance, problem, run.Steps[0].Theta, new InnerSolveOptions { LowerMaxIterations = 100_000 });
+        foreach (var step in run.Steps)
+            path.Add((step.LowerIterations + step.AdjointIterations, Exact(oracle, step.Theta)));
+        return path;
+    }
+
+    /// <summary>The loss of a lower-level solve to <see cref="AccurateAccuracy"/>; NaN (never counted as reaching a level) when the solve did not get there.</summary>
+    private static double Exact(HypergradientOracle<double[]> oracle, double[] theta)
+    {
+        var solution = oracle.SolveLower(theta, AccurateAccuracy);
+        return solution.Status == SolverStatus.Converged ? solution.UpperLoss : double.NaN;
+    }
+
+    /// <summary>
+    /// Inner iterations at the first step whose exact loss is at most <paramref name="target"/>
+    /// (the baseline's exact losses need not fall monotonically, so a scan in order); 0 when θ₀
+    /// already meets it, null when no step does.
+    /// </summary>
+    private static long? CostTo(List<(long Inner, double Loss)> path, double target, double startLoss)
     {
         if (startLoss <= target) return 0;
-        var steps = run.Steps;
-        if (steps.Count == 0) return long.MaxValue;
-        using var oracle = new HypergradientOracle<double[]>(HostVectorArithmetic.Instance, problem, steps[0].Theta, new InnerSolveOptions { LowerMaxIterations = 100_000 });
-        // The run's own final loss came from a cold solve; the warm scan may differ from it in the ninth digit.
-        double slack = 1e-7 * Math.Abs(target);
-        foreach (var step in steps)
-            if (oracle.SolveLower(step.Theta, AccurateAccuracy).UpperLoss <= target + slack)
-                return step.LowerIterations + step.AdjointIterations;
-        return long.MaxValue;
+        // The warm path and the cold solves agree to about the accuracy of the exact losses.
+        double slack = 1e-9 * Math.Abs(target);
+        foreach (var (inner, loss) in path)
+            if (loss <= target + slack) return inner;
+        return null;
     }
 
     /// <summary>Seconds of D then Dᵀ on the stack, of copying the same 3P doubles once, and of one 7×7 K then Kᵀ.</summary>

@@ -43,6 +43,9 @@ internal sealed class BilevelRun<TVector> : IDisposable
 
     public double[] Theta { get; private set; }
 
+    /// <summary>θ before the last accepted step (θ₀ before any).</summary>
+    public double[] PreviousTheta { get; private set; } = [];
+
     /// <summary>The absolute threshold of the stationarity test (see <see cref="BilevelResult{TVector}.StationarityTarget"/>).</summary>
     public double Target { get; private set; }
 
@@ -112,12 +115,13 @@ internal sealed class BilevelRun<TVector> : IDisposable
     }
 
     /// <summary>Moves to the trial θ̂ and logs the step with the bounds the acceptance test used.</summary>
-    public void Accept(double[] theta, double step, double upperBound, double referenceLowerBound, HypergradientEstimate estimate, double requiredDecrease)
+    public void Accept(double[] theta, double step, double upperBound, double referenceLowerBound, HypergradientEstimate estimate, double requiredDecrease, bool quasiNewton = false)
     {
         Oracle.AcceptTrial();
+        PreviousTheta = Theta;
         Theta = theta;
         _steps.Add(new BilevelStep(Iterations, (double[])theta.Clone(), step, upperBound, referenceLowerBound, requiredDecrease,
-            Epsilon, Delta, estimate.Norm, estimate.ErrorBound, LowerIterations, AdjointIterations));
+            Epsilon, Delta, estimate.Norm, estimate.ErrorBound, LowerIterations, AdjointIterations, quasiNewton));
     }
 
     /// <summary>The last accepted step (only after one was accepted).</summary>

@@ -2,8 +2,8 @@ namespace Numerics.Bilevel;
 
 /// <summary>
 /// Options of <see cref="FixedScheduleSolver{TVector}"/>, the HOAG-style baseline (Pedregosa 2016):
-/// ε and δ follow a preset schedule, and the step is 1/L with L multiplied by 0.95 after a step
-/// that did not raise the inexact loss and by 2 (rejecting the step) after one that did.
+/// ε and δ follow a preset schedule, and the step is 1/L with HOAG's rule for L (see
+/// <see cref="FixedScheduleSolver{TVector}"/>).
 /// </summary>
 public sealed record FixedScheduleOptions : BilevelOptions
 {
@@ -13,7 +13,7 @@ public sealed record FixedScheduleOptions : BilevelOptions
     /// <summary>r ∈ (0, 1) of the geometric schedule. Default 0.9 (HOAG's).</summary>
     public double GeometricFactor { get; init; } = 0.9;
 
-    /// <summary>The first step 1/L; null (default): HOAG's L₀ = ‖z₀‖·n.</summary>
+    /// <summary>The first step 1/L; null (default): HOAG's L₀ = ‖z₀‖/√n (1 when ‖z₀‖ ≤ 1e-3).</summary>
     public double? InitialStep { get; init; }
 
     /// <summary>ε_k at outer iteration k, floored at <see cref="BilevelOptions.MinAccuracy"/>.</summary>

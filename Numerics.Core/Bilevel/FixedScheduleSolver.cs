@@ -10,19 +10,41 @@ namespace Numerics.Bilevel;
 /// on equal terms.
 /// </summary>
 /// <remarks>
-/// Step rule: α = 1/L with L₀ = ‖z₀‖·n (or 1/<see cref="FixedScheduleOptions.InitialStep"/>); a
-/// step whose inexact loss g(x̃(θ̂)) does not exceed g(x̃(θ_k)) is accepted and L ← 0.95L, otherwise
-/// it is rejected and L ← 2L. Nothing is certified: the loss comparison uses the inexact values,
-/// which is why a loose fixed accuracy stalls away from the optimum.
+/// <para>
+/// Step rule (HOAG's, from its reference implementation): the step is θ̂ = θ_k − z_k/L with
+/// L₀ = ‖z₀‖/√n (1 when ‖z₀‖ ≤ 1e-3; or 1/<see cref="FixedScheduleOptions.InitialStep"/>). With
+/// s = ‖θ̂ − θ_k‖ and the inexact losses g_k at θ_k and ĝ at θ̂ (the lower level solved to the next
+/// accuracy ε_{k+1}):
+/// </para>
+/// <list type="bullet">
+/// <item>ĝ ≤ g_k + C·ε_{k+1} + (C + 1)·ε_k·s − L·s² (C = 1/4): the step is taken and L ← 0.95·L;</item>
+/// <item>ĝ ≥ 1.2·g_k: the step is refused, L ← 2·L, and the accuracy is halved on top of the schedule;</item>
+/// <item>otherwise the step is taken and L is kept.</item>
+/// </list>
+/// <para>
+/// HOAG applies this test one iteration late, to the step it has already taken, and refuses the
+/// next one; here it is applied to the step itself, so a refused step is never taken (the inner
+/// work is the same: one lower-level solve per step). Nothing is certified: a step may raise the
+/// exact loss by up to 20 %, and a loose fixed accuracy wanders rather than converging.
+/// </para>
 /// </remarks>
 /// <typeparam name="TVector">The lower-level vector handle.</typeparam>
 public sealed class FixedScheduleSolver<TVector> : IBilevelSolver<TVector>
 {
-    /// <summary>HOAG's factor on L after an accepted step.</summary>
+    /// <summary>HOAG's factor on L after a step that passed the sufficient-decrease test.</summary>
     private const double LipschitzDecrease = 0.95;
 
-    /// <summary>HOAG's factor on L after a rejected step.</summary>
+    /// <summary>HOAG's factor on L after a refused step.</summary>
     private const double LipschitzIncrease = 2.0;
+
+    /// <summary>HOAG's C in the sufficient-decrease test.</summary>
+    private const double Slack = 0.25;
+
+    /// <summary>A step is refused when the inexact loss rises by this factor or more.</summary>
+    private const double RefusalRatio = 1.2;
+
+    /// <summary>HOAG's factor on the tolerance after a refused step.</summary>
+    private const double RefusalTightening = 0.5;
 
     private readonly IVectorArithmetic<TVector> _ops;
     private readonly FixedScheduleOptions _options;
@@ -43,36 +65,50 @@ public sealed class FixedScheduleSolver<TVector> : IBilevelSolver<TVector>
     {
         using var run = new BilevelRun<TVector>(_ops, problem, theta0, _options);
         double ratio = _options.InitialAdjointAccuracy / _options.InitialAccuracy;
-        SetAccuracy(run, 0, ratio);
+        // The product of the refusals' halvings, applied on top of the schedule.
+        double tightening = 1.0;
+        SetAccuracy(run, 0, ratio, tightening);
         var estimate = run.FixTarget(run.Estimate());
-        double lipschitz = _options.InitialStep is { } s ? 1 / s : Math.Max(estimate.Norm * problem.ParameterCount, double.Epsilon);
+        double lipschitz = _options.InitialStep is { } s ? 1 / s
+            : estimate.Norm > InitialStepFloor ? estimate.Norm / Math.Sqrt(problem.ParameterCount) : 1.0;
         SolverStatus status;
         while (true)
         {
             if (run.Check(estimate) is { } stop) { status = stop; break; }
             run.Iterations++;
-            double step = 1 / lipschitz;
+            double step = 1 / lipschitz, previousAccuracy = run.Epsilon;
+            SetAccuracy(run, run.Iterations, ratio, tightening);
             var theta = run.TrialPoint(step, estimate.Hypergradient);
             var trial = run.Trial(theta);
-            if (trial.UpperLoss <= estimate.Lower.UpperLoss)
+            double increment = step * estimate.Norm, loss = estimate.Lower.UpperLoss;
+            if (trial.UpperLoss <= loss + Slack * run.Epsilon + (Slack + 1) * previousAccuracy * increment - lipschitz * increment * increment)
             {
                 run.Accept(theta, step, trial.UpperLossUpperBound, estimate.Lower.UpperLossLowerBound, estimate, 0.0);
                 lipschitz *= LipschitzDecrease;
             }
+            else if (!(trial.UpperLoss < RefusalRatio * loss))
+            {
+                // Also a trial that broke down (NaN loss): refused.
+                lipschitz *= LipschitzIncrease;
+                tightening *= RefusalTightening;
+                SetAccuracy(run, run.Iterations, ratio, tightening);
+            }
             else
             {
-                lipschitz *= LipschitzIncrease;
+                run.Accept(theta, step, trial.UpperLossUpperBound, estimate.Lower.UpperLossLowerBound, estimate, 0.0);
             }
-            SetAccuracy(run, run.Iterations, ratio);
             estimate = run.Estimate();
             run.Report(estimate);
         }
         return run.Finish(status, estimate);
     }
 
-    private void SetAccuracy(BilevelRun<TVector> run, int k, double ratio)
+    /// <summary>HOAG's threshold on ‖z₀‖ below which L₀ = 1 (so that a tiny first gradient does not make the step huge).</summary>
+    private const double InitialStepFloor = 1e-3;
+
+    private void SetAccuracy(BilevelRun<TVector> run, int k, double ratio, double tightening)
     {
-        run.Epsilon = _options.AccuracyAt(k);
+        run.Epsilon = Math.Max(_options.AccuracyAt(k) * tightening, _options.MinAccuracy);
         run.Delta = Math.Max(run.Epsilon * ratio, _options.MinAccuracy);
     }
 }

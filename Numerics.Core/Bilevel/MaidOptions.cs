@@ -54,6 +54,18 @@ public sealed record MaidOptions : BilevelOptions
     /// </summary>
     public bool PredictiveTightening { get; init; } = true;
 
+    /// <summary>
+    /// Curvature pairs (s, y) = (θ_{k+1} − θ_k, z_{k+1} − z_k) kept for a limited-memory
+    /// quasi-Newton search direction −H·z_k; 0 gives steepest descent −z_k, the reference method.
+    /// Default 5. A pair is kept only when its curvature is certified positive
+    /// (sᵀy &gt; ‖s‖(ω_k + ω_{k+1})); the direction is used only when it is a certified descent
+    /// direction at the current accuracy (ω‖Hz‖ ≤ (1 − η)·zᵀHz), and the step must pass the same
+    /// certified sufficient-decrease test, λα·zᵀHz; otherwise the iteration searches along −z_k
+    /// (and forgets the pairs when a quasi-Newton search fails). Its trial steps start at 1 and
+    /// grow and shrink by the same rules as α.
+    /// </summary>
+    public int QuasiNewtonMemory { get; init; } = 5;
+
     /// <summary>The smallest factor one predictive refinement may apply to ε and δ, in (0, 1). Default 1e-3.</summary>
     public double MinRefinementFactor { get; init; } = 1e-3;
 
@@ -75,6 +87,7 @@ public sealed record MaidOptions : BilevelOptions
         if (!(ArmijoConstant > 0 && ArmijoConstant < DescentMargin))
             throw new ArgumentException($"MaidOptions.ArmijoConstant must lie in (0, DescentMargin), got {ArmijoConstant}.", paramName);
         if (Backtracks < 1) throw new ArgumentException($"MaidOptions.Backtracks must be at least 1, got {Backtracks}.", paramName);
+        if (QuasiNewtonMemory < 0) throw new ArgumentException($"MaidOptions.QuasiNewtonMemory must be at least 0, got {QuasiNewtonMemory}.", paramName);
         if (BacktrackAttempts < 1) throw new ArgumentException($"MaidOptions.BacktrackAttempts must be at least 1, got {BacktrackAttempts}.", paramName);
     }
 }

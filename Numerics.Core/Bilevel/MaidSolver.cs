@@ -47,7 +47,8 @@ public sealed class MaidSolver<TVector> : IBilevelSolver<TVector>
     public BilevelResult<TVector> Solve(IBilevelProblem<TVector> problem, ReadOnlySpan<double> theta0)
     {
         using var run = new BilevelRun<TVector>(_ops, problem, theta0, _options);
-        double alpha = _options.InitialStep;
+        double alpha = _options.InitialStep, quasiNewtonAlpha = 1.0;
+        var history = _options.QuasiNewtonMemory > 0 ? new LbfgsHistory<double[]>(HostVectorArithmetic.Instance, _options.QuasiNewtonMemory) : null;
         var estimate = run.FixTarget(DescentEstimate(run));
         SolverStatus status;
         while (true)
@@ -56,6 +57,9 @@ public sealed class MaidSolver<TVector> : IBilevelSolver<TVector>
             if (!HasDescent(estimate)) { status = SolverStatus.Stalled; break; }
             run.Iterations++;
             double? accepted = null;
+            bool quasiNewton = false;
+            double[] direction = estimate.Hypergradient;
+            double slope = 0;
             for (int attempt = 0; attempt < _options.BacktrackAttempts && accepted is null; attempt++)
             {
                 if (attempt > 0)
@@ -66,7 +70,18 @@ public sealed class MaidSolver<TVector> : IBilevelSolver<TVector>
                     estimate = DescentEstimate(run);
                     if (run.Stationary(estimate) || !HasDescent(estimate) || run.MustStop) break;
                 }
-                accepted = Backtrack(run, estimate, alpha, _options.Backtracks + attempt);
+                (direction, slope) = SearchDirection(history, estimate);
+                quasiNewton = !ReferenceEquals(direction, estimate.Hypergradient);
+                accepted = Backtrack(run, estimate, direction, slope, quasiNewton ? quasiNewtonAlpha : alpha, _options.Backtracks + attempt);
+                if (accepted is null && quasiNewton)
+                {
+                    // The curvature pairs led nowhere certifiable: forget them, and search along −z.
+                    history!.Clear();
+                    quasiNewton = false;
+                    quasiNewtonAlpha = 1.0;
+                    (direction, slope) = (estimate.Hypergradient, estimate.Norm * estimate.Norm);
+                    accepted = Backtrack(run, estimate, direction, slope, alpha, _options.Backtracks + attempt);
+                }
             }
             if (accepted is null && run.AtAccuracyFloor)
             {
@@ -76,19 +91,53 @@ public sealed class MaidSolver<TVector> : IBilevelSolver<TVector>
             }
             if (accepted is { } step)
             {
-                // A certified decrease of at least half the linear model's α‖z‖² says the step is
-                // short of the line's minimiser (for a quadratic, exactly when α ≤ α*): grow faster.
                 var last = run.LastStep;
-                double growth = last.ReferenceLowerBound - last.UpperLossUpperBound >= GoodDecrease * step * last.HypergradientNorm * last.HypergradientNorm
+                // A certified decrease of at least half the linear model's α·zᵀp says the step is
+                // short of the line's minimiser (for a quadratic, exactly when α ≤ α*): grow faster.
+                double growth = last.ReferenceLowerBound - last.UpperLossUpperBound >= GoodDecrease * step * slope
                     ? Math.Max(_options.StepGrowth, _options.GoodStepGrowth) : _options.StepGrowth;
                 // Capped so that a huge ρ̄ cannot make α infinite (ρ·∞ would never come back).
-                alpha = Math.Min(growth * step, double.MaxValue);
+                if (quasiNewton) quasiNewtonAlpha = Math.Min(growth * step, double.MaxValue);
+                else alpha = Math.Min(growth * step, double.MaxValue);
+                var previous = estimate;
+                var previousTheta = run.PreviousTheta;
                 run.ScaleAccuracy(_options.AccuracyGrowth);
                 estimate = DescentEstimate(run);
+                if (history is not null) Remember(history, previousTheta, run.Theta, previous, estimate);
             }
             run.Report(estimate);
         }
         return run.Finish(status, estimate);
+    }
+
+    /// <summary>
+    /// Stores the pair s = θ_{k+1} − θ_k, y = z_{k+1} − z_k when its curvature is certified positive:
+    /// |sᵀ(y − (∇f_{k+1} − ∇f_k))| ≤ ‖s‖(ω_k + ω_{k+1}), so sᵀy above that proves sᵀ(∇f_{k+1} − ∇f_k) &gt; 0.
+    /// </summary>
+    private static void Remember(LbfgsHistory<double[]> history, double[] from, double[] to, HypergradientEstimate before, HypergradientEstimate after)
+    {
+        var s = new double[to.Length];
+        var y = new double[to.Length];
+        for (int i = 0; i < s.Length; i++) { s[i] = to[i] - from[i]; y[i] = after.Hypergradient[i] - before.Hypergradient[i]; }
+        double sy = SpanArithmetic.Dot<double>(s, y);
+        double noise = SpanArithmetic.Norm<double>(s) * (before.ErrorBound + after.ErrorBound);
+        if (double.IsFinite(sy) && sy > noise) history.Push(ref s, ref y, sy);
+    }
+
+    /// <summary>
+    /// The search direction p (θ moves to θ − αp) and its slope zᵀp: the quasi-Newton p = H·z when
+    /// history is kept and −p is a certified descent direction at this accuracy, ω‖p‖ ≤ (1 − η)zᵀp
+    /// (then ∇fᵀp ≥ zᵀp − ω‖p‖ ≥ η·zᵀp); otherwise z itself.
+    /// </summary>
+    private (double[] Direction, double Slope) SearchDirection(LbfgsHistory<double[]>? history, HypergradientEstimate estimate)
+    {
+        var z = estimate.Hypergradient;
+        if (history is null || history.Count == 0) return (z, estimate.Norm * estimate.Norm);
+        var p = new double[z.Length];
+        history.Direction(z, p);
+        for (int i = 0; i < p.Length; i++) p[i] = -p[i];
+        double slope = SpanArithmetic.Dot<double>(z, p), norm = SpanArithmetic.Norm<double>(p);
+        return double.IsFinite(slope) && estimate.ErrorBound * norm <= (1 - _options.DescentMargin) * slope ? (p, slope) : (z, estimate.Norm * estimate.Norm);
     }
 
     /// <summary>ω ≤ (1 − η)‖z‖: −z is a certified descent direction.</summary>
@@ -133,17 +182,22 @@ public sealed class MaidSolver<TVector> : IBilevelSolver<TVector>
     /// <summary>Aim a little below the descent threshold, so that the small nonlinearity of ω in (ε, δ) rarely costs a second refinement.</summary>
     private const double PredictionMargin = 0.9;
 
-    /// <summary>Up to <paramref name="trials"/> steps α, ρα, ρ²α, …; the accepted step (θ moved and logged) or null.</summary>
-    private double? Backtrack(BilevelRun<TVector> run, HypergradientEstimate estimate, double alpha, int trials)
+    /// <summary>Up to <paramref name="trials"/> steps θ − αp, θ − ραp, …; the accepted step (θ moved and logged) or null.</summary>
+    /// <param name="run">The run (θ_k, counters, log).</param>
+    /// <param name="estimate">z_k and the loss bounds at θ_k.</param>
+    /// <param name="direction">p.</param>
+    /// <param name="slope">zᵀp: the certified decrease asked of step α is λα·zᵀp.</param>
+    /// <param name="alpha">The first trial step.</param>
+    /// <param name="trials">Trials before the search fails.</param>
+    private double? Backtrack(BilevelRun<TVector> run, HypergradientEstimate estimate, double[] direction, double slope, double alpha, int trials)
     {
         double reference = estimate.LossBounds.Lower;
-        double zz = estimate.Norm * estimate.Norm;
         double step = alpha;
         for (int j = 0; j < trials; j++, step *= _options.StepShrink)
         {
-            var theta = run.TrialPoint(step, estimate.Hypergradient);
+            var theta = run.TrialPoint(step, direction);
             var trial = run.Trial(theta);
-            double required = _options.ArmijoConstant * step * zz;
+            double required = _options.ArmijoConstant * step * slope;
             // The first-order bound is free; the adjoint-corrected one costs a Hessian product, so
             // it is asked for only when the first fails (and the trial did not break down).
             double upper = trial.UpperLossUpperBound;
@@ -151,7 +205,7 @@ public sealed class MaidSolver<TVector> : IBilevelSolver<TVector>
                 upper = Math.Min(upper, run.TrialUpperBound(theta, trial));
             if (upper <= reference - required)
             {
-                run.Accept(theta, step, upper, reference, estimate, required);
+                run.Accept(theta, step, upper, reference, estimate, required, !ReferenceEquals(direction, estimate.Hypergradient));
                 return step;
             }
             if (run.MustStop) break;

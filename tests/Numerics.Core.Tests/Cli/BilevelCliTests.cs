@@ -148,6 +148,7 @@ public class BilevelCliTests : CliCommandTests
     [InlineData("non-finite", "tv-denoise", "--clean", "clean.npy", "--noisy", "nan.npy")]
     [InlineData("ridge runs on the CPU", "ridge", "--a", "a.npy", "--b", "b.npy", "--target", "target.npy", "--device", "gpu")]
     [InlineData("--schedule applies to --method fixed", "tv-denoise", "--clean", "clean.npy", "--noisy", "noisy.npy", "--schedule", "cubic")]
+    [InlineData("--quasi-newton applies to --method maid", "tv-denoise", "--clean", "clean.npy", "--noisy", "noisy.npy", "--method", "fixed", "--quasi-newton", "3")]
     [InlineData("--method must be one of maid, fixed", "tv-denoise", "--clean", "clean.npy", "--noisy", "noisy.npy", "--method", "hoag")]
     [InlineData("unknown bilevel subcommand 'lasso'", "lasso")]
     [InlineData("--target has 5 entries; --a has 6 columns", "ridge", "--a", "a.npy", "--b", "b.npy", "--target", "short.npy")]

@@ -120,14 +120,21 @@ internal sealed class BilevelSection : IReportSection
                 new FixedScheduleOptions { Schedule = schedule, MaxIterations = Unlimited, MaxInnerIterations = budget });
         var start = Accurate(problem, theta0);
         var paths = new Dictionary<string, List<(long Inner, double Loss)>>();
+        var spent = new Dictionary<string, long>();
         foreach (var (name, solver) in solvers)
         {
             var (result, seconds) = Timed(() => solver.Solve(problem, theta0));
             var path = ExactPath(problem, result);
             paths[name] = path;
+            spent[name] = result.TotalInnerIterations;
             var end = Accurate(problem, result.Theta);
             runs.Add(label, name, result.Status.ToString(), result.Iterations, result.TotalInnerIterations, seconds, end.Loss,
                 $"{prefix}{quality(start.Loss, start.X)} → {quality(end.Loss, end.X)}");
+        }
+        if (!double.IsFinite(start.Loss))
+        {
+            Console.Error.WriteLine($"bilevel: {label}: f(θ₀) could not be solved to {AccurateAccuracy:0e0}; no levels");
+            return;
         }
         // NaN (an unconverged exact solve) is skipped: Min would return it.
         double best = paths.Values.SelectMany(p => p).Select(p => p.Loss).Where(double.IsFinite).Append(start.Loss).Min();
@@ -139,8 +146,10 @@ internal sealed class BilevelSection : IReportSection
             foreach (var name in RunNames)
                 cells.Add(paths.ContainsKey(name) ? cost[name] is { } c ? c.ToString() : "never" : "—");
             long? baseline = cost.Where(kv => kv.Key.StartsWith("HOAG") && kv.Value is not null).Select(kv => kv.Value).Min();
-            cells.Add(Ratio(cost["MAID"], baseline));
-            cells.Add(Ratio(cost["MAID (steepest descent)"], baseline));
+            // When no baseline got there, each would have needed more than it spent.
+            long baselinesSpent = spent.Where(kv => kv.Key.StartsWith("HOAG")).Select(kv => kv.Value).Min();
+            cells.Add(Ratio(cost["MAID"], baseline, baselinesSpent));
+            cells.Add(Ratio(cost["MAID (steepest descent)"], baseline, baselinesSpent));
             levels.Add(cells.ToArray());
             // The section takes minutes: say where it is.
             Console.Error.WriteLine($"bilevel: {label}, {share:G4} of the decrease (f = {target:G7}): "
@@ -148,9 +157,12 @@ internal sealed class BilevelSection : IReportSection
         }
     }
 
-    /// <summary>a/b as a cell: "—" when MAID never reached the level, "0 (baseline never)" when only the baselines did not.</summary>
-    private static string Ratio(long? maid, long? baseline) =>
-        maid is not { } m ? "—" : baseline is not { } b ? "baselines never" : b == 0 ? "—" : $"{(double)m / b:F3}";
+    /// <summary>
+    /// MAID's count over the best baseline's as a cell: "—" when MAID never reached the level;
+    /// when no baseline did, "&lt; r" with r = MAID's count over the least any baseline spent in all.
+    /// </summary>
+    private static string Ratio(long? maid, long? baseline, long baselinesSpent) =>
+        maid is not { } m ? "—" : baseline is not { } b ? $"< {(double)m / baselinesSpent:F3}" : b == 0 ? "—" : $"{(double)m / b:F3}";
 
     private static (BilevelResult<double[]> Result, double Seconds) Timed(Func<BilevelResult<double[]>> solve)
     {

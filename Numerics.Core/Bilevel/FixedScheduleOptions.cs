@@ -16,6 +16,13 @@ public sealed record FixedScheduleOptions : BilevelOptions
     /// <summary>The first step 1/L; null (default): HOAG's L₀ = ‖z₀‖/√n (1 when ‖z₀‖ ≤ 1e-3).</summary>
     public double? InitialStep { get; init; }
 
+    /// <summary>
+    /// When set to b, every step is projected onto the box [−b, b]ⁿ, as HOAG's reference code does
+    /// with b = 6 for its log-regularisation parameters. Default null: no projection (as in MAID),
+    /// so a long step can land on a plateau of f far from θ₀ and stop there.
+    /// </summary>
+    public double? ParameterBound { get; init; }
+
     /// <summary>ε_k at outer iteration k, floored at <see cref="BilevelOptions.MinAccuracy"/>.</summary>
     public double AccuracyAt(int k)
     {
@@ -36,5 +43,6 @@ public sealed record FixedScheduleOptions : BilevelOptions
         if (!Enum.IsDefined(Schedule)) throw new ArgumentException($"FixedScheduleOptions.Schedule {Schedule} is not a schedule.", paramName);
         Fraction(GeometricFactor, nameof(GeometricFactor), paramName);
         if (InitialStep is { } s) Positive(s, nameof(InitialStep), paramName);
+        if (ParameterBound is { } b) Positive(b, nameof(ParameterBound), paramName);
     }
 }

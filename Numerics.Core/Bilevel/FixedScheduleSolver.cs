@@ -18,14 +18,24 @@ namespace Numerics.Bilevel;
 /// </para>
 /// <list type="bullet">
 /// <item>ĝ ≤ g_k + C·ε_{k+1} + (C + 1)·ε_k·s − L·s² (C = 1/4): the step is taken and L ← 0.95·L;</item>
-/// <item>ĝ ≥ 1.2·g_k: the step is refused, L ← 2·L, and the accuracy is halved on top of the schedule;</item>
+/// <item>ĝ ≥ g_k + 0.2·|g_k| (HOAG: ĝ ≥ 1.2·g_k, the same for the positive losses it had): the step is
+/// refused, L ← 2·L, and the accuracy is halved on top of the schedule (for good with the geometric
+/// and constant schedules, for the next solve only with the quadratic and cubic ones, whose
+/// formula HOAG reapplies every iteration);</item>
 /// <item>otherwise the step is taken and L is kept.</item>
 /// </list>
+/// <para>
+/// With <see cref="FixedScheduleOptions.ParameterBound"/> the step is projected onto the box, as
+/// HOAG's code does (s is then the projected step's length).
+/// </para>
 /// <para>
 /// HOAG applies this test one iteration late, to the step it has already taken, and refuses the
 /// next one; here it is applied to the step itself, so a refused step is never taken (the inner
 /// work is the same: one lower-level solve per step). Nothing is certified: a step may raise the
-/// exact loss by up to 20 %, and a loose fixed accuracy wanders rather than converging.
+/// exact loss by up to 20 %, and a loose fixed accuracy wanders rather than converging. The third
+/// branch never changes L, so once the steps are too long to pass the test but too short to raise
+/// the loss by 20 %, the run can cycle between two points at any accuracy (on ridge from θ₀ = 6:
+/// f = 21.25 ↔ 21.07 against f* = 19.30, still at ε = 1e-12). That is HOAG's rule, kept as it is.
 /// </para>
 /// </remarks>
 /// <typeparam name="TVector">The lower-level vector handle.</typeparam>
@@ -77,16 +87,21 @@ public sealed class FixedScheduleSolver<TVector> : IBilevelSolver<TVector>
             if (run.Check(estimate) is { } stop) { status = stop; break; }
             run.Iterations++;
             double step = 1 / lipschitz, previousAccuracy = run.Epsilon;
+            // HOAG recomputes the quadratic and cubic schedules every iteration, which undoes a
+            // refusal's halving once the re-estimate at θ_k has used it.
+            if (_options.Schedule is AccuracySchedule.Quadratic or AccuracySchedule.Cubic) tightening = 1.0;
             SetAccuracy(run, run.Iterations, ratio, tightening);
             var theta = run.TrialPoint(step, estimate.Hypergradient);
+            if (_options.ParameterBound is { } bound)
+                for (int i = 0; i < theta.Length; i++) theta[i] = Math.Clamp(theta[i], -bound, bound);
             var trial = run.Trial(theta);
-            double increment = step * estimate.Norm, loss = estimate.Lower.UpperLoss;
+            double increment = Distance(theta, run.Theta), loss = estimate.Lower.UpperLoss;
             if (trial.UpperLoss <= loss + Slack * run.Epsilon + (Slack + 1) * previousAccuracy * increment - lipschitz * increment * increment)
             {
                 run.Accept(theta, step, trial.UpperLossUpperBound, estimate.Lower.UpperLossLowerBound, estimate, 0.0);
                 lipschitz *= LipschitzDecrease;
             }
-            else if (!(trial.UpperLoss < RefusalRatio * loss))
+            else if (!(trial.UpperLoss < loss + (RefusalRatio - 1) * Math.Abs(loss)))
             {
                 // Also a trial that broke down (NaN loss): refused.
                 lipschitz *= LipschitzIncrease;
@@ -101,6 +116,14 @@ public sealed class FixedScheduleSolver<TVector> : IBilevelSolver<TVector>
             run.Report(estimate);
         }
         return run.Finish(status, estimate);
+    }
+
+    /// <summary>‖a − b‖₂ (the step's length; infinite when the step overflowed).</summary>
+    private static double Distance(double[] a, double[] b)
+    {
+        double sum = 0;
+        for (int i = 0; i < a.Length; i++) sum += (a[i] - b[i]) * (a[i] - b[i]);
+        return Math.Sqrt(sum);
     }
 
     /// <summary>HOAG's threshold on ‖z₀‖ below which L₀ = 1 (so that a tiny first gradient does not make the step huge).</summary>

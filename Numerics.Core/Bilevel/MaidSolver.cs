@@ -11,10 +11,13 @@ namespace Numerics.Bilevel;
 /// <remarks>
 /// <para>
 /// Outer iteration k: (1) estimate z_k at (ε, δ) and tighten both by ν until the error bound
-/// satisfies ω ≤ (1 − η)‖z_k‖, so that −z_k is a descent direction; (2) backtrack
-/// α ← ρα over J trials until U(θ_k − αz_k) ≤ Lo(θ_k) − λα‖z_k‖², with U and Lo the certified
+/// satisfies ω ≤ (1 − η)‖z_k‖, so that −z_k is a descent direction; (2) choose the direction
+/// p_k: the quasi-Newton H_k z_k from certified curvature pairs when it is itself a certified
+/// descent direction (ω‖p‖ ≤ (1 − η)z_kᵀp), else z_k (see <see cref="MaidOptions.QuasiNewtonMemory"/>);
+/// backtrack α ← ρα over J trials until U(θ_k − αp_k) ≤ Lo(θ_k) − λα·z_kᵀp_k (λα‖z_k‖² along
+/// −z_k, the reference method), with U and Lo the certified
 /// upper and lower bounds g(x̃) ± (‖∇g(x̃)‖ε + L_gε²/2) of the exact loss, which certifies
-/// f(θ_{k+1}) ≤ f(θ_k) − λα‖z_k‖²; (3) after a success the next search starts at ρ̄α and ε, δ
+/// f(θ_{k+1}) ≤ f(θ_k) − λα·z_kᵀp_k; (3) after a success the next search starts at ρ̄α and ε, δ
 /// relax by ν̄; after a failed search ε, δ tighten by ν, z_k is recomputed and the search is
 /// retried with J + 1 trials (at most <see cref="MaidOptions.BacktrackAttempts"/> searches, then
 /// θ stays and the next iteration starts at the tighter accuracy).

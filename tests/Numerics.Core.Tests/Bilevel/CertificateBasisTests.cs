@@ -72,19 +72,11 @@ public sealed class CertificateBasisTests
     }
 
     /// <summary>The ridge problem seen as a user's problem, with μ scaled and the certification claim given.</summary>
-    private sealed class UserProblem(RidgeProblem inner, double muFactor, bool certified) : IBilevelProblem<double[]>
+    private sealed class UserProblem(RidgeProblem inner, double muFactor, bool certified) : ForwardingProblem(inner)
     {
-        public int ParameterCount => inner.ParameterCount;
-        public int LowerDimension => inner.LowerDimension;
-        public double UpperSmoothness => inner.UpperSmoothness;
-        public bool ConstantsCertified => certified;
-        public void StartingPoint(ReadOnlySpan<double> theta, double[] x) => inner.StartingPoint(theta, x);
-        public double UpperLoss(double[] x, double[] gradient) => inner.UpperLoss(x, gradient);
-        public double LowerObjective(ReadOnlySpan<double> theta, double[] x, double[] gradient) => inner.LowerObjective(theta, x, gradient);
-        public void LowerHessianProduct(ReadOnlySpan<double> theta, double[] x, double[] v, double[] result) => inner.LowerHessianProduct(theta, x, v, result);
-        public void MixedProductTranspose(ReadOnlySpan<double> theta, double[] x, double[] v, Span<double> result) => inner.MixedProductTranspose(theta, x, v, result);
+        public override bool ConstantsCertified => certified;
 
-        public LowerLevelConstants Constants(ReadOnlySpan<double> theta, double[] x)
+        public override LowerLevelConstants Constants(ReadOnlySpan<double> theta, double[] x)
         {
             var c = inner.Constants(theta, x);
             // Keep μ ≤ L so that the constants stay usable.

@@ -51,17 +51,8 @@ public sealed class FixedScheduleTests(ITestOutputHelper output)
     }
 
     /// <summary>The ridge problem with its upper loss shifted by a constant (same gradients, same constants).</summary>
-    private sealed class ShiftedLoss(RidgeProblem inner, double shift) : IBilevelProblem<double[]>
+    private sealed class ShiftedLoss(RidgeProblem inner, double shift) : ForwardingProblem(inner)
     {
-        public int ParameterCount => inner.ParameterCount;
-        public int LowerDimension => inner.LowerDimension;
-        public double UpperSmoothness => inner.UpperSmoothness;
-        public bool ConstantsCertified => inner.ConstantsCertified;
-        public void StartingPoint(ReadOnlySpan<double> theta, double[] x) => inner.StartingPoint(theta, x);
-        public double UpperLoss(double[] x, double[] gradient) => inner.UpperLoss(x, gradient) + shift;
-        public double LowerObjective(ReadOnlySpan<double> theta, double[] x, double[] gradient) => inner.LowerObjective(theta, x, gradient);
-        public void LowerHessianProduct(ReadOnlySpan<double> theta, double[] x, double[] v, double[] result) => inner.LowerHessianProduct(theta, x, v, result);
-        public void MixedProductTranspose(ReadOnlySpan<double> theta, double[] x, double[] v, Span<double> result) => inner.MixedProductTranspose(theta, x, v, result);
-        public LowerLevelConstants Constants(ReadOnlySpan<double> theta, double[] x) => inner.Constants(theta, x);
+        public override double UpperLoss(double[] x, double[] gradient) => inner.UpperLoss(x, gradient) + shift;
     }
 }

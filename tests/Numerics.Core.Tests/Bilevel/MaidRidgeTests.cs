@@ -108,20 +108,11 @@ public sealed class MaidRidgeTests(ITestOutputHelper output)
     }
 
     /// <summary>The ridge problem, cancelling a token the first time its constants are asked for away from θ₀ (a trial point).</summary>
-    private sealed class CancellingProblem(RidgeProblem inner, double start, CancellationTokenSource source) : IBilevelProblem<double[]>
+    private sealed class CancellingProblem(RidgeProblem inner, double start, CancellationTokenSource source) : ForwardingProblem(inner)
     {
         public bool Fired { get; private set; }
-        public int ParameterCount => inner.ParameterCount;
-        public int LowerDimension => inner.LowerDimension;
-        public double UpperSmoothness => inner.UpperSmoothness;
-        public bool ConstantsCertified => inner.ConstantsCertified;
-        public void StartingPoint(ReadOnlySpan<double> theta, double[] x) => inner.StartingPoint(theta, x);
-        public double UpperLoss(double[] x, double[] gradient) => inner.UpperLoss(x, gradient);
-        public double LowerObjective(ReadOnlySpan<double> theta, double[] x, double[] gradient) => inner.LowerObjective(theta, x, gradient);
-        public void LowerHessianProduct(ReadOnlySpan<double> theta, double[] x, double[] v, double[] result) => inner.LowerHessianProduct(theta, x, v, result);
-        public void MixedProductTranspose(ReadOnlySpan<double> theta, double[] x, double[] v, Span<double> result) => inner.MixedProductTranspose(theta, x, v, result);
 
-        public LowerLevelConstants Constants(ReadOnlySpan<double> theta, double[] x)
+        public override LowerLevelConstants Constants(ReadOnlySpan<double> theta, double[] x)
         {
             if (theta[0] != start && !Fired) { Fired = true; source.Cancel(); }
             return inner.Constants(theta, x);

@@ -124,7 +124,9 @@ public abstract class BilevelDenoiseCommand : ICliCommand
         }
         catch (ArgumentException e)
         {
-            throw new CliUsageException($"--{option} {e.Message}");
+            // The message without ArgumentException's " (Parameter 'path')" suffix: the option names it.
+            string message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "");
+            throw new CliUsageException($"--{option} {message}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

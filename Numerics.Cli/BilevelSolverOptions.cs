@@ -38,7 +38,9 @@ public sealed class BilevelSolverOptions
         int maxIterations = args.Int("max-iterations", BilevelOptions.DefaultMaxIterations, min: 1);
         // --tol: absolute bound on ‖z‖ + ω; otherwise --rtol times the certified ‖∇f(θ₀)‖ (the library's default).
         double? tol = args.Optional("tol") is null ? null : args.Double("tol", 0, positive: true);
-        double rtol = args.Double("rtol", BilevelOptions.DefaultRelativeTolerance, positive: true);
+        // 0 is allowed, as in the library: the run then goes on until its iteration limit or its floor.
+        double rtol = args.Double("rtol", BilevelOptions.DefaultRelativeTolerance);
+        if (rtol < 0) throw new CliUsageException($"--rtol must not be negative, got {rtol}");
         if (tol is not null && args.Optional("rtol") is not null) throw new CliUsageException("--tol and --rtol exclude each other");
         if (rtol >= 1) throw new CliUsageException($"--rtol must be below 1, got {rtol}");
         double epsilon = args.Double("epsilon0", 0.1, positive: true);

@@ -87,13 +87,16 @@ public static class SpanArithmetic
         // harmfully for any length below 2³¹, so the unscaled sum is exact to rounding.
         const double Small = 3.5e-136, Large = 2.9e135;
         if (scale > Small && scale < Large) return Math.Sqrt(Dot(x, x));
-        double sum = 0, inverse = 1 / scale;
+        // Scale by a power of two: exact, and defined where 1/scale is not (a subnormal scale's
+        // reciprocal overflows to ∞).
+        int exponent = Math.ILogB(scale);
+        double sum = 0;
         foreach (var v in x)
         {
-            double t = double.CreateTruncating(v) * inverse;
+            double t = Math.ScaleB(double.CreateTruncating(v), -exponent);
             sum += t * t;
         }
-        return scale * Math.Sqrt(sum);
+        return Math.ScaleB(Math.Sqrt(sum), exponent);
     }
 
     /// <summary>result ← op(x).</summary>

@@ -212,7 +212,10 @@ public sealed class HypergradientOracle<TVector> : IDisposable
         double accuracy = double.IsFinite(gradientNorm) ? gradientNorm / mu : double.PositiveInfinity;
         double loss = _problem.UpperLoss(destination, _gradient);
         double upperGradientNorm = _ops.Norm(_gradient);
-        return new LowerLevelSolution(accuracy, loss, upperGradientNorm, iterations, status, _problem.UpperSmoothness);
+        return new LowerLevelSolution(accuracy, loss, upperGradientNorm, iterations, status, _problem.UpperSmoothness)
+        {
+            Rounding = LowerLevelSolution.SumRounding(loss, _problem.LowerDimension),
+        };
     }
 
     /// <summary>‖∇ₓh(x)‖, leaving ∇ₓh(x) in <paramref name="residual"/>.</summary>

@@ -5,8 +5,14 @@ namespace Numerics.Bilevel;
 /// <summary>
 /// An inexact lower-level solution x̃(θ) with what certifies it: ‖x̃ − x̂(θ)‖ ≤ ‖∇ₓh(x̃)‖/μ =
 /// <see cref="Accuracy"/> by strong convexity, and the upper loss with its bounds
-/// g(x̃) ± (‖∇g(x̃)‖ε + L_g ε²/2) on the exact g(x̂(θ)).
+/// g(x̃) ± (‖∇g(x̃)‖ε + L_g ε²/2 + <see cref="Rounding"/>) on the exact g(x̂(θ)).
 /// </summary>
+/// <remarks>
+/// The bounds hold for the exact g at the computed x̃; <see cref="Rounding"/> widens them by the
+/// worst-case rounding of the final sum that forms g(x̃). Cancellation inside a problem's own
+/// evaluation of its terms (a residual of two large, nearly equal vectors) is not covered: the
+/// ε and the bounds are only as good as the computed ∇ₓh and g.
+/// </remarks>
 /// <param name="Accuracy">ε achieved: ‖∇ₓh(x̃, θ)‖/μ, recomputed at the returned x̃.</param>
 /// <param name="UpperLoss">g(x̃).</param>
 /// <param name="UpperGradientNorm">‖∇g(x̃)‖.</param>
@@ -15,9 +21,23 @@ namespace Numerics.Bilevel;
 /// <param name="UpperSmoothness">L_g, for the bounds.</param>
 public readonly record struct LowerLevelSolution(double Accuracy, double UpperLoss, double UpperGradientNorm, int Iterations, SolverStatus Status, double UpperSmoothness)
 {
-    /// <summary>U = g(x̃) + ‖∇g(x̃)‖ε + L_g ε²/2 ≥ g(x̂(θ)) (L_g-smoothness of g).</summary>
-    public double UpperLossUpperBound => UpperLoss + UpperGradientNorm * Accuracy + 0.5 * UpperSmoothness * Accuracy * Accuracy;
+    /// <summary>
+    /// An allowance for the rounding of the computed g(x̃), added to the width of both bounds: the
+    /// oracle sets 4·d·u·|g(x̃)| (the worst-case error of a d-term sum, γ_d, with room), u = 2⁻⁵³.
+    /// Without it a zero-width bracket (ε = 0 on a converged solve) could sit an ulp off the exact
+    /// loss, and two such brackets could certify a decrease that is only rounding.
+    /// </summary>
+    public double Rounding { get; init; }
 
-    /// <summary>g(x̃) − ‖∇g(x̃)‖ε − L_g ε²/2 ≤ g(x̂(θ)) (L_g-smoothness of g, no convexity needed).</summary>
-    public double UpperLossLowerBound => UpperLoss - UpperGradientNorm * Accuracy - 0.5 * UpperSmoothness * Accuracy * Accuracy;
+    /// <summary>U = g(x̃) + ‖∇g(x̃)‖ε + L_g ε²/2 + rounding ≥ g(x̂(θ)) (L_g-smoothness of g).</summary>
+    public double UpperLossUpperBound => UpperLoss + (UpperGradientNorm * Accuracy + 0.5 * UpperSmoothness * Accuracy * Accuracy + Rounding);
+
+    /// <summary>g(x̃) − ‖∇g(x̃)‖ε − L_g ε²/2 − rounding ≤ g(x̂(θ)) (L_g-smoothness of g, no convexity needed).</summary>
+    public double UpperLossLowerBound => UpperLoss - (UpperGradientNorm * Accuracy + 0.5 * UpperSmoothness * Accuracy * Accuracy + Rounding);
+
+    /// <summary>u = 2⁻⁵³, the unit round-off of double.</summary>
+    internal const double UnitRoundoff = 1.1102230246251565e-16;
+
+    /// <summary>The <see cref="Rounding"/> allowance for a loss summed over <paramref name="terms"/> terms.</summary>
+    internal static double SumRounding(double loss, int terms) => 4.0 * Math.Max(terms, 1) * UnitRoundoff * Math.Abs(loss);
 }

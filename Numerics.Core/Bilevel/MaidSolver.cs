@@ -60,7 +60,7 @@ public sealed class MaidSolver<TVector> : IBilevelSolver<TVector>
             if (!HasDescent(estimate)) { status = SolverStatus.Stalled; break; }
             run.Iterations++;
             double? accepted = null;
-            bool quasiNewton = false;
+            bool quasiNewton = false, vanished = false;
             double[] direction = estimate.Hypergradient;
             double slope = 0;
             for (int attempt = 0; attempt < _options.BacktrackAttempts && accepted is null; attempt++)
@@ -75,7 +75,7 @@ public sealed class MaidSolver<TVector> : IBilevelSolver<TVector>
                 }
                 (direction, slope) = SearchDirection(history, estimate);
                 quasiNewton = !ReferenceEquals(direction, estimate.Hypergradient);
-                accepted = Backtrack(run, estimate, direction, slope, quasiNewton ? quasiNewtonAlpha : alpha, _options.Backtracks + attempt);
+                accepted = Backtrack(run, estimate, direction, slope, quasiNewton ? quasiNewtonAlpha : alpha, _options.Backtracks + attempt, out vanished);
                 if (accepted is null && quasiNewton)
                 {
                     // The curvature pairs led nowhere certifiable: forget them, and search along −z.
@@ -83,10 +83,12 @@ public sealed class MaidSolver<TVector> : IBilevelSolver<TVector>
                     quasiNewton = false;
                     quasiNewtonAlpha = 1.0;
                     (direction, slope) = (estimate.Hypergradient, estimate.Norm * estimate.Norm);
-                    accepted = Backtrack(run, estimate, direction, slope, alpha, _options.Backtracks + attempt);
+                    accepted = Backtrack(run, estimate, direction, slope, alpha, _options.Backtracks + attempt, out vanished);
                 }
+                // A step below θ's resolution stays there at any accuracy: tightening cannot help.
+                if (vanished) break;
             }
-            if (accepted is null && run.AtAccuracyFloor)
+            if (accepted is null && (run.AtAccuracyFloor || vanished))
             {
                 // The budget, the token or a breakdown that ended the searches outranks the stall.
                 status = run.Interrupted(estimate) ?? SolverStatus.Stalled;
@@ -192,13 +194,19 @@ public sealed class MaidSolver<TVector> : IBilevelSolver<TVector>
     /// <param name="slope">zᵀp: the certified decrease asked of step α is λα·zᵀp.</param>
     /// <param name="alpha">The first trial step.</param>
     /// <param name="trials">Trials before the search fails.</param>
-    private double? Backtrack(BilevelRun<TVector> run, HypergradientEstimate estimate, double[] direction, double slope, double alpha, int trials)
+    /// <param name="vanished">
+    /// Set when the search failed because θ − αp rounded to θ itself: every later (shorter) trial
+    /// would too, and a loss bound compared with itself must not pass for a decrease.
+    /// </param>
+    private double? Backtrack(BilevelRun<TVector> run, HypergradientEstimate estimate, double[] direction, double slope, double alpha, int trials, out bool vanished)
     {
         double reference = estimate.LossBounds.Lower;
         double step = alpha;
+        vanished = false;
         for (int j = 0; j < trials; j++, step *= _options.StepShrink)
         {
             var theta = run.TrialPoint(step, direction);
+            if (theta.AsSpan().SequenceEqual(run.Theta)) { vanished = true; return null; }
             var trial = run.Trial(theta);
             double required = _options.ArmijoConstant * step * slope;
             // The first-order bound is free; the adjoint-corrected one costs a Hessian product, so

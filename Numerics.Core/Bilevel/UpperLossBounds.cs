@@ -25,7 +25,8 @@ namespace Numerics.Bilevel;
 /// accuracies), it also carries an allowance for the rounding of the two computed sums,
 /// g(x̃) over d terms and qᵀr: 4·d·u·(|g(x̃)| + ‖q‖‖r‖), u the unit round-off of double (worst-case
 /// summation bounds, about γ_d each). Without it two nearly equal trial losses could certify a
-/// decrease that is only rounding.
+/// decrease that is only rounding. The first-order bounds carry the allowance for g(x̃) alone
+/// (<see cref="LowerLevelSolution.Rounding"/>), so the intersection never drops it.
 /// </para>
 /// </remarks>
 /// <param name="Lower">A certified lower bound on f(θ).</param>
@@ -48,7 +49,7 @@ public readonly record struct UpperLossBounds(double Lower, double Upper)
         double lower = solution.UpperLossLowerBound, upper = solution.UpperLossUpperBound;
         double epsilon = solution.Accuracy;
         double centre = solution.UpperLoss - adjointDotResidual;
-        double rounding = 4.0 * dimension * UnitRoundoff * (Math.Abs(solution.UpperLoss) + adjointTimesResidualNorm);
+        double rounding = 4.0 * Math.Max(dimension, 1) * LowerLevelSolution.UnitRoundoff * (Math.Abs(solution.UpperLoss) + adjointTimesResidualNorm);
         double width = adjointResidual * epsilon + 0.5 * (hessianAlongAdjoint + solution.UpperSmoothness) * epsilon * epsilon + rounding;
         if (double.IsFinite(centre) && double.IsFinite(width) && width >= 0)
         {
@@ -57,7 +58,4 @@ public readonly record struct UpperLossBounds(double Lower, double Upper)
         }
         return new UpperLossBounds(lower, upper);
     }
-
-    /// <summary>u = 2⁻⁵³, the unit round-off of double.</summary>
-    private const double UnitRoundoff = 1.1102230246251565e-16;
 }

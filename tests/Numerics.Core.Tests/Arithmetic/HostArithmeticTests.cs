@@ -37,3 +37,20 @@ public sealed class NativeSingleArithmeticTests : MatrixArithmeticSuite<HostMatr
 {
     protected override MatrixBackend<HostMatrix<float>> Backend { get; } = new HostMatrixBackend<float>(LinearAlgebraBackend.Native ?? LinearAlgebraBackend.Managed);
 }
+
+public sealed class HostNormTests
+{
+    [Theory]
+    [InlineData(1e-310)]
+    [InlineData(4.9406564584124654e-324)]
+    public void Norm_of_subnormal_vectors_is_finite_and_right(double unit)
+    {
+        // max|xᵢ| is subnormal, so 1/max|xᵢ| overflows: the scaling must not go through it.
+        double[] x = [3 * unit, -4 * unit, 0];
+        double got = SpanArithmetic.Norm<double>(x);
+        // 3u, 4u and 5u are exact in the subnormal range for both units (multiples of 2⁻¹⁰⁷⁴ or close to them).
+        double expected = 5 * unit;
+        Assert.True(Math.Abs(got - expected) <= 1e-12 * expected + double.Epsilon, $"‖x‖ = {got}, expected {expected}");
+        Assert.Equal(double.Epsilon, SpanArithmetic.Norm<double>([double.Epsilon, 0]));
+    }
+}

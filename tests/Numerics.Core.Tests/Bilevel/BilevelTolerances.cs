@@ -24,4 +24,11 @@ internal static class BilevelTolerances
     /// side carries a Cholesky solve's rounding, far below 1e-9 relative for the κ ≤ 1e4 systems used.
     /// </summary>
     public const double BoundRounding = 1e-9;
+
+    /// <summary>
+    /// Slack for the exact ridge loss f(θ) of <see cref="RidgeFixture"/> in floating point: a
+    /// Cholesky solve of a κ ≤ 1e4 system and a short sum give about κ·u·|f| ≈ 1e-12·|f|; far below
+    /// the Armijo decreases it is compared with (λα‖z‖², 1e-8 and more here).
+    /// </summary>
+    public const double ExactLossRounding = 1e-11;
 }

@@ -120,26 +120,73 @@ public sealed class MaidRidgeTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void EveryAcceptedStepDecreasesTheExactLossByTheArmijoAmount()
+    public void AStepBelowTheResolutionOfThetaIsNeverAccepted()
+    {
+        // A validation target with a huge part outside range(Xv): g ≈ 5e13 with a small ∇g, so
+        // near θ* the trial steps fall below ulp(θ) long before the loss brackets can separate.
+        // Each accepted step must move θ; the run ends Stalled instead of logging empty steps.
+        var rng = new Numerics.Random.CounterRng(99);
+        var v = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(Fixture.Yv.Count, i => rng.Normal(i));
+        var outside = v - Fixture.Xv * Fixture.Xv.QR().Solve(v);
+        var problem = new RidgeProblem(Fixture.X, Fixture.Y, Fixture.Xv, Fixture.Yv + outside * (1e7 / outside.L2Norm()));
+        double start = Fixture.OptimalTheta() + 0.01;
+        var result = new MaidSolver<double[]>(HostVectorArithmetic.Instance, new MaidOptions { MaxIterations = 60, Tolerance = 0 }).Solve(problem, [start]);
+        double previous = start;
+        foreach (var step in result.Steps)
+        {
+            Assert.NotEqual(previous, step.Theta[0]);
+            previous = step.Theta[0];
+        }
+        Assert.Equal(SolverStatus.Stalled, result.Status);
+    }
+
+    [Fact]
+    public void AStepThatRoundsToThetaEndsStalledWithoutTighteningTheAccuracy()
+    {
+        // θ − α₀z == θ for α₀ = 1e-300: no trial can move θ and no accuracy changes that, so the
+        // first search ends the run rather than driving ε to the floor one failed search at a time.
+        var result = Maid(new MaidOptions { InitialStep = 1e-300, QuasiNewtonMemory = 0 });
+        Assert.Equal(SolverStatus.Stalled, result.Status);
+        Assert.Empty(result.Steps);
+        Assert.Equal(Start, result.Theta[0]);
+        Assert.Equal(0, result.BacktrackFailures);
+        Assert.True(result.Epsilon > new MaidOptions().MinAccuracy, $"ε = {result.Epsilon}");
+    }
+
+    /// <summary>
+    /// With the default λ = 1e-8 the Armijo amounts (down to 1e-12 here) are near the rounding of
+    /// f ≈ 20 itself, so the exact decrease is checked at λ = 0.1 (η = 0.5) too, where each one is
+    /// far above the slack and a search that ignored the Armijo term would fail the test.
+    /// </summary>
+    [Theory]
+    [InlineData(1e-8, 1e-4)]
+    [InlineData(0.1, 0.5)]
+    public void EveryAcceptedStepDecreasesTheExactLossByTheArmijoAmount(double armijo, double descentMargin)
     {
         foreach (double start in new[] { -4.0, 6.0 })
         {
-            var result = Maid(new MaidOptions { MaxIterations = 40 }, start);
+            var result = Maid(new MaidOptions { MaxIterations = 40, ArmijoConstant = armijo, DescentMargin = descentMargin }, start);
+            int testable = 0;
             Assert.NotEmpty(result.Steps);
             double previous = Fixture.Loss(start);
             double previousTheta = start;
             foreach (var step in result.Steps)
             {
                 double loss = Fixture.Loss(step.Theta[0]);
-                Assert.True(step.UpperLossUpperBound >= loss * (1 - BilevelTolerances.BoundRounding), "U must bound f at the new point");
-                Assert.True(step.ReferenceLowerBound <= Fixture.Loss(previousTheta) * (1 + BilevelTolerances.BoundRounding), "Lo must bound f at the old point");
+                Assert.True(step.UpperLossUpperBound >= loss * (1 - BilevelTolerances.ExactLossRounding), "U must bound f at the new point");
+                Assert.True(step.ReferenceLowerBound <= Fixture.Loss(previousTheta) * (1 + BilevelTolerances.ExactLossRounding), "Lo must bound f at the old point");
+                // The log must carry the bounds the acceptance was decided on.
                 Assert.True(step.UpperLossUpperBound <= step.ReferenceLowerBound - step.RequiredDecrease);
-                Assert.True(loss <= previous - step.RequiredDecrease + BilevelTolerances.BoundRounding * previous, $"step {step.Iteration}: {loss} vs {previous}");
-                Assert.True(step.RequiredDecrease > 0);
+                // The exact decrease, with a slack far below the Armijo amount it checks.
+                if (step.RequiredDecrease > 100 * BilevelTolerances.ExactLossRounding * previous) testable++;
+                Assert.True(loss <= previous - step.RequiredDecrease + BilevelTolerances.ExactLossRounding * previous, $"step {step.Iteration}: {loss} vs {previous}");
+                Assert.NotEqual(previousTheta, step.Theta[0]);
                 previous = loss;
                 previousTheta = step.Theta[0];
             }
             Assert.Equal(result.Theta[0], result.Steps[^1].Theta[0]);
+            // Near the optimum the decreases shrink towards the slack; most steps must still test it.
+            if (armijo >= 0.1) Assert.True(2 * testable >= result.Steps.Count, $"only {testable} of {result.Steps.Count} Armijo amounts exceed 100× the slack");
         }
     }
 

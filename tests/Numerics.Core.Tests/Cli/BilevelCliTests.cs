@@ -155,6 +155,7 @@ public class BilevelCliTests : CliCommandTests
     [InlineData("--b has 5 entries; --a has 25 rows", "ridge", "--a", "a.npy", "--b", "short.npy", "--target", "target.npy")]
     [InlineData("--tol and --rtol exclude each other", "ridge", "--a", "a.npy", "--b", "b.npy", "--target", "target.npy", "--tol", "1e-6", "--rtol", "1e-3")]
     [InlineData("--rtol must be below 1", "ridge", "--a", "a.npy", "--b", "b.npy", "--target", "target.npy", "--rtol", "1")]
+    [InlineData("--rtol must not be negative", "ridge", "--a", "a.npy", "--b", "b.npy", "--target", "target.npy", "--rtol", "-1e-3")]
     [InlineData("--lambda0 must be positive", "ridge", "--a", "a.npy", "--b", "b.npy", "--target", "target.npy", "--lambda0", "-1")]
     public void Bad_input_exits_2_with_one_line(string message, params string[] args)
     {
@@ -165,6 +166,7 @@ public class BilevelCliTests : CliCommandTests
         Assert.Equal(2, code);
         Assert.Empty(output);
         Assert.Contains(message, err);
+        Assert.DoesNotContain("(Parameter", err);
         Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 

@@ -14,7 +14,7 @@ namespace Numerics.Bench.Report;
 /// </summary>
 internal sealed class BilevelSection : IReportSection
 {
-    private static readonly (int Size, int Count)[] SmokeTv = [(32, 2)], FullTv = [(96, 3), (256, 2)];
+    private static readonly (int Size, int Count)[] SmokeTv = [(32, 2)], FullTv = [(96, 3)];
     private static readonly (int Size, int Count, int Filters, int FilterSize)[] SmokeFoe = [(32, 1, 4, 5)], FullFoe = [(64, 2, 8, 5)];
     private static readonly (int Train, int Validation)[] SmokeLogistic = [(100, 100)], FullLogistic = [(500, 500)];
 

@@ -26,9 +26,9 @@ internal static class BilevelTolerances
     public const double BoundRounding = 1e-9;
 
     /// <summary>
-    /// Slack for the exact ridge loss f(θ) of <see cref="RidgeFixture"/> in floating point: a
-    /// Cholesky solve of a κ ≤ 1e4 system and a short sum give about κ·u·|f| ≈ 1e-12·|f|; far below
-    /// the Armijo decreases it is compared with (λα‖z‖², 1e-8 and more here).
+    /// Relative slack for the exact ridge values of <see cref="RidgeFixture"/> (f, x̂, f′) in floating
+    /// point: a Cholesky solve of a κ ≤ 1e4 system and a short sum give about κ·u ≈ 1e-12 relative;
+    /// far below the Armijo decreases and the bounds' widths it is compared with.
     /// </summary>
     public const double ExactLossRounding = 1e-11;
 }

@@ -57,21 +57,21 @@ public sealed class RidgeHypergradientTests(ITestOutputHelper output)
                 var estimate = oracle.Estimate([theta], epsilon, delta);
                 double error = Math.Abs(estimate.Hypergradient[0] - exact);
                 double xError = (MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(oracle.LowerSolution) - xHat).L2Norm();
-                Assert.True(xError <= estimate.Lower.Accuracy * (1 + BilevelTolerances.BoundRounding), $"‖x̃ − x̂‖ {xError} > ε {estimate.Lower.Accuracy}");
+                Assert.True(xError <= estimate.Lower.Accuracy * (1 + BilevelTolerances.ExactLossRounding), $"‖x̃ − x̂‖ {xError} > ε {estimate.Lower.Accuracy}");
                 Assert.True(estimate.Lower.Accuracy <= epsilon && estimate.AdjointResidual <= delta);
-                Assert.True(error <= estimate.ErrorBound + BilevelTolerances.BoundRounding * Math.Abs(exact), $"θ {theta}, ε {epsilon}, δ {delta}: error {error} > ω {estimate.ErrorBound}");
-                Assert.True(estimate.Lower.UpperLossLowerBound <= loss * (1 + BilevelTolerances.BoundRounding));
-                Assert.True(estimate.Lower.UpperLossUpperBound >= loss * (1 - BilevelTolerances.BoundRounding));
+                Assert.True(error <= estimate.ErrorBound + BilevelTolerances.ExactLossRounding * Math.Abs(exact), $"θ {theta}, ε {epsilon}, δ {delta}: error {error} > ω {estimate.ErrorBound}");
+                Assert.True(estimate.Lower.UpperLossLowerBound <= loss * (1 + BilevelTolerances.ExactLossRounding));
+                Assert.True(estimate.Lower.UpperLossUpperBound >= loss * (1 - BilevelTolerances.ExactLossRounding));
                 // The adjoint-corrected bounds, against the closed form, and at least as tight.
-                Assert.True(estimate.LossBounds.Lower <= loss * (1 + BilevelTolerances.BoundRounding), $"θ {theta}, ε {epsilon}, δ {delta}: Lo {estimate.LossBounds.Lower} > f {loss}");
-                Assert.True(estimate.LossBounds.Upper >= loss * (1 - BilevelTolerances.BoundRounding), $"θ {theta}, ε {epsilon}, δ {delta}: U {estimate.LossBounds.Upper} < f {loss}");
+                Assert.True(estimate.LossBounds.Lower <= loss * (1 + BilevelTolerances.ExactLossRounding), $"θ {theta}, ε {epsilon}, δ {delta}: Lo {estimate.LossBounds.Lower} > f {loss}");
+                Assert.True(estimate.LossBounds.Upper >= loss * (1 - BilevelTolerances.ExactLossRounding), $"θ {theta}, ε {epsilon}, δ {delta}: U {estimate.LossBounds.Upper} < f {loss}");
                 Assert.True(estimate.LossBounds.Lower >= estimate.Lower.UpperLossLowerBound && estimate.LossBounds.Upper <= estimate.Lower.UpperLossUpperBound);
                 // A trial at θ + 0.5 from this solution, bounded with this adjoint.
                 double next = theta + 0.5;
                 var trial = oracle.SolveTrial([next], epsilon);
                 var bounds = oracle.TrialLossBounds([next], trial);
                 double nextLoss = Fixture.Loss(next);
-                Assert.True(bounds.Lower <= nextLoss * (1 + BilevelTolerances.BoundRounding) && bounds.Upper >= nextLoss * (1 - BilevelTolerances.BoundRounding),
+                Assert.True(bounds.Lower <= nextLoss * (1 + BilevelTolerances.ExactLossRounding) && bounds.Upper >= nextLoss * (1 - BilevelTolerances.ExactLossRounding),
                     $"θ̂ {next}, ε {epsilon}: [{bounds.Lower}, {bounds.Upper}] misses f {nextLoss}");
                 if (error > 0)
                 {

@@ -41,7 +41,7 @@ internal sealed class BilevelSection : IReportSection
         w.WriteLine("## Bilevel learning: MAID against the fixed schedule (host, double)");
         w.WriteLine();
         var runs = new ReportTable("problem", "run", "status", "outer", "inner (FISTA + CG)", "seconds", "final f", "quality");
-        var levels = new ReportTable(["problem", "share of f₀ − f_best", "f", .. RunNames, "MAID / best HOAG", "MAID (steepest descent) / best HOAG"]);
+        var levels = new ReportTable(["problem", "share of f₀ − f_best, or MAID's end", "f", .. RunNames, "MAID / best HOAG", "MAID (steepest descent) / best HOAG"]);
         var operators = new ReportTable("images", "D + Dᵀ (s)", "memory pass (s)", "multiple of a pass", "7×7 K + Kᵀ (s)", "multiple of a pass");
         string source = "";
         foreach (var (size, count) in context.Sizes(SmokeTv, FullTv))
@@ -77,7 +77,7 @@ internal sealed class BilevelSection : IReportSection
             + "(\"never\" when the run ends first). Quality: PSNR (dB) of the noisy images, of x̂ at θ₀ and at each run's θ; for logistic, the validation cross-entropy.");
         w.WriteLine();
         runs.Write(w);
-        w.WriteLine("Inner iterations each run spent to reach a share of the best decrease found, f ≤ f₀ − share·(f₀ − f_best):");
+        w.WriteLine("Inner iterations each run spent to reach a share of the best decrease found, f ≤ f₀ − share·(f₀ − f_best), and the exact loss at MAID's last step:");
         w.WriteLine();
         levels.Write(w);
         w.WriteLine("Image operators: D + Dᵀ (forward differences and adjoint) and a 7×7 valid correlation with its adjoint, against copying the same input and output bytes once:");
@@ -138,10 +138,14 @@ internal sealed class BilevelSection : IReportSection
         }
         // NaN (an unconverged exact solve) is skipped: Min would return it.
         double best = paths.Values.SelectMany(p => p).Select(p => p.Loss).Where(double.IsFinite).Append(start.Loss).Min();
-        foreach (double share in Shares)
+        // The shares, then the exact loss at MAID's last step (the "same loss" of the issue's
+        // comparison: where MAID stopped, certified or not).
+        var rows = Shares.Select(share => ($"{share:G4}", start.Loss - share * (start.Loss - best))).ToList();
+        if (paths["MAID"] is { Count: > 0 } maidPath && double.IsFinite(maidPath[^1].Loss))
+            rows.Add(("MAID's end", maidPath[^1].Loss));
+        foreach (var (row, target) in rows)
         {
-            double target = start.Loss - share * (start.Loss - best);
-            var cells = new List<object> { label, $"{share:G4}", target };
+            var cells = new List<object> { label, row, target };
             var cost = RunNames.ToDictionary(n => n, n => paths.TryGetValue(n, out var p) ? CostTo(p, target, start.Loss) : (long?)null);
             foreach (var name in RunNames)
                 cells.Add(paths.ContainsKey(name) ? cost[name] is { } c ? c.ToString() : "never" : "—");
@@ -152,7 +156,7 @@ internal sealed class BilevelSection : IReportSection
             cells.Add(Ratio(cost["MAID (steepest descent)"], baseline, baselinesSpent));
             levels.Add(cells.ToArray());
             // The section takes minutes: say where it is.
-            Console.Error.WriteLine($"bilevel: {label}, {share:G4} of the decrease (f = {target:G7}): "
+            Console.Error.WriteLine($"bilevel: {label}, {row} (f = {target:G7}): "
                 + string.Join(", ", RunNames.Where(paths.ContainsKey).Select(n => $"{n} {(cost[n] is { } c ? c.ToString() : "never")}")));
         }
     }

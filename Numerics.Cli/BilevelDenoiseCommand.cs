@@ -117,20 +117,16 @@ public abstract class BilevelDenoiseCommand : ICliCommand
 
     private static (double[] Pixels, ImageShape Shape) LoadImages(CliContext context, string option)
     {
-        string path = context.Arguments.Required(option);
+        // I/O failures are mapped by the shared loader; the reader's own checks (shape, NaN) throw
+        // ArgumentException, whose " (Parameter 'path')" suffix the option already says.
         try
         {
-            return DenoisingImages.Read(path);
+            return context.Load(option, DenoisingImages.Read).Value;
         }
         catch (ArgumentException e)
         {
-            // The message without ArgumentException's " (Parameter 'path')" suffix: the option names it.
             string message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "");
             throw new CliUsageException($"--{option} {message}");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliUsageException($"--{option} {path}: {e.Message}");
         }
     }
 }

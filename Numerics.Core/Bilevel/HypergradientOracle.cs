@@ -214,7 +214,7 @@ public sealed class HypergradientOracle<TVector> : IDisposable
         double upperGradientNorm = _ops.Norm(_gradient);
         return new LowerLevelSolution(accuracy, loss, upperGradientNorm, iterations, status, _problem.UpperSmoothness)
         {
-            Rounding = LowerLevelSolution.SumRounding(loss, _problem.LowerDimension),
+            Rounding = LowerLevelSolution.SumRounding(Math.Abs(loss), _problem.LowerDimension),
         };
     }
 

@@ -1,3 +1,4 @@
+using Numerics.Arithmetic;
 using Numerics.Optimization;
 
 namespace Numerics.Bilevel;
@@ -35,9 +36,9 @@ public readonly record struct LowerLevelSolution(double Accuracy, double UpperLo
     /// <summary>g(x̃) − ‖∇g(x̃)‖ε − L_g ε²/2 − rounding ≤ g(x̂(θ)) (L_g-smoothness of g, no convexity needed).</summary>
     public double UpperLossLowerBound => UpperLoss - (UpperGradientNorm * Accuracy + 0.5 * UpperSmoothness * Accuracy * Accuracy + Rounding);
 
-    /// <summary>u = 2⁻⁵³, the unit round-off of double.</summary>
-    internal const double UnitRoundoff = 1.1102230246251565e-16;
-
-    /// <summary>The <see cref="Rounding"/> allowance for a loss summed over <paramref name="terms"/> terms.</summary>
-    internal static double SumRounding(double loss, int terms) => 4.0 * Math.Max(terms, 1) * UnitRoundoff * Math.Abs(loss);
+    /// <summary>
+    /// 4·n·u·magnitude: the worst-case rounding of an n-term sum of that magnitude (γ_n, with room),
+    /// u the unit round-off of double; the <see cref="Rounding"/> allowance and the corrected bounds' one.
+    /// </summary>
+    internal static double SumRounding(double magnitude, int terms) => 4.0 * Math.Max(terms, 1) * SpanArithmetic.UnitRoundoff<double>() * magnitude;
 }

@@ -49,7 +49,7 @@ public readonly record struct UpperLossBounds(double Lower, double Upper)
         double lower = solution.UpperLossLowerBound, upper = solution.UpperLossUpperBound;
         double epsilon = solution.Accuracy;
         double centre = solution.UpperLoss - adjointDotResidual;
-        double rounding = 4.0 * Math.Max(dimension, 1) * LowerLevelSolution.UnitRoundoff * (Math.Abs(solution.UpperLoss) + adjointTimesResidualNorm);
+        double rounding = LowerLevelSolution.SumRounding(Math.Abs(solution.UpperLoss) + adjointTimesResidualNorm, dimension);
         double width = adjointResidual * epsilon + 0.5 * (hessianAlongAdjoint + solution.UpperSmoothness) * epsilon * epsilon + rounding;
         if (double.IsFinite(centre) && double.IsFinite(width) && width >= 0)
         {
